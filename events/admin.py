@@ -1,0 +1,573 @@
+"""The editors' workspace. Lists show dates as people write them; writes with rules (status
+changes, engagement lifecycle steps) go through `events.services`."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+
+from events import services
+from events.forms import FuzzyDateFormField, FuzzyDateModelForm, fuzzy_date_form
+from events.models import (
+    ALLOWED_TRANSITIONS,
+    Actor,
+    Channel,
+    ChannelStatus,
+    Characterisation,
+    Citation,
+    CounterpartClaim,
+    Engagement,
+    EngagementState,
+    EngagementTransition,
+    Interpretation,
+    Office,
+    OfficeHolding,
+    Participation,
+    Source,
+    Statement,
+    StatusChange,
+    StickingPoint,
+)
+
+admin.site.site_header = "Diplomacy Monitor — editors"
+admin.site.site_title = "Diplomacy Monitor"
+admin.site.index_title = "Records"
+admin.site.site_url = "/"
+
+
+def fuzzy_column(name: str, description: str):
+    """A list column that shows a fuzzy date as a person writes it and sorts by its bounds."""
+
+    @admin.display(description=description, ordering=f"{name}_earliest")
+    def column(obj):
+        return getattr(obj, name) or "—"
+
+    column.__name__ = f"{name}_display"
+    return column
+
+
+class FuzzyDateAdmin(admin.ModelAdmin):
+    """Edits fuzzy dates as text; the form is built from the model's fuzzy date declarations."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs.setdefault(
+            "form", self.form if self.form is not forms.ModelForm else fuzzy_date_form(self.model)
+        )
+        return super().get_form(request, obj, **kwargs)
+
+
+class FuzzyDateInlineMixin:
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("form", fuzzy_date_form(self.model))
+        return super().get_formset(request, obj, **kwargs)
+
+
+# --- Citations ---------------------------------------------------------------------------------
+
+
+class CitationInline(GenericTabularInline):
+    """The passages behind a fact. At least one is required on records that are facts."""
+
+    model = Citation
+    fields = ["source", "locator", "passage", "passage_is_verbatim", "claim"]
+    autocomplete_fields = ["source"]
+    extra = 0
+    min_num = 1
+    validate_min = True
+    verbose_name = "source passage"
+    verbose_name_plural = "Sources (each fact needs at least one)"
+    formfield_overrides = {}
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("widgets", {"passage": forms.Textarea(attrs={"rows": 2, "cols": 60})})
+        return super().get_formset(request, obj, **kwargs)
+
+
+class OptionalCitationInline(CitationInline):
+    min_num = 0
+    validate_min = False
+    verbose_name_plural = "Sources"
+
+
+class SourcePassageForm(FuzzyDateModelForm):
+    """Adds the first source passage to forms whose service needs one before saving."""
+
+    source = forms.ModelChoiceField(
+        queryset=Source.objects.all(), help_text="The document that reports this."
+    )
+    locator = forms.CharField(required=False, help_text="Where in the source, e.g. 'para. 4'.")
+    passage = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The supporting passage: verbatim when quoted, otherwise your summary of it.",
+    )
+    passage_is_verbatim = forms.BooleanField(required=False, label="Passage is verbatim")
+
+    def citations(self) -> list[services.CitationInput]:
+        data = self.cleaned_data
+        return [
+            services.CitationInput(
+                source=data["source"],
+                passage=data["passage"],
+                passage_is_verbatim=data.get("passage_is_verbatim", False),
+                locator=data.get("locator", ""),
+            )
+        ]
+
+
+SOURCE_FIELDSET = (
+    "Source (required)",
+    {"fields": ["source", "locator", "passage", "passage_is_verbatim"]},
+)
+
+
+@admin.register(Source)
+class SourceAdmin(FuzzyDateAdmin):
+    list_display = [
+        "outlet",
+        "title",
+        "kind",
+        fuzzy_column("published", "Published"),
+        "relays",
+        "citation_count",
+    ]
+    list_filter = ["kind"]
+    search_fields = ["outlet", "title", "url", "relays"]
+    fields = ["kind", "outlet", "title", "url", "published", "relays", "notes"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(citation_count=Count("citations"))
+
+    @admin.display(description="Citations", ordering="citation_count")
+    def citation_count(self, obj):
+        return obj.citation_count
+
+
+@admin.register(Citation)
+class CitationAdmin(admin.ModelAdmin):
+    list_display = [
+        "source",
+        "locator",
+        "passage",
+        "passage_is_verbatim",
+        "content_type",
+        "object_id",
+    ]
+    list_filter = ["source__kind", "content_type", "passage_is_verbatim"]
+    search_fields = ["passage", "source__outlet", "source__title"]
+    autocomplete_fields = ["source"]
+    list_select_related = ["source", "content_type"]
+
+
+# --- Actors and offices ------------------------------------------------------------------------
+
+
+class OfficeHoldingInline(FuzzyDateInlineMixin, admin.TabularInline):
+    model = OfficeHolding
+    fk_name = "person"
+    fields = ["office", "start", "end"]
+    autocomplete_fields = ["office"]
+    extra = 0
+
+
+@admin.register(Actor)
+class ActorAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "short_name", "state", "parent"]
+    list_filter = ["kind", "state"]
+    search_fields = ["name", "short_name", "aliases", "slug"]
+    autocomplete_fields = ["state", "parent"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_select_related = ["state", "parent"]
+    fields = ["kind", "name", "short_name", "slug", "aliases", "state", "parent", "description"]
+
+    def get_inlines(self, request, obj):
+        if obj is not None and obj.kind == Actor.Kind.PERSON:
+            return [OfficeHoldingInline, OptionalCitationInline]
+        return [OptionalCitationInline]
+
+
+class HolderInline(FuzzyDateInlineMixin, admin.TabularInline):
+    model = OfficeHolding
+    fields = ["person", "start", "end"]
+    autocomplete_fields = ["person"]
+    extra = 0
+    verbose_name_plural = "Held by"
+
+
+@admin.register(Office)
+class OfficeAdmin(admin.ModelAdmin):
+    list_display = ["title", "institution"]
+    list_filter = ["institution__state"]
+    search_fields = ["title", "institution__name", "institution__short_name"]
+    autocomplete_fields = ["institution"]
+    list_select_related = ["institution"]
+    inlines = [HolderInline, OptionalCitationInline]
+
+
+# --- Channels and status -----------------------------------------------------------------------
+
+
+class StatusHistoryInline(admin.TabularInline):
+    """Read-only: status changes are recorded through their own form, which requires a source."""
+
+    model = StatusChange
+    fields = ["date_display", "status", "trend", "confidence", "explanation"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = "Status history (add with “Record a status change”)"
+    date_display = fuzzy_column("date", "Date")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Channel)
+class ChannelAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "track", "current_status", "open_sticking_points"]
+    list_filter = ["track", "party_a", "party_b"]
+    search_fields = [
+        "party_a__name",
+        "party_b__name",
+        "party_a__short_name",
+        "party_b__short_name",
+        "slug",
+    ]
+    autocomplete_fields = ["party_a", "party_b"]
+    prepopulated_fields = {"slug": ["track"]}
+    fields = ["party_a", "party_b", "track", "slug", "summary"]
+    inlines = [StatusHistoryInline, OptionalCitationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_board_summary()
+
+    @admin.display(description="Current status")
+    def current_status(self, obj):
+        value = obj.current_status_value
+        return ChannelStatus(value).label if value else "—"
+
+    @admin.display(description="Open sticking points", ordering="open_sticking_points")
+    def open_sticking_points(self, obj):
+        return obj.open_sticking_points
+
+
+class StatusChangeForm(SourcePassageForm):
+    date = FuzzyDateFormField()
+
+    class Meta:
+        model = StatusChange
+        fields = ["channel", "status", "trend", "confidence", "explanation"]
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(FuzzyDateAdmin):
+    list_display = ["channel", "status", fuzzy_column("date", "Date"), "trend", "confidence"]
+    list_filter = ["status", "trend", "confidence", "channel__track"]
+    search_fields = ["explanation", "channel__party_a__name", "channel__party_b__name"]
+    autocomplete_fields = ["channel"]
+    list_select_related = ["channel__party_a", "channel__party_b"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = StatusChangeForm
+            kwargs["fields"] = None
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [
+                (
+                    None,
+                    {"fields": ["channel", "status", "date", "trend", "confidence", "explanation"]},
+                ),
+                SOURCE_FIELDSET,
+            ]
+        return [
+            (None, {"fields": ["channel", "status", "date", "trend", "confidence", "explanation"]})
+        ]
+
+    def get_inlines(self, request, obj):
+        return [CitationInline] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        created = services.status_change_record(
+            channel=data["channel"],
+            status=data["status"],
+            trend=data["trend"],
+            confidence=data["confidence"],
+            date=data["date"],
+            explanation=data["explanation"],
+            citations=form.citations(),
+        )
+        _adopt(obj, created)
+
+
+def _adopt(obj, created) -> None:
+    """Point the admin's unsaved instance at the row a service created, so inlines attach to it."""
+    obj.pk = created.pk
+    obj._state.adding = False
+    obj._state.db = created._state.db
+
+
+# --- Engagements -------------------------------------------------------------------------------
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    fields = ["actor", "side", "role", "attendance"]
+    autocomplete_fields = ["actor", "side"]
+    extra = 0
+
+
+class CharacterisationInline(admin.TabularInline):
+    model = Characterisation
+    fields = ["side", "words"]
+    autocomplete_fields = ["side"]
+    extra = 0
+
+
+class TransitionInline(admin.TabularInline):
+    model = EngagementTransition
+    fields = ["date_display", "from_state", "to_state", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = "Lifecycle (add with “Record a lifecycle step”)"
+    date_display = fuzzy_column("date", "Date")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class EngagementAddForm(SourcePassageForm):
+    """A new engagement with its first lifecycle step, which needs a date and a source."""
+
+    first_state = forms.ChoiceField(
+        label="State",
+        choices=[(s, EngagementState(s).label) for s in sorted(ALLOWED_TRANSITIONS[""])],
+        help_text="Where the engagement stands when first reported.",
+    )
+    reported = FuzzyDateFormField(label="Reported on", help_text="Date of that first step.")
+    when = FuzzyDateFormField(required=False, label="When (held or expected)")
+
+    class Meta:
+        model = Engagement
+        fields = ["channel", "kind", "title", "location", "initiator", "purpose", "significance"]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        # The instance is filled in only after clean(); check a stand-in built from the data.
+        engagement = Engagement(channel=data["channel"], initiator=data.get("initiator"))
+        try:
+            services.engagement_create_check(
+                engagement=engagement, state=data["first_state"], reported=data.get("reported")
+            )
+        except ValidationError as error:
+            self._apply_errors(error, {"reported": "reported", "to_state": "first_state"})
+        return data
+
+    def _apply_errors(self, error: ValidationError, field_map: dict[str, str]) -> None:
+        for field, messages in error.message_dict.items():
+            self.add_error(field_map.get(field, field if field in self.fields else None), messages)
+
+
+class EngagementChangeForm(FuzzyDateModelForm):
+    when = FuzzyDateFormField(required=False, label="When (held or expected)")
+
+    class Meta:
+        model = Engagement
+        fields = ["channel", "kind", "title", "location", "initiator", "purpose", "significance"]
+
+
+@admin.register(Engagement)
+class EngagementAdmin(admin.ModelAdmin):
+    list_display = ["title", "channel", "kind", "state", fuzzy_column("when", "When"), "initiator"]
+    list_filter = ["state", "kind", "channel__track", "channel"]
+    search_fields = ["title", "location", "purpose", "participations__actor__name"]
+    autocomplete_fields = ["channel", "initiator"]
+    list_select_related = ["channel__party_a", "channel__party_b", "initiator"]
+    readonly_fields = ["state"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["form"] = EngagementAddForm if obj is None else EngagementChangeForm
+        kwargs["fields"] = None
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        main = [
+            "channel",
+            "kind",
+            "title",
+            "when",
+            "location",
+            "initiator",
+            "purpose",
+            "significance",
+        ]
+        if obj is None:
+            return [
+                (None, {"fields": main}),
+                ("First lifecycle step", {"fields": ["first_state", "reported"]}),
+                SOURCE_FIELDSET,
+            ]
+        return [(None, {"fields": [*main[:3], "state", *main[3:]]})]
+
+    def get_inlines(self, request, obj):
+        inlines = [ParticipationInline, CharacterisationInline]
+        if obj is not None:
+            inlines = [TransitionInline, *inlines]
+        return [*inlines, OptionalCitationInline]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        services.engagement_create(
+            engagement=obj,
+            state=data["first_state"],
+            reported=data["reported"],
+            citations=form.citations(),
+        )
+
+
+class TransitionAddForm(SourcePassageForm):
+    date = FuzzyDateFormField()
+    when = FuzzyDateFormField(
+        required=False,
+        label="New expected/held date",
+        help_text="Only if this step changes when the engagement takes place.",
+    )
+
+    class Meta:
+        model = EngagementTransition
+        fields = ["engagement", "to_state", "note"]
+
+    def clean(self):
+        data = super().clean()
+        engagement = data.get("engagement")
+        if engagement is None or self.errors:
+            return data
+        try:
+            services.engagement_transition_check(
+                engagement=engagement, to_state=data["to_state"], date=data.get("date")
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+        return data
+
+
+@admin.register(EngagementTransition)
+class EngagementTransitionAdmin(FuzzyDateAdmin):
+    list_display = ["engagement", "from_state", "to_state", fuzzy_column("date", "Date")]
+    list_filter = ["to_state", "engagement__channel"]
+    search_fields = ["engagement__title", "note"]
+    autocomplete_fields = ["engagement"]
+    list_select_related = ["engagement"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = TransitionAddForm
+            kwargs["fields"] = None
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [
+                (None, {"fields": ["engagement", "to_state", "date", "when", "note"]}),
+                SOURCE_FIELDSET,
+            ]
+        return [(None, {"fields": ["engagement", "from_state", "to_state", "date", "note"]})]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["engagement", "from_state", "to_state"] if obj is not None else []
+
+    def get_inlines(self, request, obj):
+        return [CitationInline] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        created = services.engagement_transition(
+            engagement=data["engagement"],
+            to_state=data["to_state"],
+            date=data["date"],
+            note=data.get("note", ""),
+            when=data.get("when"),
+            citations=form.citations(),
+        )
+        _adopt(obj, created)
+
+
+# --- Statements and obstacles ------------------------------------------------------------------
+
+
+class InterpretationInline(admin.StackedInline):
+    model = Interpretation
+    fields = ["side", "emphasis", "reading"]
+    autocomplete_fields = ["side"]
+    extra = 0
+
+
+@admin.register(Statement)
+class StatementAdmin(FuzzyDateAdmin):
+    list_display = ["__str__", "speaker", fuzzy_column("said", "Said"), "stance", "is_verbatim"]
+    list_filter = ["stance", "is_verbatim", "channels"]
+    search_fields = ["text", "speaker__name", "venue"]
+    autocomplete_fields = ["speaker", "toward", "channels"]
+    list_select_related = ["speaker"]
+    fields = ["speaker", "text", "is_verbatim", "said", "venue", "stance", "toward", "channels"]
+    inlines = [InterpretationInline, CitationInline]
+
+
+@admin.register(CounterpartClaim)
+class CounterpartClaimAdmin(admin.ModelAdmin):
+    list_display = ["office", "claimant", "counterpart_office", "counterpart_person", "channel"]
+    list_filter = ["channel", "claimant"]
+    search_fields = ["office__title", "counterpart_office__title", "counterpart_person__name"]
+    autocomplete_fields = [
+        "channel",
+        "office",
+        "claimant",
+        "counterpart_office",
+        "counterpart_person",
+    ]
+    list_select_related = [
+        "office__institution",
+        "claimant",
+        "counterpart_office__institution",
+        "counterpart_person",
+        "channel__party_a",
+        "channel__party_b",
+    ]
+    inlines = [CitationInline]
+
+
+@admin.register(StickingPoint)
+class StickingPointAdmin(FuzzyDateAdmin):
+    list_display = ["title", "channel", "kind", "state", fuzzy_column("raised", "Raised")]
+    list_filter = ["state", "kind", "channel"]
+    search_fields = ["title", "description"]
+    autocomplete_fields = ["channel", "statements", "counterpart_claims", "engagements"]
+    list_select_related = ["channel__party_a", "channel__party_b"]
+    fields = [
+        "channel",
+        "title",
+        "kind",
+        "state",
+        "description",
+        "raised",
+        "resolved",
+        "statements",
+        "counterpart_claims",
+        "engagements",
+    ]
+    inlines = [CitationInline]

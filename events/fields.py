@@ -1,0 +1,106 @@
+"""Model support for fuzzy dates: one declaration, three real columns, one value object.
+
+`when = FuzzyDateField()` on a model adds the columns `when_earliest`, `when_latest` (dates,
+inclusive bounds) and `when_precision`, and a descriptor so `obj.when` reads and writes a
+`FuzzyDate`. Queries filter and sort on the bound columns; forms edit the value as text.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+from events.fuzzydates import FuzzyDate, Precision
+
+
+class FuzzyDateDescriptor:
+    def __init__(self, name: str, null: bool):
+        self.name = name
+        self.null = null
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        earliest = getattr(instance, f"{self.name}_earliest")
+        latest = getattr(instance, f"{self.name}_latest")
+        precision = getattr(instance, f"{self.name}_precision")
+        if earliest is None or latest is None or not precision:
+            return None
+        return FuzzyDate(earliest, latest, Precision(precision))
+
+    def __set__(self, instance, value: FuzzyDate | None):
+        if value is None:
+            if not self.null:
+                raise ValueError(f"{self.name} cannot be empty.")
+            earliest = latest = None
+            precision = ""
+        else:
+            earliest, latest, precision = value.earliest, value.latest, value.precision.value
+        setattr(instance, f"{self.name}_earliest", earliest)
+        setattr(instance, f"{self.name}_latest", latest)
+        setattr(instance, f"{self.name}_precision", precision)
+
+
+class FuzzyDateField:
+    """Declares a fuzzy date on a model; not a column itself (see module docstring)."""
+
+    def __init__(self, verbose_name: str = "", *, null: bool = False, help_text: str = ""):
+        self.verbose_name = verbose_name
+        self.null = null
+        self.help_text = help_text
+
+    def contribute_to_class(self, cls, name: str) -> None:
+        label = self.verbose_name or name.replace("_", " ")
+        cls.add_to_class(
+            f"{name}_earliest",
+            models.DateField(
+                f"{label} (earliest)",
+                null=self.null,
+                blank=self.null,
+                editable=False,
+                db_index=True,
+                help_text=f"Earliest day {label} can be. {self.help_text}".strip(),
+            ),
+        )
+        cls.add_to_class(
+            f"{name}_latest",
+            models.DateField(
+                f"{label} (latest)",
+                null=self.null,
+                blank=self.null,
+                editable=False,
+                help_text=f"Latest day {label} can be.",
+            ),
+        )
+        cls.add_to_class(
+            f"{name}_precision",
+            models.CharField(
+                f"{label} (precision)",
+                max_length=16,
+                choices=Precision.choices,
+                blank=self.null,
+                default="",
+                editable=False,
+                help_text="How precisely the source gives the date.",
+            ),
+        )
+        setattr(cls, name, FuzzyDateDescriptor(name, self.null))
+        cls._fuzzy_dates = {**getattr(cls, "_fuzzy_dates", {}), name: self}
+
+
+def fuzzy_date_constraints(name: str, *, null: bool = False) -> list[models.BaseConstraint]:
+    """The database's guard for one fuzzy date: bounds in order, a known precision, a single
+    day for day precision, and (when optional) all three columns empty together."""
+    earliest, latest, precision = f"{name}_earliest", f"{name}_latest", f"{name}_precision"
+    ordered = Q(**{f"{earliest}__lte": models.F(latest)})
+    known_precision = Q(**{f"{precision}__in": Precision.values})
+    one_day = ~Q(**{precision: Precision.DAY}) | Q(**{earliest: models.F(latest)})
+    present = ordered & known_precision & one_day
+    if null:
+        absent = Q(**{f"{earliest}__isnull": True, f"{latest}__isnull": True, precision: ""})
+        condition = present | absent
+    else:
+        condition = present
+    return [
+        models.CheckConstraint(
+            condition=condition, name=f"%(app_label)s_%(class)s_{name}_fuzzy_date_valid"
+        )
+    ]

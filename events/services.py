@@ -1,0 +1,239 @@
+"""Writes that carry rules. The admin, the seed loader and any API call these functions, so every
+write path checks the same things.
+
+Each function is keyword-only, runs in one transaction and raises `ValidationError` (keyed by
+the offending field where there is one) before anything is saved.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Model, Q
+
+from events.fuzzydates import FuzzyDate
+from events.models import (
+    ALLOWED_TRANSITIONS,
+    Channel,
+    Citation,
+    Engagement,
+    EngagementState,
+    EngagementTransition,
+    Source,
+    StatusChange,
+)
+
+
+@dataclass(frozen=True)
+class CitationInput:
+    """A source passage to attach to a fact as it is written."""
+
+    source: Source
+    passage: str
+    passage_is_verbatim: bool = False
+    locator: str = ""
+    claim: str = ""
+
+
+def _require_citations(citations: Sequence[CitationInput], what: str) -> None:
+    if not citations:
+        raise ValidationError(
+            {"source": f"{what} needs a source: cite the passage that supports it."}
+        )
+    for citation in citations:
+        if not citation.passage.strip():
+            raise ValidationError({"passage": "Give the passage of the source that supports this."})
+
+
+def citation_add(
+    *,
+    fact: Model,
+    source: Source,
+    passage: str,
+    passage_is_verbatim: bool = False,
+    locator: str = "",
+    claim: str = "",
+) -> Citation:
+    """Tie `fact` to a source passage."""
+    if not passage.strip():
+        raise ValidationError({"passage": "Give the passage of the source that supports this."})
+    return Citation.objects.create(
+        fact=fact,
+        source=source,
+        passage=passage.strip(),
+        passage_is_verbatim=passage_is_verbatim,
+        locator=locator,
+        claim=claim,
+    )
+
+
+def _cite_all(fact: Model, citations: Sequence[CitationInput]) -> None:
+    for citation in citations:
+        citation_add(
+            fact=fact,
+            source=citation.source,
+            passage=citation.passage,
+            passage_is_verbatim=citation.passage_is_verbatim,
+            locator=citation.locator,
+            claim=citation.claim,
+        )
+
+
+def channel_create(
+    *,
+    party_a,
+    party_b,
+    track: str,
+    slug: str,
+    summary: str = "",
+    citations: Sequence[CitationInput] = (),
+) -> Channel:
+    """Open a record for a channel; refuses a second channel for the same pair and track."""
+    if party_a.pk == party_b.pk:
+        raise ValidationError({"party_b": "A channel links two different parties."})
+    duplicate = Channel.objects.filter(
+        Q(party_a=party_a, party_b=party_b) | Q(party_a=party_b, party_b=party_a), track=track
+    ).first()
+    if duplicate:
+        raise ValidationError(
+            {"track": f"{duplicate} already exists; add to it instead of creating another."}
+        )
+    with transaction.atomic():
+        channel = Channel(party_a=party_a, party_b=party_b, track=track, slug=slug, summary=summary)
+        channel.full_clean(validate_constraints=False)
+        channel.save()
+        _cite_all(channel, citations)
+    return channel
+
+
+def status_change_record(
+    *,
+    channel: Channel,
+    status: str,
+    date: FuzzyDate | None,
+    explanation: str,
+    citations: Sequence[CitationInput],
+    trend: str = "unchanged",
+    confidence: str = "medium",
+) -> StatusChange:
+    """Record that `channel` took `status` on `date`, with why and the source that says so."""
+    if date is None:
+        raise ValidationError({"date": "A status change needs a date (it may be fuzzy)."})
+    if not explanation.strip():
+        raise ValidationError({"explanation": "Say why the status changed."})
+    _require_citations(citations, "A status change")
+    with transaction.atomic():
+        # Serialise writers per channel (PostgreSQL) so concurrent edits cannot interleave.
+        Channel.objects.select_for_update().filter(pk=channel.pk).first()
+        change = StatusChange(
+            channel=channel,
+            status=status,
+            trend=trend,
+            confidence=confidence,
+            explanation=explanation.strip(),
+        )
+        change.date = date
+        change.full_clean(exclude=["channel"], validate_constraints=False)
+        change.save()
+        _cite_all(change, citations)
+    return change
+
+
+def _check_step(engagement: Engagement | None, from_state: str, to_state: str, date: FuzzyDate):
+    if to_state not in EngagementState.values:
+        raise ValidationError({"to_state": f"“{to_state}” is not a lifecycle state."})
+    if to_state not in ALLOWED_TRANSITIONS[from_state]:
+        before = EngagementState(from_state).label if from_state else "a new record"
+        allowed = ", ".join(
+            EngagementState(s).label for s in sorted(ALLOWED_TRANSITIONS[from_state])
+        )
+        raise ValidationError(
+            {
+                "to_state": f"An engagement cannot go from {before} to "
+                f"{EngagementState(to_state).label}. Allowed next: {allowed or 'none (final)'}."
+            }
+        )
+    if engagement is not None:
+        previous = engagement.transitions.order_by("-date_latest", "-id").first()
+        if previous is not None and date.is_before(previous.date):
+            raise ValidationError(
+                {
+                    "date": f"This step ({date}) cannot come before the previous one "
+                    f"({previous.date})."
+                }
+            )
+
+
+def engagement_create(
+    *,
+    engagement: Engagement,
+    state: str,
+    reported: FuzzyDate | None,
+    citations: Sequence[CitationInput],
+    note: str = "",
+) -> Engagement:
+    """Save a new (unsaved) engagement in its first lifecycle state — proposed, scheduled or
+    held — with that first step dated `reported` and cited."""
+    engagement_create_check(engagement=engagement, state=state, reported=reported)
+    _require_citations(citations, "An engagement")
+    with transaction.atomic():
+        engagement.state = state
+        engagement.full_clean(validate_constraints=False)
+        engagement.save()
+        _cite_all(engagement, citations)
+        step = EngagementTransition(engagement=engagement, from_state="", to_state=state, note=note)
+        step.date = reported
+        step.save()
+        _cite_all(step, citations)
+    return engagement
+
+
+def engagement_create_check(*, engagement: Engagement, state: str, reported: FuzzyDate | None):
+    """The rules for a new engagement, for forms to show before anything is saved."""
+    if reported is None:
+        raise ValidationError({"reported": "Give the date of this first step (it may be fuzzy)."})
+    _check_step(None, "", state, reported)
+    channel = engagement.channel
+    if engagement.initiator_id and engagement.initiator_id not in (
+        channel.party_a_id,
+        channel.party_b_id,
+    ):
+        raise ValidationError({"initiator": f"{engagement.initiator} is not a party to {channel}."})
+
+
+def engagement_transition_check(*, engagement: Engagement, to_state: str, date: FuzzyDate | None):
+    """The rules for a lifecycle step, for forms to show before anything is saved."""
+    if date is None:
+        raise ValidationError({"date": "A lifecycle step needs a date (it may be fuzzy)."})
+    _check_step(engagement, engagement.state, to_state, date)
+
+
+def engagement_transition(
+    *,
+    engagement: Engagement,
+    to_state: str,
+    date: FuzzyDate | None,
+    citations: Sequence[CitationInput],
+    note: str = "",
+    when: FuzzyDate | None = None,
+) -> EngagementTransition:
+    """Move an engagement one step along its lifecycle (e.g. proposed → scheduled), dated and
+    sourced. `when` updates the expected or actual date if the step changes it."""
+    _require_citations(citations, "A lifecycle step")
+    with transaction.atomic():
+        # The row lock makes concurrent transitions queue; the second sees the first's state.
+        locked = Engagement.objects.select_for_update().get(pk=engagement.pk)
+        engagement_transition_check(engagement=locked, to_state=to_state, date=date)
+        step = EngagementTransition(
+            engagement=locked, from_state=locked.state, to_state=to_state, note=note.strip()
+        )
+        step.date = date
+        step.save()
+        _cite_all(step, citations)
+        locked.state = to_state
+        if when is not None:
+            locked.when = when
+        locked.save()
+    engagement.refresh_from_db()
+    return step

@@ -1,0 +1,66 @@
+"""Display helpers: badges that carry a label and a symbol, never colour alone."""
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from events.models import ChannelStatus, EngagementState, Trend
+
+register = template.Library()
+
+STATUS_SYMBOLS = {
+    ChannelStatus.OPEN: "●",
+    ChannelStatus.LIMITED: "◐",
+    ChannelStatus.STALLED: "‖",
+    ChannelStatus.FROZEN: "✕",
+}
+
+TREND_SYMBOLS = {
+    Trend.IMPROVING: "↗",
+    Trend.UNCHANGED: "→",
+    Trend.DETERIORATING: "↘",
+}
+
+STATE_SYMBOLS = {
+    EngagementState.PROPOSED: "?",
+    EngagementState.SCHEDULED: "◷",
+    EngagementState.HELD: "✓",
+    EngagementState.DECLINED: "✕",
+    EngagementState.POSTPONED: "↷",
+    EngagementState.CANCELLED: "✕",
+}
+
+
+@register.simple_tag
+def status_badge(status: str | None):
+    if not status:
+        return mark_safe('<span class="badge badge--none">No status recorded</span>')
+    value = ChannelStatus(status)
+    return format_html(
+        '<span class="badge badge--{}"><span aria-hidden="true">{}</span> {}</span>',
+        value.value,
+        STATUS_SYMBOLS[value],
+        value.label,
+    )
+
+
+@register.simple_tag
+def trend_label(trend: str):
+    value = Trend(trend)
+    return format_html(
+        '<span class="trend trend--{}"><span aria-hidden="true">{}</span> {}</span>',
+        value.value,
+        TREND_SYMBOLS[value],
+        value.label,
+    )
+
+
+@register.simple_tag
+def state_badge(state: str):
+    value = EngagementState(state)
+    return format_html(
+        '<span class="badge badge--state-{}"><span aria-hidden="true">{}</span> {}</span>',
+        value.value,
+        STATE_SYMBOLS[value],
+        value.label,
+    )
