@@ -70,7 +70,7 @@ class Source(models.Model):
     relays = models.CharField(
         max_length=300,
         blank=True,
-        help_text="Whom the document names as its own source, e.g. 'Nikkei Asia, citing officials'.",
+        help_text="Whom the document names as its source, e.g. 'Nikkei Asia, citing officials'.",
     )
     notes = models.TextField(
         blank=True, help_text="Editor's notes, e.g. how the date was established."
