@@ -1,4 +1,4 @@
-"""`manage.py ensure_demo_editor`: a local superuser for trying the admin, with its password printed.
+"""`manage.py ensure_demo_editor`: a local superuser for trying the admin, password printed.
 
 Only for local development (DEBUG on): the password is random, kept in var/ (git-ignored) so
 every `make run` can print it again.
