@@ -912,3 +912,28 @@ class StickingPoint(CitedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- Search ------------------------------------------------------------------------------------
+
+
+class SearchEntry(models.Model):
+    """The searchable text of one record (statement, engagement, source, actor), kept in step
+    with the record by `events.search`. PostgreSQL searches it through a GIN full-text index,
+    SQLite through an FTS5 table; both behind `events.search.search()`."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    title = models.CharField(max_length=400, help_text="How the hit is named in results.")
+    body = models.TextField(help_text="All searchable text of the record, one string.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="events_searchentry_one_per_record"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
