@@ -47,6 +47,13 @@ def fuzzy_column(name: str, description: str):
     return column
 
 
+class ChannelListFilter(admin.RelatedFieldListFilter):
+    """Lists channels with their parties in one query (a channel's name needs both)."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(channel.pk, str(channel)) for channel in Channel.objects.with_parties()]
+
+
 class FuzzyDateAdmin(admin.ModelAdmin):
     """Edits fuzzy dates as text; the form is built from the model's fuzzy date declarations."""
 
@@ -66,10 +73,18 @@ class FuzzyDateInlineMixin:
 # --- Citations ---------------------------------------------------------------------------------
 
 
+class CitationForm(forms.ModelForm):
+    class Meta:
+        model = Citation
+        fields = ["source", "locator", "passage", "passage_is_verbatim", "claim"]
+        widgets = {"passage": forms.Textarea(attrs={"rows": 2, "cols": 60})}
+
+
 class CitationInline(GenericTabularInline):
     """The passages behind a fact. At least one is required on records that are facts."""
 
     model = Citation
+    form = CitationForm
     fields = ["source", "locator", "passage", "passage_is_verbatim", "claim"]
     autocomplete_fields = ["source"]
     extra = 0
@@ -77,10 +92,10 @@ class CitationInline(GenericTabularInline):
     validate_min = True
     verbose_name = "source passage"
     verbose_name_plural = "Sources (each fact needs at least one)"
-    formfield_overrides = {}
 
     def get_formset(self, request, obj=None, **kwargs):
-        kwargs.setdefault("widgets", {"passage": forms.Textarea(attrs={"rows": 2, "cols": 60})})
+        # Django's generic inline factory does not pass validate_min on by itself.
+        kwargs.setdefault("validate_min", self.validate_min)
         return super().get_formset(request, obj, **kwargs)
 
 
@@ -217,7 +232,10 @@ class StatusHistoryInline(admin.TabularInline):
     can_delete = False
     show_change_link = True
     verbose_name_plural = "Status history (add with “Record a status change”)"
-    date_display = fuzzy_column("date", "Date")
+
+    @admin.display(description="Date")
+    def date_display(self, obj):
+        return obj.date
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -338,7 +356,10 @@ class TransitionInline(admin.TabularInline):
     can_delete = False
     show_change_link = True
     verbose_name_plural = "Lifecycle (add with “Record a lifecycle step”)"
-    date_display = fuzzy_column("date", "Date")
+
+    @admin.display(description="Date")
+    def date_display(self, obj):
+        return obj.date
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -389,7 +410,7 @@ class EngagementChangeForm(FuzzyDateModelForm):
 @admin.register(Engagement)
 class EngagementAdmin(admin.ModelAdmin):
     list_display = ["title", "channel", "kind", "state", fuzzy_column("when", "When"), "initiator"]
-    list_filter = ["state", "kind", "channel__track", "channel"]
+    list_filter = ["state", "kind", "channel__track", ("channel", ChannelListFilter)]
     search_fields = ["title", "location", "purpose", "participations__actor__name"]
     autocomplete_fields = ["channel", "initiator"]
     list_select_related = ["channel__party_a", "channel__party_b", "initiator"]
@@ -467,7 +488,7 @@ class TransitionAddForm(SourcePassageForm):
 @admin.register(EngagementTransition)
 class EngagementTransitionAdmin(FuzzyDateAdmin):
     list_display = ["engagement", "from_state", "to_state", fuzzy_column("date", "Date")]
-    list_filter = ["to_state", "engagement__channel"]
+    list_filter = ["to_state", ("engagement__channel", ChannelListFilter)]
     search_fields = ["engagement__title", "note"]
     autocomplete_fields = ["engagement"]
     list_select_related = ["engagement"]
@@ -520,7 +541,7 @@ class InterpretationInline(admin.StackedInline):
 @admin.register(Statement)
 class StatementAdmin(FuzzyDateAdmin):
     list_display = ["__str__", "speaker", fuzzy_column("said", "Said"), "stance", "is_verbatim"]
-    list_filter = ["stance", "is_verbatim", "channels"]
+    list_filter = ["stance", "is_verbatim", ("channels", ChannelListFilter)]
     search_fields = ["text", "speaker__name", "venue"]
     autocomplete_fields = ["speaker", "toward", "channels"]
     list_select_related = ["speaker"]
@@ -531,7 +552,7 @@ class StatementAdmin(FuzzyDateAdmin):
 @admin.register(CounterpartClaim)
 class CounterpartClaimAdmin(admin.ModelAdmin):
     list_display = ["office", "claimant", "counterpart_office", "counterpart_person", "channel"]
-    list_filter = ["channel", "claimant"]
+    list_filter = [("channel", ChannelListFilter), "claimant"]
     search_fields = ["office__title", "counterpart_office__title", "counterpart_person__name"]
     autocomplete_fields = [
         "channel",
@@ -554,7 +575,7 @@ class CounterpartClaimAdmin(admin.ModelAdmin):
 @admin.register(StickingPoint)
 class StickingPointAdmin(FuzzyDateAdmin):
     list_display = ["title", "channel", "kind", "state", fuzzy_column("raised", "Raised")]
-    list_filter = ["state", "kind", "channel"]
+    list_filter = ["state", "kind", ("channel", ChannelListFilter)]
     search_fields = ["title", "description"]
     autocomplete_fields = ["channel", "statements", "counterpart_claims", "engagements"]
     list_select_related = ["channel__party_a", "channel__party_b"]

@@ -93,7 +93,9 @@ def fuzzy_date_constraints(name: str, *, null: bool = False) -> list[models.Base
     ordered = Q(**{f"{earliest}__lte": models.F(latest)})
     known_precision = Q(**{f"{precision}__in": Precision.values})
     one_day = ~Q(**{precision: Precision.DAY}) | Q(**{earliest: models.F(latest)})
-    present = ordered & known_precision & one_day
+    # Both bounds must be there: with a NULL bound the comparison is NULL, which a CHECK lets pass.
+    bounded = Q(**{f"{earliest}__isnull": False, f"{latest}__isnull": False})
+    present = bounded & ordered & known_precision & one_day
     if null:
         absent = Q(**{f"{earliest}__isnull": True, f"{latest}__isnull": True, precision: ""})
         condition = present | absent

@@ -67,3 +67,38 @@ def fuzzy_date_form(model) -> type[FuzzyDateModelForm]:
     }
     meta = type("Meta", (), {"model": model, "fields": "__all__"})
     return type(f"{model.__name__}Form", (FuzzyDateModelForm,), {**declared, "Meta": meta})
+
+
+class TimelineForm(forms.Form):
+    """The timeline's filters; like the lists', they live in the URL."""
+
+    channel = forms.ModelChoiceField(
+        queryset=None, required=False, to_field_name="slug", empty_label="Any channel"
+    )
+    party = forms.ModelChoiceField(
+        queryset=None, required=False, to_field_name="slug", empty_label="Any party"
+    )
+    track = forms.ChoiceField(required=False)
+    kind = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, label="Show"
+    )
+    during = FuzzyDateFormField(
+        required=False, label="During", help_text="A date or period, e.g. “September 2025”."
+    )
+    days = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=3650,
+        label="Recorded in the last … days",
+        help_text="Only what editors recorded in this many days.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        from events.models import Actor, ActorKind, Channel, Track
+        from events.querysets import TIMELINE_KINDS
+
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].queryset = Channel.objects.with_parties()
+        self.fields["party"].queryset = Actor.objects.filter(kind=ActorKind.STATE)
+        self.fields["track"].choices = [("", "Any track"), *Track.choices]
+        self.fields["kind"].choices = list(TIMELINE_KINDS.items())

@@ -17,10 +17,13 @@ from django.urls import reverse
 
 from events.fields import FuzzyDateField, fuzzy_date_constraints
 from events.querysets import (
+    ActorQuerySet,
     ChannelQuerySet,
     EngagementQuerySet,
+    SourceQuerySet,
     StatementQuerySet,
     StatusChangeQuerySet,
+    StickingPointQuerySet,
 )
 
 
@@ -76,6 +79,8 @@ class Source(models.Model):
         blank=True, help_text="Editor's notes, e.g. how the date was established."
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_earliest", "outlet"]
@@ -188,6 +193,8 @@ class Actor(CitedModel):
     )
     description = models.TextField(blank=True, help_text="One or two lines of context.")
 
+    objects = ActorQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -205,9 +212,34 @@ class Actor(CitedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("events:actor_detail", args=[self.slug])
+
     @property
     def label(self) -> str:
         return self.short_name or self.name
+
+    def counterpart_claims_about(self):
+        """Counterpart claims that concern this actor: about an office it holds or held, or
+        naming it (or such an office) as the counterpart."""
+        offices = OfficeHolding.objects.filter(person=self).values("office")
+        return (
+            CounterpartClaim.objects.filter(
+                Q(office__in=offices)
+                | Q(counterpart_office__in=offices)
+                | Q(counterpart_person=self)
+                | Q(office__institution=self)
+            )
+            .select_related(
+                "channel__party_a",
+                "channel__party_b",
+                "office__institution",
+                "claimant",
+                "counterpart_office__institution",
+                "counterpart_person",
+            )
+            .prefetch_related("citations__source")
+        )
 
 
 class Office(CitedModel):
@@ -369,10 +401,12 @@ class Channel(CitedModel):
         return sorted(past, key=lambda e: e.when_latest or date.min, reverse=True)
 
     def open_sticking_points(self) -> list["StickingPoint"]:
-        return [p for p in self.sticking_points.all() if p.state == StickingPointState.OPEN]
+        return [p for p in self.sticking_points.all() if p.shown_state == StickingPointState.OPEN]
 
     def resolved_sticking_points(self) -> list["StickingPoint"]:
-        return [p for p in self.sticking_points.all() if p.state == StickingPointState.RESOLVED]
+        return [
+            p for p in self.sticking_points.all() if p.shown_state == StickingPointState.RESOLVED
+        ]
 
     def counterpart_questions(self) -> list[dict]:
         """Claims grouped by the office in question; disputed when the sides name different
@@ -537,8 +571,13 @@ class Engagement(CitedModel):
         return self.title
 
     @property
+    def shown_state(self) -> str:
+        """The state on the day a page shows (`state_then` when annotated), else the current."""
+        return getattr(self, "state_then", None) or self.state
+
+    @property
     def is_open(self) -> bool:
-        return self.state in OPEN_ENGAGEMENT_STATES
+        return self.shown_state in OPEN_ENGAGEMENT_STATES
 
     def date_warnings(self) -> list[str]:
         """Dates that cannot be right: an expected date before the report that forecast it.
@@ -723,6 +762,7 @@ class Statement(CitedModel):
     channels = models.ManyToManyField(
         Channel, related_name="statements", blank=True, help_text="Channels it bears on."
     )
+    recorded_at = models.DateTimeField(auto_now_add=True)
 
     objects = StatementQuerySet.as_manager()
 
@@ -891,6 +931,8 @@ class StickingPoint(CitedModel):
         Engagement, blank=True, related_name="sticking_points", help_text="Engagements it blocks."
     )
 
+    objects = StickingPointQuerySet.as_manager()
+
     class Meta:
         ordering = ["channel", "state", "title"]
         constraints = [
@@ -912,6 +954,10 @@ class StickingPoint(CitedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def shown_state(self) -> str:
+        return getattr(self, "state_then", None) or self.state
 
 
 # --- Search ------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ The board and channel pages run a fixed number of queries however many rows exis
 are correlated subqueries on one channel query, and related rows come in one prefetch each.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import models
@@ -28,16 +29,32 @@ class StatusChangeQuerySet(models.QuerySet):
         return self.order_by("-date_earliest", "-date_latest", "-id")
 
     def as_of(self, day: date | None):
-        """Changes that had happened by `day` (their earliest possible date is on or before it)."""
-        return self if day is None else self.filter(date_earliest__lte=day)
+        """Changes known to have happened by `day`: their latest possible date is on or before
+        it. A change dated “3–16 September” is not yet counted on 10 September."""
+        return self if day is None else self.filter(date_latest__lte=day)
 
 
 class EngagementQuerySet(models.QuerySet):
+    def with_state_as_of(self, day: date | None):
+        """Annotate `state_then`: the lifecycle state on `day`, from the dated steps (the current
+        state when `day` is None). Engagements with no step known by then are left out."""
+        if day is None:
+            return self.annotate(state_then=F("state"))
+        m = _models()
+        step = m.EngagementTransition.objects.filter(
+            engagement=OuterRef("pk"), date_latest__lte=day
+        ).order_by("-date_earliest", "-date_latest", "-id")
+        return self.annotate(state_then=Subquery(step.values("to_state")[:1])).filter(
+            state_then__isnull=False
+        )
+
     def held(self):
-        return self.filter(state=_models().EngagementState.HELD)
+        """Held engagements; call after `with_state_as_of`."""
+        return self.filter(state_then=_models().EngagementState.HELD)
 
     def open(self):
-        return self.filter(state__in=_models().OPEN_ENGAGEMENT_STATES)
+        """Proposed, scheduled or postponed engagements; call after `with_state_as_of`."""
+        return self.filter(state_then__in=_models().OPEN_ENGAGEMENT_STATES)
 
     def last_held_first(self):
         return self.order_by(F("when_latest").desc(nulls_last=True), "-when_earliest", "-id")
@@ -73,6 +90,13 @@ class EngagementQuerySet(models.QuerySet):
 
 
 class StatementQuerySet(models.QuerySet):
+    def newest_first(self):
+        return self.order_by(F("said_earliest").desc(nulls_last=True), "-id")
+
+    def as_of(self, day: date | None):
+        """Statements known to have been made by `day` (undated ones only without a day)."""
+        return self if day is None else self.filter(said_latest__lte=day)
+
     def with_details(self):
         m = _models()
         return self.select_related("speaker", "toward").prefetch_related(
@@ -90,20 +114,25 @@ class ChannelQuerySet(models.QuerySet):
 
     def with_board_summary(self, as_of: date | None = None):
         """Annotate each channel with the ids of its current status change, last contact and
-        next expected engagement, and its count of open sticking points — one query."""
+        next expected engagement, and its count of open sticking points — one query. With
+        `as_of`, each is as it stood on that day."""
         m = _models()
         latest_status = (
             m.StatusChange.objects.filter(channel=OuterRef("pk")).as_of(as_of).newest_first()
         )
-        last_contact = m.Engagement.objects.filter(channel=OuterRef("pk")).held().last_held_first()
-        next_expected = m.Engagement.objects.filter(channel=OuterRef("pk")).open().soonest_first()
+        engagements = m.Engagement.objects.filter(channel=OuterRef("pk")).with_state_as_of(as_of)
+        last_contact = engagements.held()
+        if as_of is not None:
+            last_contact = last_contact.filter(when_latest__lte=as_of)
         return self.with_parties().annotate(
             current_status_id=Subquery(latest_status.values("pk")[:1]),
             current_status_value=Subquery(latest_status.values("status")[:1]),
-            last_contact_id=Subquery(last_contact.values("pk")[:1]),
-            next_engagement_id=Subquery(next_expected.values("pk")[:1]),
+            last_contact_id=Subquery(last_contact.last_held_first().values("pk")[:1]),
+            next_engagement_id=Subquery(engagements.open().soonest_first().values("pk")[:1]),
             open_sticking_points=Count(
-                "sticking_points", filter=Q(sticking_points__state="open"), distinct=True
+                "sticking_points",
+                filter=StickingPointQuerySet.open_q(as_of, prefix="sticking_points__"),
+                distinct=True,
             ),
         )
 
@@ -118,7 +147,8 @@ class ChannelQuerySet(models.QuerySet):
         ]
         statuses = m.StatusChange.objects.in_bulk(status_ids)
         engagements = (
-            m.Engagement.objects.select_related("initiator")
+            m.Engagement.objects.with_state_as_of(as_of)
+            .select_related("initiator")
             .prefetch_related(cited())
             .in_bulk(engagement_ids)
         )
@@ -128,16 +158,24 @@ class ChannelQuerySet(models.QuerySet):
             channel.next_engagement = engagements.get(channel.next_engagement_id)
         return channels
 
-    def for_status_board(self):
-        """Everything a channel's status board shows, prefetched."""
+    def for_status_board(self, as_of: date | None = None):
+        """Everything a channel's status board shows, prefetched; with `as_of`, only what was
+        known on that day, each engagement and sticking point in the state it then had."""
         m = _models()
         return self.with_parties().prefetch_related(
             cited(),
             Prefetch(
                 "status_changes",
-                queryset=m.StatusChange.objects.newest_first().prefetch_related(cited()),
+                queryset=m.StatusChange.objects.as_of(as_of)
+                .newest_first()
+                .prefetch_related(cited()),
             ),
-            Prefetch("engagements", queryset=m.Engagement.objects.with_details().soonest_first()),
+            Prefetch(
+                "engagements",
+                queryset=m.Engagement.objects.with_state_as_of(as_of)
+                .with_details()
+                .soonest_first(),
+            ),
             Prefetch(
                 "counterpart_claims",
                 queryset=m.CounterpartClaim.objects.select_related(
@@ -149,15 +187,7 @@ class ChannelQuerySet(models.QuerySet):
             ),
             Prefetch(
                 "sticking_points",
-                queryset=m.StickingPoint.objects.annotate(
-                    open_first=models.Case(
-                        models.When(state="open", then=0),
-                        default=1,
-                        output_field=models.IntegerField(),
-                    )
-                )
-                .order_by("open_first", "title")
-                .prefetch_related(
+                queryset=m.StickingPoint.objects.with_state_as_of(as_of).prefetch_related(
                     cited(),
                     Prefetch("statements", queryset=m.Statement.objects.select_related("speaker")),
                     Prefetch(
@@ -168,8 +198,205 @@ class ChannelQuerySet(models.QuerySet):
             ),
             Prefetch(
                 "statements",
-                queryset=m.Statement.objects.with_details().order_by(
-                    F("said_earliest").desc(nulls_last=True), "id"
-                ),
+                queryset=m.Statement.objects.as_of(as_of).with_details().newest_first(),
             ),
         )
+
+
+class StickingPointQuerySet(models.QuerySet):
+    @staticmethod
+    def open_q(day: date | None, prefix: str = "") -> Q:
+        """Open now, or (with `day`) raised by then and not yet resolved."""
+        if day is None:
+            return Q(**{f"{prefix}state": "open"})
+        return Q(**{f"{prefix}raised_latest__lte": day}) & (
+            Q(**{f"{prefix}resolved_latest__isnull": True})
+            | Q(**{f"{prefix}resolved_latest__gt": day})
+        )
+
+    def with_state_as_of(self, day: date | None):
+        """Annotate `state_then` (open/resolved on `day`), open ones first."""
+        if day is None:
+            queryset = self.annotate(state_then=F("state"))
+        else:
+            queryset = self.filter(raised_latest__lte=day).annotate(
+                state_then=models.Case(
+                    models.When(resolved_latest__lte=day, then=models.Value("resolved")),
+                    default=models.Value("open"),
+                    output_field=models.CharField(),
+                )
+            )
+        return queryset.order_by("state_then", "title")
+
+
+class SourceQuerySet(models.QuerySet):
+    def with_citation_count(self):
+        return self.annotate(citation_count=Count("citations"))
+
+
+class ActorQuerySet(models.QuerySet):
+    def for_profile(self):
+        """An actor with offices held, engagements taken part in and statements made."""
+        m = _models()
+        return self.select_related("state", "parent").prefetch_related(
+            cited(),
+            Prefetch(
+                "office_holdings",
+                queryset=m.OfficeHolding.objects.select_related("office__institution")
+                .prefetch_related(cited())
+                .order_by(F("start_earliest").asc(nulls_first=True), "id"),
+            ),
+            Prefetch(
+                "participations",
+                queryset=m.Participation.objects.select_related(
+                    "engagement__channel__party_a", "engagement__channel__party_b", "side"
+                ).order_by(F("engagement__when_earliest").desc(nulls_last=True), "id"),
+            ),
+            Prefetch("statements", queryset=m.Statement.objects.with_details().newest_first()),
+        )
+
+
+# --- Timeline ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One dated event in the cross-channel stream."""
+
+    kind: str  # "status", "step" or "statement"
+    when: object  # FuzzyDate
+    title: str
+    text: str
+    channels: tuple
+    record: object
+    anchor: str
+
+    @property
+    def sort_key(self):
+        return (self.when.earliest, self.when.latest, self.kind, self.record.pk)
+
+
+TIMELINE_KINDS = {
+    "status": "Status changes",
+    "step": "Engagement steps",
+    "statement": "Statements",
+}
+
+
+def timeline(
+    *,
+    channel=None,
+    track: str = "",
+    party=None,
+    kinds: list[str] | None = None,
+    during=None,
+    recorded_since=None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[TimelineEntry], int]:
+    """Status changes, engagement steps and statements in one stream, newest first.
+
+    Returns (entries for this page, total). One count and one page query per record type, plus
+    their prefetches: the cost does not depend on how many rows exist.
+    """
+    m = _models()
+    kinds = kinds or list(TIMELINE_KINDS)
+    end = offset + limit
+    sources = []
+
+    def channel_filter(prefix: str) -> Q:
+        condition = Q()
+        if channel is not None:
+            condition &= Q(**{prefix: channel})
+        if track:
+            condition &= Q(**{f"{prefix}__track": track})
+        if party is not None:
+            condition &= Q(**{f"{prefix}__party_a": party}) | Q(**{f"{prefix}__party_b": party})
+        return condition
+
+    def date_filter(field: str) -> Q:
+        if during is None:
+            return Q()
+        return Q(
+            **{f"{field}_earliest__lte": during.latest, f"{field}_latest__gte": during.earliest}
+        )
+
+    if "status" in kinds:
+        changes = m.StatusChange.objects.filter(channel_filter("channel"), date_filter("date"))
+        if recorded_since:
+            changes = changes.filter(recorded_at__gte=recorded_since)
+        sources.append(
+            (
+                changes,
+                changes.select_related("channel__party_a", "channel__party_b")
+                .prefetch_related(cited())
+                .order_by("-date_earliest", "-date_latest", "-id")[:end],
+                lambda c: TimelineEntry(
+                    "status",
+                    c.date,
+                    f"{c.channel}: {c.get_status_display()}",
+                    c.explanation,
+                    (c.channel,),
+                    c,
+                    "history",
+                ),
+            )
+        )
+    if "step" in kinds:
+        steps = m.EngagementTransition.objects.filter(
+            channel_filter("engagement__channel"), date_filter("date")
+        )
+        if recorded_since:
+            steps = steps.filter(recorded_at__gte=recorded_since)
+        sources.append(
+            (
+                steps,
+                steps.select_related("engagement__channel__party_a", "engagement__channel__party_b")
+                .prefetch_related(cited())
+                .order_by("-date_earliest", "-date_latest", "-id")[:end],
+                lambda s: TimelineEntry(
+                    "step",
+                    s.date,
+                    f"{s.engagement.title}: {s.get_to_state_display().lower()}",
+                    s.note,
+                    (s.engagement.channel,),
+                    s,
+                    f"engagement-{s.engagement_id}",
+                ),
+            )
+        )
+    if "statement" in kinds:
+        statements = m.Statement.objects.filter(said_earliest__isnull=False).filter(
+            date_filter("said")
+        )
+        if channel is not None or track or party is not None:
+            statements = statements.filter(
+                pk__in=m.Statement.channels.through.objects.filter(
+                    channel_filter("channel")
+                ).values("statement")
+            )
+        if recorded_since:
+            statements = statements.filter(recorded_at__gte=recorded_since)
+        sources.append(
+            (
+                statements,
+                statements.select_related("speaker")
+                .prefetch_related(cited(), "channels__party_a", "channels__party_b")
+                .order_by("-said_earliest", "-said_latest", "-id")[:end],
+                lambda s: TimelineEntry(
+                    "statement",
+                    s.said,
+                    f"{s.speaker.name}: “{s.text}”"
+                    if s.is_verbatim
+                    else f"{s.speaker.name}: {s.text}",
+                    s.venue,
+                    tuple(s.channels.all()),
+                    s,
+                    "statements",
+                ),
+            )
+        )
+    total = sum(queryset.count() for queryset, _, _ in sources)
+    entries = [make(row) for _, page, make in sources for row in page]
+    entries.sort(key=lambda entry: entry.sort_key, reverse=True)
+    return entries[offset:end], total

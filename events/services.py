@@ -125,7 +125,7 @@ def status_change_record(
     _require_citations(citations, "A status change")
     with transaction.atomic():
         # Serialise writers per channel (PostgreSQL) so concurrent edits cannot interleave.
-        Channel.objects.select_for_update().filter(pk=channel.pk).first()
+        Channel.objects.select_for_update(of=("self",)).order_by().filter(pk=channel.pk).first()
         change = StatusChange(
             channel=channel,
             status=status,
@@ -155,7 +155,7 @@ def _check_step(engagement: Engagement | None, from_state: str, to_state: str, d
             }
         )
     if engagement is not None:
-        previous = engagement.transitions.order_by("-date_latest", "-id").first()
+        previous = engagement.transitions.order_by("-date_earliest", "-id").first()
         if previous is not None and date.is_before(previous.date):
             raise ValidationError(
                 {

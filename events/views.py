@@ -1,16 +1,168 @@
-"""Pages. Each view is a query from `events.querysets` and a template."""
+"""Pages. Each view is a query from `events.querysets`, a filterset and a template."""
 
+from datetime import date, timedelta
+
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
-from events.models import Channel
+from events import exports, querysets
+from events.charts import attach_sparklines, channel_time_strip
+from events.filters import ActorFilter, EngagementFilter, SourceFilter, StatementFilter
+from events.forms import TimelineForm
+from events.models import Actor, Channel, Engagement, Source, Statement
+
+PER_PAGE = 25
+
+
+def parse_as_of(request) -> date | None:
+    """`?as_of=YYYY-MM-DD`: show the pages as they stood on that day."""
+    value = request.GET.get("as_of", "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Http404(f"“{value}” is not a date; use YYYY-MM-DD, e.g. 2025-08-01.") from None
 
 
 def board(request):
     """All channels, one card each: status, since when, trend, last and next contact."""
-    return render(request, "events/channel_board.html", {"channels": Channel.objects.board()})
+    as_of = parse_as_of(request)
+    channels = attach_sparklines(
+        Channel.objects.board(as_of=as_of), end=as_of or timezone.localdate()
+    )
+    return render(request, "events/channel_board.html", {"channels": channels, "as_of": as_of})
 
 
 def channel_detail(request, slug: str):
     """One channel's status board, every fact with its source."""
-    channel = get_object_or_404(Channel.objects.for_status_board(), slug=slug)
-    return render(request, "events/channel_detail.html", {"channel": channel})
+    as_of = parse_as_of(request)
+    channel = get_object_or_404(Channel.objects.for_status_board(as_of=as_of), slug=slug)
+    strip = channel_time_strip(channel, end=as_of or timezone.localdate())
+    return render(
+        request,
+        "events/channel_detail.html",
+        {"channel": channel, "as_of": as_of, "strip": strip},
+    )
+
+
+def list_page(request, *, filterset_class, queryset, template: str, columns, filename: str):
+    """A filtered, sorted, paginated list that also downloads as CSV or JSON and answers htmx
+    requests with just its results fragment."""
+    filterset = filterset_class(request.GET or None, queryset=queryset)
+    rows = filterset.qs if filterset.is_valid() else queryset.none()
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "json"):
+        return exports.export(rows, columns, fmt, filename)
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "q": request.GET.get("q", ""),
+    }
+    if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
+        template = f"{template}#results"
+    return render(request, template, context)
+
+
+def engagement_list(request):
+    return list_page(
+        request,
+        filterset_class=EngagementFilter,
+        queryset=Engagement.objects.with_details().soonest_first(),
+        template="events/engagement_list.html",
+        columns=exports.ENGAGEMENT_COLUMNS,
+        filename="engagements",
+    )
+
+
+def statement_list(request):
+    return list_page(
+        request,
+        filterset_class=StatementFilter,
+        queryset=Statement.objects.with_details()
+        .prefetch_related("channels__party_a", "channels__party_b")
+        .newest_first(),
+        template="events/statement_list.html",
+        columns=exports.STATEMENT_COLUMNS,
+        filename="statements",
+    )
+
+
+def actor_list(request):
+    return list_page(
+        request,
+        filterset_class=ActorFilter,
+        queryset=Actor.objects.select_related("state").order_by("name"),
+        template="events/actor_list.html",
+        columns=exports.ACTOR_COLUMNS,
+        filename="actors",
+    )
+
+
+def source_list(request):
+    return list_page(
+        request,
+        filterset_class=SourceFilter,
+        queryset=Source.objects.with_citation_count().order_by("-published_earliest", "outlet"),
+        template="events/source_list.html",
+        columns=exports.SOURCE_COLUMNS,
+        filename="sources",
+    )
+
+
+def actor_detail(request, slug: str):
+    """One actor: offices over time, engagements, statements, counterpart claims."""
+    actor = get_object_or_404(Actor.objects.for_profile(), slug=slug)
+    return render(
+        request,
+        "events/actor_detail.html",
+        {"actor": actor, "claims": actor.counterpart_claims_about()},
+    )
+
+
+def timeline(request):
+    """Status changes, engagement steps and statements across channels, newest first."""
+    form = TimelineForm(request.GET or None)
+    entries, total = [], 0
+    page_number = _page_number(request)
+    if not form.is_bound or form.is_valid():
+        data = form.cleaned_data if form.is_bound else {}
+        days = data.get("days")
+        entries, total = querysets.timeline(
+            channel=data.get("channel"),
+            party=data.get("party"),
+            track=data.get("track", ""),
+            kinds=data.get("kind") or None,
+            during=data.get("during"),
+            recorded_since=timezone.now() - timedelta(days=days) if days else None,
+            limit=PER_PAGE,
+            offset=(page_number - 1) * PER_PAGE,
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    pages = max(1, -(-total // PER_PAGE))
+    context = {
+        "form": form,
+        "entries": entries,
+        "total": total,
+        "page_number": page_number,
+        "pages": pages,
+        "query": query.urlencode(),
+    }
+    template = "events/timeline.html"
+    if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
+        template = f"{template}#results"
+    return render(request, template, context)
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        return 1

@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from events.models import ChannelStatus, EngagementState, Trend
+from events.search import highlight as mark_matches
 
 register = template.Library()
 
@@ -64,3 +65,9 @@ def state_badge(state: str):
         STATE_SYMBOLS[value],
         value.label,
     )
+
+
+@register.filter
+def highlight(text: str, query: str):
+    """Escape `text` and mark the words of the search `query` in it."""
+    return mark_matches(text, query)

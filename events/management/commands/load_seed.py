@@ -5,6 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from events.search import reindex_all
 from events.seeding import SeedError, load_seed_files
 
 
@@ -27,5 +28,11 @@ class Command(BaseCommand):
             created = load_seed_files(paths)
         except SeedError as error:
             raise CommandError(f"Seed not loaded, nothing saved: {error}") from error
+        # Rows loaded before the index existed (or written around signals) get indexed too.
+        indexed = reindex_all()
         names = ", ".join(path.name for path in paths)
-        self.stdout.write(self.style.SUCCESS(f"Loaded {names}: {created} new records."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded {names}: {created} new records; {indexed} records searchable."
+            )
+        )

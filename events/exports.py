@@ -1,0 +1,153 @@
+"""CSV and JSON downloads of the analysts' lists: the same rows the filters show, every row, with
+each fuzzy date given as its human form and both bounds."""
+
+import csv
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpResponse, StreamingHttpResponse
+
+# Spreadsheet programs run a cell that starts with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: str) -> str:
+    """Prefix text a spreadsheet would evaluate, so a quote like “=HYPERLINK(…)” stays text."""
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    value: Callable[[Any], Any]
+
+
+def fuzzy(name: str, attribute: str | None = None) -> list[Column]:
+    """Four columns for one fuzzy date: human form, earliest, latest, precision."""
+    attribute = attribute or name
+
+    def part(getter):
+        def read(obj):
+            value = getattr(obj, attribute)
+            return None if value is None else getter(value)
+
+        return read
+
+    return [
+        Column(name, part(str)),
+        Column(f"{name}_earliest", part(lambda v: v.earliest.isoformat())),
+        Column(f"{name}_latest", part(lambda v: v.latest.isoformat())),
+        Column(f"{name}_precision", part(lambda v: v.precision.value)),
+    ]
+
+
+def sources(obj) -> str:
+    return " | ".join(
+        f"{c.source.outlet} ({c.source.published}): {c.passage}" for c in obj.citations.all()
+    )
+
+
+class Echo:
+    """A file-like object whose write returns the line, for streaming csv output."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def as_csv(rows: Iterable, columns: list[Column], filename: str) -> StreamingHttpResponse:
+    writer = csv.writer(Echo())
+
+    def lines():
+        yield "\ufeff"  # lets spreadsheet programs detect UTF-8
+        yield writer.writerow([column.name for column in columns])
+        for row in rows:
+            cells = []
+            for column in columns:
+                value = column.value(row)
+                text = "" if value is None else str(value)
+                cells.append(neutralise_formula(text))
+            yield writer.writerow(cells)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def as_json(rows: Iterable, columns: list[Column], filename: str) -> HttpResponse:
+    records = []
+    for row in rows:
+        record: dict[str, Any] = {}
+        for column in columns:
+            record[column.name] = column.value(row)
+        records.append(record)
+    response = HttpResponse(
+        json.dumps({"count": len(records), "results": records}, ensure_ascii=False, indent=1),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
+    return response
+
+
+def export(rows: Iterable, columns: list[Column], fmt: str, filename: str):
+    return as_csv(rows, columns, filename) if fmt == "csv" else as_json(rows, columns, filename)
+
+
+ENGAGEMENT_COLUMNS = [
+    Column("id", lambda e: e.pk),
+    Column("channel", lambda e: str(e.channel)),
+    Column("title", lambda e: e.title),
+    Column("kind", lambda e: e.get_kind_display()),
+    Column("state", lambda e: e.get_state_display()),
+    *fuzzy("when"),
+    Column("location", lambda e: e.location),
+    Column("initiator", lambda e: e.initiator.name if e.initiator else ""),
+    Column(
+        "participants",
+        lambda e: "; ".join(
+            f"{p.actor.name} ({p.side.label}, {p.get_role_display()}, {p.get_attendance_display()})"
+            for p in e.participations.all()
+        ),
+    ),
+    Column("sources", sources),
+]
+
+STATEMENT_COLUMNS = [
+    Column("id", lambda s: s.pk),
+    Column("speaker", lambda s: s.speaker.name),
+    Column("text", lambda s: s.text),
+    Column("verbatim", lambda s: s.is_verbatim),
+    *fuzzy("said"),
+    Column("venue", lambda s: s.venue),
+    Column("stance", lambda s: s.get_stance_display()),
+    Column("channels", lambda s: "; ".join(str(c) for c in s.channels.all())),
+    Column(
+        "interpretations",
+        lambda s: "; ".join(
+            f"{i.side.label} {i.get_emphasis_display().lower()}: {i.reading}"
+            for i in s.interpretations.all()
+        ),
+    ),
+    Column("sources", sources),
+]
+
+ACTOR_COLUMNS = [
+    Column("id", lambda a: a.pk),
+    Column("name", lambda a: a.name),
+    Column("kind", lambda a: a.get_kind_display()),
+    Column("short_name", lambda a: a.short_name),
+    Column("state", lambda a: a.state.name if a.state else ""),
+    Column("aliases", lambda a: "; ".join(a.aliases.split("\n")) if a.aliases else ""),
+]
+
+SOURCE_COLUMNS = [
+    Column("id", lambda s: s.pk),
+    Column("kind", lambda s: s.get_kind_display()),
+    Column("outlet", lambda s: s.outlet),
+    Column("title", lambda s: s.title),
+    Column("url", lambda s: s.url),
+    *fuzzy("published"),
+    Column("relays", lambda s: s.relays),
+    Column("citations", lambda s: s.citation_count),
+]

@@ -1,0 +1,180 @@
+"""Filters for the analysts' lists. Every filter lives in the URL, so a filtered view can be
+shared, exported (`?format=csv`) and re-opened."""
+
+import django_filters
+from django.db.models import Q
+
+from events.forms import FuzzyDateFormField
+from events.models import (
+    Actor,
+    ActorKind,
+    Channel,
+    Engagement,
+    EngagementKind,
+    EngagementState,
+    Source,
+    SourceKind,
+    Stance,
+    Statement,
+    Track,
+)
+from events.search import search_ids
+
+
+class FuzzyDateFilter(django_filters.Filter):
+    """Keeps records whose fuzzy date overlaps the typed one, so “September 2025” finds
+    “early September 2025” and “17–19 September 2025”."""
+
+    field_class = FuzzyDateFormField
+
+    def __init__(self, *args, prefix: str, **kwargs):
+        kwargs.setdefault("label", "During")
+        kwargs.setdefault(
+            "help_text", "A date or period, e.g. “September 2025”, “Q3 2025”, “2025”."
+        )
+        self.prefix = prefix
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        return qs.filter(
+            **{
+                f"{self.prefix}_earliest__lte": value.latest,
+                f"{self.prefix}_latest__gte": value.earliest,
+            }
+        )
+
+
+class SearchFilter(django_filters.CharFilter):
+    """One box, `q`: full-text search through the database's own engine (events.search)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", "Search")
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        ids = search_ids(value, qs.model)
+        return qs if ids is None else qs.filter(pk__in=ids)
+
+
+def channel_choices(request=None):
+    return Channel.objects.with_parties()
+
+
+def state_actors(request=None):
+    return Actor.objects.filter(kind=ActorKind.STATE)
+
+
+class EngagementFilter(django_filters.FilterSet):
+    q = SearchFilter()
+    channel = django_filters.ModelChoiceFilter(
+        queryset=channel_choices, to_field_name="slug", empty_label="Any channel"
+    )
+    party = django_filters.ModelChoiceFilter(
+        queryset=state_actors,
+        to_field_name="slug",
+        method="filter_party",
+        label="Party",
+        empty_label="Any party",
+    )
+    track = django_filters.ChoiceFilter(
+        field_name="channel__track", choices=Track.choices, empty_label="Any track"
+    )
+    kind = django_filters.ChoiceFilter(choices=EngagementKind.choices, empty_label="Any kind")
+    state = django_filters.ChoiceFilter(
+        choices=EngagementState.choices, empty_label="Any state", label="Lifecycle state"
+    )
+    participant = django_filters.ModelChoiceFilter(
+        queryset=Actor.objects.all(),
+        to_field_name="slug",
+        field_name="participations__actor",
+        label="Participant",
+        empty_label="Anyone",
+        distinct=True,
+    )
+    during = FuzzyDateFilter(prefix="when")
+    sort = django_filters.OrderingFilter(
+        fields=(("when_earliest", "when"), ("title", "title"), ("state", "state")),
+        field_labels={"when": "Date", "title": "Title", "state": "State"},
+        label="Sort by",
+    )
+
+    class Meta:
+        model = Engagement
+        fields = ["q", "channel", "party", "track", "kind", "state", "participant", "during"]
+
+    def filter_party(self, queryset, name, value):
+        return queryset.filter(Q(channel__party_a=value) | Q(channel__party_b=value))
+
+
+class StatementFilter(django_filters.FilterSet):
+    q = SearchFilter()
+    channel = django_filters.ModelChoiceFilter(
+        field_name="channels",
+        queryset=channel_choices,
+        to_field_name="slug",
+        empty_label="Any channel",
+    )
+    party = django_filters.ModelChoiceFilter(
+        field_name="speaker__state",
+        queryset=state_actors,
+        to_field_name="slug",
+        label="Speaker’s party",
+        empty_label="Any party",
+    )
+    speaker = django_filters.ModelChoiceFilter(
+        queryset=Actor.objects.filter(kind=ActorKind.PERSON),
+        to_field_name="slug",
+        empty_label="Anyone",
+    )
+    stance = django_filters.ChoiceFilter(choices=Stance.choices, empty_label="Any stance")
+    is_verbatim = django_filters.BooleanFilter(
+        label="Verbatim quotes only",
+        widget=django_filters.widgets.BooleanWidget(),
+    )
+    during = FuzzyDateFilter(prefix="said")
+    sort = django_filters.OrderingFilter(
+        fields=(("said_earliest", "said"), ("speaker__name", "speaker"), ("stance", "stance")),
+        field_labels={"said": "Date said", "speaker": "Speaker", "stance": "Stance"},
+        label="Sort by",
+    )
+
+    class Meta:
+        model = Statement
+        fields = ["q", "channel", "party", "speaker", "stance", "is_verbatim", "during"]
+
+
+class ActorFilter(django_filters.FilterSet):
+    q = SearchFilter()
+    kind = django_filters.ChoiceFilter(choices=ActorKind.choices, empty_label="Any kind")
+    state = django_filters.ModelChoiceFilter(
+        queryset=state_actors, to_field_name="slug", label="State", empty_label="Any state"
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(("name", "name"), ("kind", "kind")),
+        field_labels={"name": "Name", "kind": "Kind"},
+        label="Sort by",
+    )
+
+    class Meta:
+        model = Actor
+        fields = ["q", "kind", "state"]
+
+
+class SourceFilter(django_filters.FilterSet):
+    q = SearchFilter()
+    kind = django_filters.ChoiceFilter(
+        choices=SourceKind.choices, empty_label="Any kind", label="Source kind"
+    )
+    outlet = django_filters.CharFilter(lookup_expr="icontains", label="Outlet contains")
+    during = FuzzyDateFilter(prefix="published", label="Published during")
+    sort = django_filters.OrderingFilter(
+        fields=(("published_earliest", "published"), ("outlet", "outlet")),
+        field_labels={"published": "Published", "outlet": "Outlet"},
+        label="Sort by",
+    )
+
+    class Meta:
+        model = Source
+        fields = ["q", "kind", "outlet", "during"]
