@@ -5,6 +5,7 @@ Environment:
 - SECRET_KEY     required when DEBUG is off
 - DEBUG          "1"/"true" to enable (default off)
 - ALLOWED_HOSTS  comma-separated (default: localhost names when DEBUG is on)
+- PUBLIC_READ    "1" opens the boards read-only to visitors who are not signed in
 """
 
 import os
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_filters",
+    "reversion",
     "events",
 ]
 
@@ -106,4 +108,9 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "events:board"
+LOGOUT_REDIRECT_URL = "login"
+
+# Open the boards, lists, feeds and exports read-only to anonymous visitors (public deployments).
+PUBLIC_READ = env_bool("PUBLIC_READ", default=False)

@@ -1,14 +1,26 @@
 """The editors' workspace. Lists show dates as people write them; writes with rules (status
 changes, engagement lifecycle steps) go through `events.services`."""
 
+import re
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.templatetags.admin_urls import admin_urlname  # noqa: F401
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
+from reversion.admin import VersionAdmin
 
 from events import services
-from events.forms import FuzzyDateFormField, FuzzyDateModelForm, fuzzy_date_form
+from events.forms import (
+    FuzzyDateFormField,
+    FuzzyDateInlineForm,
+    FuzzyDateModelForm,
+    GuardedModelForm,
+    fuzzy_date_form,
+)
+from events.history import version_history
 from events.models import (
     ALLOWED_TRANSITIONS,
     Actor,
@@ -54,19 +66,31 @@ class ChannelListFilter(admin.RelatedFieldListFilter):
         return [(channel.pk, str(channel)) for channel in Channel.objects.with_parties()]
 
 
-class FuzzyDateAdmin(admin.ModelAdmin):
+class HistoryAdmin(VersionAdmin):
+    """Every curated record: each save kept as a version (who, when, what changed), earlier
+    versions and deleted records restorable, and a save refused if a colleague saved first."""
+
+    form = GuardedModelForm
+    object_history_template = "admin/events/object_history.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        context = {"history": version_history(self.model, object_id), **(extra_context or {})}
+        return super().history_view(request, object_id, context)
+
+
+class FuzzyDateAdmin(HistoryAdmin):
     """Edits fuzzy dates as text; the form is built from the model's fuzzy date declarations."""
 
     def get_form(self, request, obj=None, **kwargs):
         kwargs.setdefault(
-            "form", self.form if self.form is not forms.ModelForm else fuzzy_date_form(self.model)
+            "form", fuzzy_date_form(self.model) if self.form is GuardedModelForm else self.form
         )
         return super().get_form(request, obj, **kwargs)
 
 
 class FuzzyDateInlineMixin:
     def get_formset(self, request, obj=None, **kwargs):
-        kwargs.setdefault("form", fuzzy_date_form(self.model))
+        kwargs.setdefault("form", fuzzy_date_form(self.model, base=FuzzyDateInlineForm))
         return super().get_formset(request, obj, **kwargs)
 
 
@@ -97,6 +121,38 @@ class CitationInline(GenericTabularInline):
         # Django's generic inline factory does not pass validate_min on by itself.
         kwargs.setdefault("validate_min", self.validate_min)
         return super().get_formset(request, obj, **kwargs)
+
+
+def _normalised(text: str) -> str:
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return " ".join(text.lower().split()).strip(" .\"'")
+
+
+class StatementCitationFormSet(BaseGenericInlineFormSet):
+    """Warns when a verbatim quote occurs in none of the passages cited for it."""
+
+    def clean(self):
+        super().clean()
+        statement = self.instance
+        if not statement.is_verbatim or getattr(statement, "keep_unmatched_quote", False):
+            return
+        passages = [
+            form.cleaned_data["passage"]
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("passage")
+        ]
+        quote = _normalised(statement.text or "")
+        if passages and quote and not any(quote in _normalised(p) for p in passages):
+            raise ValidationError(
+                "The quote does not occur in any cited passage. Check its wording against the "
+                "source, or tick “Keep the quote as entered” above to save it anyway."
+            )
+
+
+class StatementCitationInline(CitationInline):
+    formset = StatementCitationFormSet
 
 
 class OptionalCitationInline(CitationInline):
@@ -159,7 +215,7 @@ class SourceAdmin(FuzzyDateAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(admin.ModelAdmin):
+class CitationAdmin(HistoryAdmin):
     list_display = [
         "source",
         "locator",
@@ -185,15 +241,71 @@ class OfficeHoldingInline(FuzzyDateInlineMixin, admin.TabularInline):
     extra = 0
 
 
+class ActorForm(GuardedModelForm):
+    distinct_actor = forms.BooleanField(
+        required=False,
+        label="This is a different actor",
+        help_text="Tick to save even though another actor has the same name or alias.",
+    )
+
+    class Meta:
+        model = Actor
+        fields = "__all__"
+
+    def clean(self):
+        data = super().clean()
+        names = {data.get("name", "").strip().lower()} | {
+            line.strip().lower()
+            for line in (data.get("aliases") or "").splitlines()
+            if line.strip()
+        }
+        names.discard("")
+        if not names or data.get("distinct_actor"):
+            return data
+        candidates = Actor.objects.exclude(pk=self.instance.pk).filter(
+            Q(name__iregex=r"^(" + "|".join(_regex_escape(n) for n in names) + r")$")
+            | Q(aliases__iregex="|".join(_regex_escape(n) for n in names))
+        )
+        for other in candidates:
+            theirs = {other.name.lower()} | {
+                line.strip().lower() for line in other.aliases.splitlines() if line.strip()
+            }
+            shared = names & theirs
+            if shared:
+                self.add_error(
+                    "name",
+                    f"Likely duplicate of “{other}” ({other.get_kind_display().lower()}), which "
+                    f"also goes by “{sorted(shared)[0]}”. Edit that actor instead, or tick "
+                    "“This is a different actor” to save anyway.",
+                )
+                break
+        return data
+
+
+def _regex_escape(text: str) -> str:
+    return re.escape(text)
+
+
 @admin.register(Actor)
-class ActorAdmin(admin.ModelAdmin):
+class ActorAdmin(HistoryAdmin):
     list_display = ["name", "kind", "short_name", "state", "parent"]
     list_filter = ["kind", "state"]
     search_fields = ["name", "short_name", "aliases", "slug"]
     autocomplete_fields = ["state", "parent"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["state", "parent"]
-    fields = ["kind", "name", "short_name", "slug", "aliases", "state", "parent", "description"]
+    form = ActorForm
+    fields = [
+        "kind",
+        "name",
+        "short_name",
+        "slug",
+        "aliases",
+        "state",
+        "parent",
+        "description",
+        "distinct_actor",
+    ]
 
     def get_inlines(self, request, obj):
         if obj is not None and obj.kind == Actor.Kind.PERSON:
@@ -210,7 +322,7 @@ class HolderInline(FuzzyDateInlineMixin, admin.TabularInline):
 
 
 @admin.register(Office)
-class OfficeAdmin(admin.ModelAdmin):
+class OfficeAdmin(HistoryAdmin):
     list_display = ["title", "institution"]
     list_filter = ["institution__state"]
     search_fields = ["title", "institution__name", "institution__short_name"]
@@ -242,7 +354,7 @@ class StatusHistoryInline(admin.TabularInline):
 
 
 @admin.register(Channel)
-class ChannelAdmin(admin.ModelAdmin):
+class ChannelAdmin(HistoryAdmin):
     list_display = ["__str__", "track", "current_status", "open_sticking_points"]
     list_filter = ["track", "party_a", "party_b"]
     search_fields = [
@@ -320,6 +432,7 @@ class StatusChangeAdmin(FuzzyDateAdmin):
             date=data["date"],
             explanation=data["explanation"],
             citations=form.citations(),
+            user=request.user,
         )
         _adopt(obj, created)
 
@@ -408,7 +521,7 @@ class EngagementChangeForm(FuzzyDateModelForm):
 
 
 @admin.register(Engagement)
-class EngagementAdmin(admin.ModelAdmin):
+class EngagementAdmin(HistoryAdmin):
     list_display = ["title", "channel", "kind", "state", fuzzy_column("when", "When"), "initiator"]
     list_filter = ["state", "kind", "channel__track", ("channel", ChannelListFilter)]
     search_fields = ["title", "location", "purpose", "participations__actor__name"]
@@ -455,6 +568,7 @@ class EngagementAdmin(admin.ModelAdmin):
             state=data["first_state"],
             reported=data["reported"],
             citations=form.citations(),
+            user=request.user,
         )
 
 
@@ -524,6 +638,7 @@ class EngagementTransitionAdmin(FuzzyDateAdmin):
             note=data.get("note", ""),
             when=data.get("when"),
             citations=form.citations(),
+            user=request.user,
         )
         _adopt(obj, created)
 
@@ -538,19 +653,49 @@ class InterpretationInline(admin.StackedInline):
     extra = 0
 
 
+class StatementForm(FuzzyDateModelForm):
+    said = FuzzyDateFormField(required=False, label="Said")
+    keep_unmatched_quote = forms.BooleanField(
+        required=False,
+        label="Keep the quote as entered",
+        help_text="Tick to save a verbatim quote that none of its cited passages contains.",
+    )
+
+    class Meta:
+        model = Statement
+        fields = "__all__"
+
+    def clean(self):
+        data = super().clean()
+        # The citations formset reads this from the instance (formsets validate after the form).
+        self.instance.keep_unmatched_quote = data.get("keep_unmatched_quote", False)
+        return data
+
+
 @admin.register(Statement)
 class StatementAdmin(FuzzyDateAdmin):
+    form = StatementForm
     list_display = ["__str__", "speaker", fuzzy_column("said", "Said"), "stance", "is_verbatim"]
     list_filter = ["stance", "is_verbatim", ("channels", ChannelListFilter)]
     search_fields = ["text", "speaker__name", "venue"]
     autocomplete_fields = ["speaker", "toward", "channels"]
     list_select_related = ["speaker"]
-    fields = ["speaker", "text", "is_verbatim", "said", "venue", "stance", "toward", "channels"]
-    inlines = [InterpretationInline, CitationInline]
+    fields = [
+        "speaker",
+        "text",
+        "is_verbatim",
+        "keep_unmatched_quote",
+        "said",
+        "venue",
+        "stance",
+        "toward",
+        "channels",
+    ]
+    inlines = [InterpretationInline, StatementCitationInline]
 
 
 @admin.register(CounterpartClaim)
-class CounterpartClaimAdmin(admin.ModelAdmin):
+class CounterpartClaimAdmin(HistoryAdmin):
     list_display = ["office", "claimant", "counterpart_office", "counterpart_person", "channel"]
     list_filter = [("channel", ChannelListFilter), "claimant"]
     search_fields = ["office__title", "counterpart_office__title", "counterpart_person__name"]

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class EventsConfig(AppConfig):
@@ -10,3 +11,11 @@ class EventsConfig(AppConfig):
         from events.search import connect_signals
 
         connect_signals()
+        post_migrate.connect(create_roles, sender=self, dispatch_uid="events_create_roles")
+
+
+def create_roles(sender, **kwargs):
+    """Every migrate leaves the Editors and Analysts groups in place and up to date."""
+    from events.roles import setup_roles
+
+    setup_roles()

@@ -1,6 +1,7 @@
 """Forms shared by the admin and the site: fuzzy dates are typed as text and parsed."""
 
 from django import forms
+from django.core import signing
 
 from events.fuzzydates import FuzzyDate, FuzzyDateError
 
@@ -33,8 +34,77 @@ class FuzzyDateFormField(forms.CharField):
             raise forms.ValidationError(error.messages, code="fuzzy_date") from error
 
 
-class FuzzyDateModelForm(forms.ModelForm):
-    """A ModelForm that edits each of the model's fuzzy dates as one text field.
+def record_snapshot(instance) -> dict[str, str]:
+    """The stored values of a record's own columns, as text, to tell whether it changed."""
+    return {
+        field.attname: ""
+        if getattr(instance, field.attname) is None
+        else str(getattr(instance, field.attname))
+        for field in instance._meta.concrete_fields
+        if not field.primary_key and not getattr(field, "auto_now", False)
+    }
+
+
+class GuardedModelForm(forms.ModelForm):
+    """Refuses to overwrite a colleague's save.
+
+    The form carries a signed snapshot of the record as the editor opened it. On save it locks
+    the row (on PostgreSQL; SQLite serialises writers anyway) and compares: if another save came
+    in between, the form shows what that editor changed and saves nothing.
+    """
+
+    edit_snapshot = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["edit_snapshot"].initial = signing.dumps(record_snapshot(self.instance))
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is None or "edit_snapshot" not in self.fields:
+            return data
+        try:
+            opened = signing.loads(self.data.get(self.add_prefix("edit_snapshot"), ""))
+        except signing.BadSignature:
+            raise forms.ValidationError(
+                "This form is missing its edit check; reload the page and make your changes again."
+            ) from None
+        model = type(self.instance)
+        current = model._default_manager.select_for_update().filter(pk=self.instance.pk).first()
+        if current is None:
+            raise forms.ValidationError(
+                "Another editor deleted this record while you were editing it. Nothing was saved."
+            )
+        now = record_snapshot(current)
+        if now != opened:
+            from events.history import changes_between
+
+            changed = changes_between(
+                model, opened_values(model, opened), opened_values(model, now)
+            )
+            details = "; ".join(f"{c.field}: “{c.before}” → “{c.after}”" for c in changed)
+            raise forms.ValidationError(
+                "Another editor saved this record after you opened it, so your changes were not "
+                f"saved. They changed: {details or 'its stored values'}. Reload the page to see "
+                "their version, then apply your changes again.",
+                code="stale",
+            )
+        return data
+
+
+def opened_values(model, snapshot: dict[str, str]) -> dict:
+    """Turn a text snapshot back into typed values, for a readable diff."""
+    values = {}
+    for field in model._meta.concrete_fields:
+        if field.attname in snapshot:
+            text = snapshot[field.attname]
+            values[field.attname] = None if text == "" and field.null else field.to_python(text)
+    return values
+
+
+class FuzzyDateFormMixin:
+    """Edits each of the model's fuzzy dates as one text field.
 
     The three columns behind a fuzzy date are not editable; this form adds a field named like
     the fuzzy date itself and writes the parsed value back through the model's descriptor.
@@ -59,14 +129,22 @@ class FuzzyDateModelForm(forms.ModelForm):
         super()._post_clean()
 
 
-def fuzzy_date_form(model) -> type[FuzzyDateModelForm]:
-    """A FuzzyDateModelForm subclass for `model` with one text field per fuzzy date."""
+class FuzzyDateModelForm(FuzzyDateFormMixin, GuardedModelForm):
+    """A record's own form: fuzzy dates as text, and protected against lost updates."""
+
+
+class FuzzyDateInlineForm(FuzzyDateFormMixin, forms.ModelForm):
+    """A row of an inline: fuzzy dates as text (the parent's form guards the save)."""
+
+
+def fuzzy_date_form(model, *, base: type[forms.ModelForm] = FuzzyDateModelForm):
+    """A `base` subclass for `model` with one text field per fuzzy date."""
     declared = {
         name: FuzzyDateFormField(required=not declaration.null)
         for name, declaration in getattr(model, "_fuzzy_dates", {}).items()
     }
     meta = type("Meta", (), {"model": model, "fields": "__all__"})
-    return type(f"{model.__name__}Form", (FuzzyDateModelForm,), {**declared, "Meta": meta})
+    return type(f"{model.__name__}Form", (base,), {**declared, "Meta": meta})
 
 
 class TimelineForm(forms.Form):

@@ -10,6 +10,7 @@ from datetime import date
 
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Greatest, Least
@@ -302,6 +303,12 @@ class OfficeHolding(CitedModel):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.office}"
+
+    def clean(self):
+        if self.start and self.end and self.end.is_before(self.start):
+            raise ValidationError(
+                {"end": f"The end ({self.end}) is before the start ({self.start})."}
+            )
 
 
 # --- Channels and their status -----------------------------------------------------------------
@@ -699,6 +706,18 @@ class Participation(CitedModel):
     def __str__(self) -> str:
         return f"{self.actor} ({self.get_role_display()}, {self.side.label})"
 
+    def clean(self):
+        if not (self.engagement_id and self.side_id):
+            return
+        channel = self.engagement.channel
+        if self.side_id not in (channel.party_a_id, channel.party_b_id):
+            raise ValidationError(
+                {
+                    "side": f"{self.side} is not a party to {channel}; choose "
+                    f"{channel.party_a.label} or {channel.party_b.label}."
+                }
+            )
+
 
 class Characterisation(CitedModel):
     """A side's own description of a held engagement, e.g. 'constructive and pragmatic'."""
@@ -958,6 +977,15 @@ class StickingPoint(CitedModel):
     @property
     def shown_state(self) -> str:
         return getattr(self, "state_then", None) or self.state
+
+    def clean(self):
+        if self.state == StickingPointState.RESOLVED and self.resolved is None:
+            raise ValidationError({"resolved": "Give the date it was resolved (it may be fuzzy)."})
+        if self.state == StickingPointState.OPEN and self.resolved is not None:
+            raise ValidationError({"resolved": "An open sticking point has no resolution date."})
+        if self.raised and self.resolved and self.resolved.is_before(self.raised):
+            message = f"It cannot be resolved ({self.resolved}) before it arose ({self.raised})."
+            raise ValidationError({"resolved": message})
 
 
 # --- Search ------------------------------------------------------------------------------------

@@ -1,13 +1,16 @@
 """Writes that carry rules. The admin, the seed loader and any API call these functions, so every
 write path checks the same things.
 
-Each function is keyword-only, runs in one transaction and raises `ValidationError` (keyed by
-the offending field where there is one) before anything is saved.
+Each function is keyword-only, runs in one transaction, keeps a version of what it wrote (who,
+when, why — see the admin's History) and raises `ValidationError` (keyed by the offending field
+where there is one) before anything is saved.
 """
 
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+import reversion
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model, Q
@@ -68,6 +71,16 @@ def citation_add(
     )
 
 
+@contextmanager
+def _recorded(user, comment: str):
+    """One transaction whose saves are kept as a version: who, when and why."""
+    with transaction.atomic(), reversion.create_revision():
+        if user is not None and user.is_authenticated:
+            reversion.set_user(user)
+        reversion.set_comment(comment)
+        yield
+
+
 def _cite_all(fact: Model, citations: Sequence[CitationInput]) -> None:
     for citation in citations:
         citation_add(
@@ -88,6 +101,7 @@ def channel_create(
     slug: str,
     summary: str = "",
     citations: Sequence[CitationInput] = (),
+    user=None,
 ) -> Channel:
     """Open a record for a channel; refuses a second channel for the same pair and track."""
     if party_a.pk == party_b.pk:
@@ -99,7 +113,7 @@ def channel_create(
         raise ValidationError(
             {"track": f"{duplicate} already exists; add to it instead of creating another."}
         )
-    with transaction.atomic():
+    with _recorded(user, "Channel opened"):
         channel = Channel(party_a=party_a, party_b=party_b, track=track, slug=slug, summary=summary)
         channel.full_clean(validate_constraints=False)
         channel.save()
@@ -116,6 +130,7 @@ def status_change_record(
     citations: Sequence[CitationInput],
     trend: str = "unchanged",
     confidence: str = "medium",
+    user=None,
 ) -> StatusChange:
     """Record that `channel` took `status` on `date`, with why and the source that says so."""
     if date is None:
@@ -123,7 +138,7 @@ def status_change_record(
     if not explanation.strip():
         raise ValidationError({"explanation": "Say why the status changed."})
     _require_citations(citations, "A status change")
-    with transaction.atomic():
+    with _recorded(user, f"Status recorded: {status} ({date})"):
         # Serialise writers per channel (PostgreSQL) so concurrent edits cannot interleave.
         Channel.objects.select_for_update(of=("self",)).order_by().filter(pk=channel.pk).first()
         change = StatusChange(
@@ -172,12 +187,13 @@ def engagement_create(
     reported: FuzzyDate | None,
     citations: Sequence[CitationInput],
     note: str = "",
+    user=None,
 ) -> Engagement:
     """Save a new (unsaved) engagement in its first lifecycle state — proposed, scheduled or
     held — with that first step dated `reported` and cited."""
     engagement_create_check(engagement=engagement, state=state, reported=reported)
     _require_citations(citations, "An engagement")
-    with transaction.atomic():
+    with _recorded(user, f"Engagement recorded as {state} ({reported})"):
         engagement.state = state
         engagement.full_clean(validate_constraints=False)
         engagement.save()
@@ -217,11 +233,12 @@ def engagement_transition(
     citations: Sequence[CitationInput],
     note: str = "",
     when: FuzzyDate | None = None,
+    user=None,
 ) -> EngagementTransition:
     """Move an engagement one step along its lifecycle (e.g. proposed → scheduled), dated and
     sourced. `when` updates the expected or actual date if the step changes it."""
     _require_citations(citations, "A lifecycle step")
-    with transaction.atomic():
+    with _recorded(user, f"Lifecycle step: {to_state} ({date})"):
         # The row lock makes concurrent transitions queue; the second sees the first's state.
         locked = Engagement.objects.select_for_update().get(pk=engagement.pk)
         engagement_transition_check(engagement=locked, to_state=to_state, date=date)
