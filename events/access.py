@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from events.roles import can_read
+from events.roles import can_read, is_editor
 
 NO_ACCESS = (
     "Your account cannot read the boards yet. Ask an administrator to add you to the "
@@ -25,5 +25,19 @@ def read_access(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise PermissionDenied(NO_ACCESS)
+
+    return guarded
+
+
+def editor_access(view):
+    """Let through editors (and superusers); send others to sign in or refuse them."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if is_editor(request.user):
+            return view(request, *args, **kwargs)
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied("This page is for editors.")
 
     return guarded

@@ -79,6 +79,10 @@ class Source(models.Model):
     notes = models.TextField(
         blank=True, help_text="Editor's notes, e.g. how the date was established."
     )
+    text = models.TextField(
+        blank=True,
+        help_text="The document's text as pasted into the intake, for checking quotes against it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SourceQuerySet.as_manager()

@@ -19,11 +19,13 @@ from events.fuzzydates import FuzzyDate
 from events.models import (
     ALLOWED_TRANSITIONS,
     Channel,
+    Characterisation,
     Citation,
     Engagement,
     EngagementState,
     EngagementTransition,
     Source,
+    Statement,
     StatusChange,
 )
 
@@ -254,3 +256,89 @@ def engagement_transition(
         locked.save()
     engagement.refresh_from_db()
     return step
+
+
+def source_create(
+    *,
+    kind: str,
+    outlet: str,
+    title: str,
+    published: FuzzyDate | None,
+    url: str = "",
+    text: str = "",
+    relays: str = "",
+    user=None,
+) -> Source:
+    """Record a document; refuses a second one with the same outlet and title."""
+    if published is None:
+        raise ValidationError({"published": "Give the publication date (it may be fuzzy)."})
+    if Source.objects.filter(outlet=outlet.strip(), title=title.strip()).exists():
+        raise ValidationError(
+            {"title": f"{outlet}: “{title}” is already recorded; open it instead."}
+        )
+    with _recorded(user, "Source recorded"):
+        source = Source(
+            kind=kind,
+            outlet=outlet.strip(),
+            title=title.strip(),
+            url=url.strip(),
+            text=text,
+            relays=relays.strip(),
+        )
+        source.published = published
+        source.full_clean()
+        source.save()
+    return source
+
+
+def statement_create(
+    *,
+    speaker,
+    text: str,
+    stance: str,
+    citations: Sequence[CitationInput],
+    is_verbatim: bool = True,
+    said: FuzzyDate | None = None,
+    venue: str = "",
+    toward=None,
+    channels: Sequence[Channel] = (),
+    user=None,
+) -> Statement:
+    """Record words attributed to an actor, cited."""
+    _require_citations(citations, "A statement")
+    with _recorded(user, "Statement recorded"):
+        statement = Statement(
+            speaker=speaker,
+            text=text.strip(),
+            is_verbatim=is_verbatim,
+            venue=venue,
+            stance=stance,
+            toward=toward,
+        )
+        statement.said = said
+        statement.full_clean()
+        statement.save()
+        statement.channels.set(channels)
+        _cite_all(statement, citations)
+    return statement
+
+
+def characterisation_create(
+    *,
+    engagement: Engagement,
+    side,
+    words: str,
+    citations: Sequence[CitationInput],
+    user=None,
+) -> Characterisation:
+    """Record one side's own description of an engagement, cited."""
+    _require_citations(citations, "A characterisation")
+    channel = engagement.channel
+    if side.pk not in (channel.party_a_id, channel.party_b_id):
+        raise ValidationError({"side": f"{side} is not a party to {channel}."})
+    with _recorded(user, "Characterisation recorded"):
+        characterisation = Characterisation(engagement=engagement, side=side, words=words.strip())
+        characterisation.full_clean()
+        characterisation.save()
+        _cite_all(characterisation, citations)
+    return characterisation

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from events import views
-from events.access import read_access
+from events import editor_views, views
+from events.access import editor_access, read_access
 from events.feeds import BoardFeed, ChannelFeed
 
 app_name = "events"
@@ -15,6 +15,14 @@ urlpatterns = [
     path("actors/<slug:slug>/", read_access(views.actor_detail), name="actor_detail"),
     path("sources/", read_access(views.source_list), name="source_list"),
     path("timeline/", read_access(views.timeline), name="timeline"),
+    path("quality/", editor_access(editor_views.data_quality), name="data_quality"),
+    path("intake/", editor_access(editor_views.intake_new), name="intake_new"),
+    path("intake/<int:pk>/", editor_access(editor_views.intake_detail), name="intake_detail"),
+    path(
+        "intake/<int:pk>/accept/",
+        editor_access(editor_views.intake_accept),
+        name="intake_accept",
+    ),
     path("feeds/board.atom", read_access(BoardFeed()), name="feed_board"),
     path("channels/<slug:slug>/feed.atom", read_access(ChannelFeed()), name="feed_channel"),
 ]

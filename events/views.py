@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -14,37 +13,51 @@ from events.forms import TimelineForm
 from events.models import Actor, Channel, Engagement, Source, Statement
 
 PER_PAGE = 25
+# The days an as-of page can show: the charts need a year's margin on either side of the day.
+AS_OF_RANGE = (date(1000, 1, 1), date(9998, 12, 31))
 
 
-def parse_as_of(request) -> date | None:
-    """`?as_of=YYYY-MM-DD`: show the pages as they stood on that day."""
+def parse_as_of(request) -> tuple[date | None, str]:
+    """`?as_of=YYYY-MM-DD`: show the pages as they stood on that day. Returns (day, error): a
+    value that is not a date gives no day and a message saying why."""
     value = request.GET.get("as_of", "").strip()
     if not value:
-        return None
+        return None, ""
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
-        raise Http404(f"“{value}” is not a date; use YYYY-MM-DD, e.g. 2025-08-01.") from None
+        return None, f"“{value}” is not a date; use YYYY-MM-DD, e.g. 2025-08-01."
+    if not AS_OF_RANGE[0] <= day <= AS_OF_RANGE[1]:
+        first, last = (bound.isoformat() for bound in AS_OF_RANGE)
+        return None, f"“{value}” is out of range; give a day from {first} to {last}."
+    return day, ""
 
 
 def board(request):
     """All channels, one card each: status, since when, trend, last and next contact."""
-    as_of = parse_as_of(request)
+    as_of, as_of_error = parse_as_of(request)
     channels = attach_sparklines(
         Channel.objects.board(as_of=as_of), end=as_of or timezone.localdate()
     )
-    return render(request, "events/channel_board.html", {"channels": channels, "as_of": as_of})
+    return render(
+        request,
+        "events/channel_board.html",
+        {"channels": channels, "as_of": as_of, "as_of_error": as_of_error},
+        # An unreadable date is the request's fault: say so, and show today's board.
+        status=400 if as_of_error else 200,
+    )
 
 
 def channel_detail(request, slug: str):
     """One channel's status board, every fact with its source."""
-    as_of = parse_as_of(request)
+    as_of, as_of_error = parse_as_of(request)
     channel = get_object_or_404(Channel.objects.for_status_board(as_of=as_of), slug=slug)
     strip = channel_time_strip(channel, end=as_of or timezone.localdate())
     return render(
         request,
         "events/channel_detail.html",
-        {"channel": channel, "as_of": as_of, "strip": strip},
+        {"channel": channel, "as_of": as_of, "as_of_error": as_of_error, "strip": strip},
+        status=400 if as_of_error else 200,
     )
 
 
@@ -52,7 +65,9 @@ def list_page(request, *, filterset_class, queryset, template: str, columns, fil
     """A filtered, sorted, paginated list that also downloads as CSV or JSON and answers htmx
     requests with just its results fragment."""
     filterset = filterset_class(request.GET or None, queryset=queryset)
-    rows = filterset.qs if filterset.is_valid() else queryset.none()
+    # Unbound (no parameters at all): every row. Bound: the filtered rows, or none when a filter
+    # cannot be read (the form shows why).
+    rows = filterset.qs if not filterset.is_bound or filterset.is_valid() else queryset.none()
     fmt = request.GET.get("format")
     if fmt in ("csv", "json"):
         return exports.export(rows, columns, fmt, filename)

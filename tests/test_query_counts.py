@@ -65,23 +65,20 @@ def count_queries(client, url: str) -> tuple[int, str]:
     return len(context.captured_queries), sql
 
 
-@pytest.mark.parametrize(
-    "page",
-    ["board", "channel_detail"],
-)
-def test_page_query_count_does_not_grow_with_rows(client, page):
+@pytest.mark.parametrize("page_name", ["board", "channel_detail"])
+def test_page_query_count_does_not_grow_with_rows(client, page_name):
     small = populate(channels=2, per_channel=1)
-    url_small = reverse("events:board") if page == "board" else small[0].get_absolute_url()
+    url_small = reverse("events:board") if page_name == "board" else small[0].get_absolute_url()
     queries_small, sql_small = count_queries(client, url_small)
 
     large = populate(channels=12, per_channel=6)
-    url_large = reverse("events:board") if page == "board" else large[0].get_absolute_url()
+    url_large = reverse("events:board") if page_name == "board" else large[0].get_absolute_url()
     queries_large, sql_large = count_queries(client, url_large)
 
     assert queries_small == queries_large, (
-        f"{page}: {queries_small} queries with little data, {queries_large} with more.\n"
+        f"{page_name}: {queries_small} queries with little data, {queries_large} with more.\n"
         f"--- small ---\n{sql_small}\n--- large ---\n{sql_large}"
     )
     # Four of these are the signed-in analyst: session, user and two permission look-ups.
-    expected = {"board": 11, "channel_detail": 25}[page]
-    assert queries_large == expected, f"{page} ran {queries_large} queries:\n{sql_large}"
+    expected = {"board": 11, "channel_detail": 25}[page_name]
+    assert queries_large == expected, f"{page_name} ran {queries_large} queries:\n{sql_large}"

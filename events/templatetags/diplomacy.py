@@ -1,6 +1,7 @@
 """Display helpers: badges that carry a label and a symbol, never colour alone."""
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -71,3 +72,10 @@ def state_badge(state: str):
 def highlight(text: str, query: str):
     """Escape `text` and mark the words of the search `query` in it."""
     return mark_matches(text, query)
+
+
+@register.filter
+def admin_change_url(record) -> str:
+    """The admin page where an editor fixes `record`."""
+    opts = record._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])

@@ -1,0 +1,107 @@
+"""Data-quality checks for editors: records that fail a rule and need attention."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import F, Max, Min, Q
+from django.utils import timezone
+
+from events.models import (
+    OPEN_ENGAGEMENT_STATES,
+    Channel,
+    Characterisation,
+    CounterpartClaim,
+    Engagement,
+    EngagementState,
+    EngagementTransition,
+    Interpretation,
+    OfficeHolding,
+    Participation,
+    Statement,
+    StatusChange,
+    StickingPoint,
+)
+
+# Every record that states a fact must cite a source. (Actors, offices and channels name
+# things; citations on them are welcome but not required.)
+FACT_MODELS = [
+    StatusChange,
+    Engagement,
+    EngagementTransition,
+    Participation,
+    Characterisation,
+    Statement,
+    Interpretation,
+    CounterpartClaim,
+    StickingPoint,
+    OfficeHolding,
+]
+
+
+@dataclass
+class Check:
+    title: str
+    explanation: str
+    rows: list = field(default_factory=list)
+
+
+def quality_checks(*, review_days: int = 30, today: date | None = None) -> list[Check]:
+    today = today or timezone.localdate()
+    checks = []
+
+    unsourced = Check(
+        "Facts without a source",
+        "Each of these records states a fact but cites no source passage.",
+    )
+    for model in FACT_MODELS:
+        for record in model.objects.filter(citations__isnull=True)[:200]:
+            unsourced.rows.append((model._meta.verbose_name.capitalize(), record))
+    checks.append(unsourced)
+
+    forecast = Check(
+        "Expected dates before the report that forecast them",
+        "An open engagement whose expected date lies entirely before the earliest report citing "
+        "it: the source's date or the record's date is wrong.",
+    )
+    for engagement in (
+        Engagement.objects.filter(state__in=OPEN_ENGAGEMENT_STATES, when_latest__isnull=False)
+        .annotate(first_report=Min("citations__source__published_earliest"))
+        .filter(when_latest__lt=F("first_report"))
+        .select_related("channel__party_a", "channel__party_b")
+    ):
+        forecast.rows.append(
+            (
+                f"expected {engagement.when}, first reported {engagement.first_report:%-d %B %Y}",
+                engagement,
+            )
+        )
+    checks.append(forecast)
+
+    stale = Check(
+        f"Channels not reviewed for {review_days} days",
+        "No status change has been recorded on these channels in that time (or ever).",
+    )
+    cutoff = timezone.now() - timedelta(days=review_days)
+    for channel in (
+        Channel.objects.with_parties()
+        .annotate(last_review=Max("status_changes__recorded_at"))
+        .filter(Q(last_review__lt=cutoff) | Q(last_review__isnull=True))
+    ):
+        when = (
+            f"last reviewed {channel.last_review:%-d %B %Y}"
+            if channel.last_review
+            else "never reviewed"
+        )
+        stale.rows.append((when, channel))
+    checks.append(stale)
+
+    overdue = Check(
+        "Proposals past their expected date",
+        "Still “proposed” although the latest day they were expected has passed.",
+    )
+    for engagement in Engagement.objects.filter(
+        state=EngagementState.PROPOSED, when_latest__lt=today
+    ).select_related("channel__party_a", "channel__party_b"):
+        overdue.rows.append((f"expected {engagement.when}", engagement))
+    checks.append(overdue)
+    return checks
