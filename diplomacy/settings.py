@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "reversion",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "events",
 ]
 
@@ -114,3 +118,46 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Open the boards, lists, feeds and exports read-only to anonymous visitors (public deployments).
 PUBLIC_READ = env_bool("PUBLIC_READ", default=False)
+
+# The read API under /api/ (events/api/): tokens for scripts besides the session, the same
+# readers as the site, cursor pages, an OpenAPI schema with Swagger UI served from this host.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: a request without credentials gets 401 with `WWW-Authenticate: Token`.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["events.api.permissions.CanRead"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "events.api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "events.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "events.api.views.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Diplomacy Monitor read API",
+    "DESCRIPTION": "Channels of contact between governments, their status history, "
+    "engagements, statements, actors, counterpart claims, sticking points and sources — every "
+    "fact with its citations. Read-only. Authenticate with the site's session or a token "
+    "(`Authorization: Token <key>`).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["events.api.permissions.CanRead"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Several models have a `kind` or a `state`: name each vocabulary after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ActorKindEnum": "events.models.ActorKind",
+        "SourceKindEnum": "events.models.SourceKind",
+        "EngagementKindEnum": "events.models.EngagementKind",
+        "StickingPointKindEnum": "events.models.StickingPointKind",
+        "EngagementStateEnum": "events.models.EngagementState",
+        "StickingPointStateEnum": "events.models.StickingPointState",
+    },
+}

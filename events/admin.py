@@ -3,6 +3,7 @@ changes, engagement lifecycle steps) go through `events.services`."""
 
 import re
 
+import reversion
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.templatetags.admin_urls import admin_urlname  # noqa: F401
@@ -42,6 +43,25 @@ from events.models import (
     StickingPoint,
 )
 
+# What each saved version carries along, so that restoring a version or recovering a deleted
+# record brings back the rows that belong to it — above all its source passages. (Reversion only
+# follows an admin's static `inlines`; these models pick theirs in `get_inlines`, or are inlines
+# whose own citations would otherwise be left behind.) Registered before the admins below, which
+# register only what is not registered yet.
+VERSION_FOLLOWS = {
+    Actor: ["citations", "office_holdings"],
+    OfficeHolding: ["citations"],
+    StatusChange: ["citations"],
+    Engagement: ["citations", "transitions", "participations", "characterisations"],
+    EngagementTransition: ["citations"],
+    Participation: ["citations"],
+    Characterisation: ["citations"],
+    Interpretation: ["citations"],
+}
+for _model, _follow in VERSION_FOLLOWS.items():
+    if not reversion.is_registered(_model):
+        reversion.register(_model, follow=_follow)
+
 admin.site.site_header = "Diplomacy Monitor — editors"
 admin.site.site_title = "Diplomacy Monitor"
 admin.site.index_title = "Records"
@@ -72,6 +92,10 @@ class HistoryAdmin(VersionAdmin):
 
     form = GuardedModelForm
     object_history_template = "admin/events/object_history.html"
+    # Reversion's own revision and recover forms leave out the hidden edit check, so restoring
+    # a version would always be refused; these add it (like admin/events/change_form.html).
+    revision_form_template = "admin/events/revision_form.html"
+    recover_form_template = "admin/events/recover_form.html"
 
     def history_view(self, request, object_id, extra_context=None):
         context = {"history": version_history(self.model, object_id), **(extra_context or {})}

@@ -1,5 +1,7 @@
 """Pages for editors (outside the admin): data quality and article intake."""
 
+import re
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -83,14 +85,28 @@ def intake_new(request):
     return render(request, "events/intake_new.html", {"form": form})
 
 
+# A sentence ends at . ! ? (with any closing quotation marks or brackets) before white space, or
+# at a line break; a dot after an initial, a dotted acronym (U.S.) or a title (Mr) does not end it.
+_SENTENCE_END = re.compile(r"[.!?…]+[”\"’')\]]*(?=\s)|\n")
+_NOT_AN_END = re.compile(
+    r"[A-Z]|(?:[A-Za-z]\.)+[A-Za-z]|Mr|Mrs|Ms|Dr|Gen|Adm|Sen|Rep|Gov|Lt|Col|St|No"
+)
+
+
 def _sentence(text: str, start: int, end: int) -> str:
     """The sentence(s) around text[start:end], as the passage a citation quotes."""
-    left = max(text.rfind(mark, 0, start) for mark in (". ", "? ", "! ", "\n"))
-    right_candidates = [
-        i for i in (text.find(mark, end) for mark in (". ", "? ", "! ", "\n")) if i != -1
-    ]
-    right = min(right_candidates) + 1 if right_candidates else len(text)
-    return text[left + 1 if left >= 0 else 0 : right].strip()
+    left, right = 0, len(text)
+    for mark in _SENTENCE_END.finditer(text):
+        if mark.group().startswith("."):
+            before = re.search(r"[^\s“\"‘'(\[]*$", text[max(0, mark.start() - 20) : mark.start()])
+            if _NOT_AN_END.fullmatch(before.group()):
+                continue
+        if mark.end() <= start:
+            left = mark.end()
+        elif mark.end() >= end:
+            right = mark.start() if mark.group() == "\n" else mark.end()
+            break
+    return text[left:right].strip()
 
 
 def intake_detail(request, pk: int):

@@ -96,7 +96,7 @@ class EngagementFilter(django_filters.FilterSet):
     during = FuzzyDateFilter(prefix="when")
     sort = django_filters.OrderingFilter(
         fields=(("when_earliest", "when"), ("title", "title"), ("state", "state")),
-        field_labels={"when": "Date", "title": "Title", "state": "State"},
+        field_labels={"when_earliest": "Date", "title": "Title", "state": "State"},
         label="Sort by",
     )
 
@@ -114,6 +114,7 @@ class StatementFilter(django_filters.FilterSet):
         field_name="channels",
         queryset=channel_choices,
         to_field_name="slug",
+        label="Channel",
         empty_label="Any channel",
     )
     party = django_filters.ModelChoiceFilter(
@@ -136,7 +137,7 @@ class StatementFilter(django_filters.FilterSet):
     during = FuzzyDateFilter(prefix="said")
     sort = django_filters.OrderingFilter(
         fields=(("said_earliest", "said"), ("speaker__name", "speaker"), ("stance", "stance")),
-        field_labels={"said": "Date said", "speaker": "Speaker", "stance": "Stance"},
+        field_labels={"said_earliest": "Date said", "speaker__name": "Speaker", "stance": "Stance"},
         label="Sort by",
     )
 
@@ -171,7 +172,7 @@ class SourceFilter(django_filters.FilterSet):
     during = FuzzyDateFilter(prefix="published", label="Published during")
     sort = django_filters.OrderingFilter(
         fields=(("published_earliest", "published"), ("outlet", "outlet")),
-        field_labels={"published": "Published", "outlet": "Outlet"},
+        field_labels={"published_earliest": "Published", "outlet": "Outlet"},
         label="Sort by",
     )
 

@@ -2,8 +2,11 @@
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
+from django.contrib import admin
 from django.db.models import F, Max, Min, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from events.models import (
@@ -38,11 +41,55 @@ FACT_MODELS = [
 ]
 
 
+# What each fact's name needs, fetched with it (so a long list costs no query per row).
+FACT_RELATED = {
+    StatusChange: ["channel__party_a", "channel__party_b"],
+    EngagementTransition: ["engagement"],
+    Participation: ["actor", "side"],
+    Characterisation: ["side"],
+    Statement: ["speaker"],
+    Interpretation: ["side", "statement__speaker"],
+    CounterpartClaim: [
+        "claimant",
+        "office",
+        "counterpart_person",
+        "counterpart_office__institution",
+    ],
+    OfficeHolding: ["person", "office__institution"],
+}
+
+# Facts edited only as rows of another record's admin page: where that page is.
+EDITED_ON = {
+    Participation: ("engagement", "engagement_id"),
+    Characterisation: ("engagement", "engagement_id"),
+    Interpretation: ("statement", "statement_id"),
+    OfficeHolding: ("actor", "person_id"),
+}
+
+
+def fix_url(record) -> str:
+    """The admin page where an editor fixes `record` (its parent's, for inline rows)."""
+    model = type(record)
+    if model in EDITED_ON and not admin.site.is_registered(model):
+        model_name, attname = EDITED_ON[model]
+        return reverse(f"admin:events_{model_name}_change", args=[getattr(record, attname)])
+    return reverse(f"admin:events_{model._meta.model_name}_change", args=[record.pk])
+
+
+class Row(NamedTuple):
+    note: str
+    record: object
+
+    @property
+    def url(self) -> str:
+        return fix_url(self.record)
+
+
 @dataclass
 class Check:
     title: str
     explanation: str
-    rows: list = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
 
 
 def quality_checks(*, review_days: int = 30, today: date | None = None) -> list[Check]:
@@ -54,8 +101,11 @@ def quality_checks(*, review_days: int = 30, today: date | None = None) -> list[
         "Each of these records states a fact but cites no source passage.",
     )
     for model in FACT_MODELS:
-        for record in model.objects.filter(citations__isnull=True)[:200]:
-            unsourced.rows.append((model._meta.verbose_name.capitalize(), record))
+        records = model.objects.filter(citations__isnull=True)
+        if model in FACT_RELATED:
+            records = records.select_related(*FACT_RELATED[model])
+        for record in records[:200]:
+            unsourced.rows.append(Row(model._meta.verbose_name.capitalize(), record))
     checks.append(unsourced)
 
     forecast = Check(
@@ -70,7 +120,7 @@ def quality_checks(*, review_days: int = 30, today: date | None = None) -> list[
         .select_related("channel__party_a", "channel__party_b")
     ):
         forecast.rows.append(
-            (
+            Row(
                 f"expected {engagement.when}, first reported {engagement.first_report:%-d %B %Y}",
                 engagement,
             )
@@ -92,7 +142,7 @@ def quality_checks(*, review_days: int = 30, today: date | None = None) -> list[
             if channel.last_review
             else "never reviewed"
         )
-        stale.rows.append((when, channel))
+        stale.rows.append(Row(when, channel))
     checks.append(stale)
 
     overdue = Check(
@@ -102,6 +152,6 @@ def quality_checks(*, review_days: int = 30, today: date | None = None) -> list[
     for engagement in Engagement.objects.filter(
         state=EngagementState.PROPOSED, when_latest__lt=today
     ).select_related("channel__party_a", "channel__party_b"):
-        overdue.rows.append((f"expected {engagement.when}", engagement))
+        overdue.rows.append(Row(f"expected {engagement.when}", engagement))
     checks.append(overdue)
     return checks

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 
 from events import exports, querysets
 from events.charts import attach_sparklines, channel_time_strip
@@ -82,7 +83,7 @@ def list_page(request, *, filterset_class, queryset, template: str, columns, fil
     }
     if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
         template = f"{template}#results"
-    return render(request, template, context)
+    return _htmx_aware(render(request, template, context))
 
 
 def engagement_list(request):
@@ -173,7 +174,7 @@ def timeline(request):
     template = "events/timeline.html"
     if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
         template = f"{template}#results"
-    return render(request, template, context)
+    return _htmx_aware(render(request, template, context))
 
 
 def _page_number(request) -> int:
@@ -181,3 +182,10 @@ def _page_number(request) -> int:
         return max(1, int(request.GET.get("page", 1)))
     except ValueError:
         return 1
+
+
+def _htmx_aware(response):
+    """The same URL answers with a whole page or (htmx) just the results: caches must keep the
+    two apart, or Back could show a bare fragment."""
+    patch_vary_headers(response, ["HX-Request"])
+    return response

@@ -435,10 +435,49 @@ def test_actors_and_sources_sort(client, seeded):
 
 
 def test_sort_offers_ascending_and_descending_choices(client, seeded):
-    html = get(client, ENGAGEMENTS)
-    assert '<option value="-when">When (descending)</option>' in html or (
-        'value="-when"' in html and "(descending)" in html
-    )
+    html = get(client, f"{ENGAGEMENTS}?sort=-when")
+    select = re.search(r'<select name="sort" id="id_sort">(.*?)</select>', html, re.S).group(1)
+    options = re.findall(r'<option value="([^"]*)"( selected)?>(.*?)</option>', select)
+    assert [(value, label) for value, _, label in options] == [
+        ("", "---------"),
+        ("when", "Date"),
+        ("-when", "Date (descending)"),
+        ("title", "Title"),
+        ("-title", "Title (descending)"),
+        ("state", "State"),
+        ("-state", "State (descending)"),
+    ]
+    assert [value for value, selected, _ in options if selected] == ["-when"]
+
+
+@pytest.mark.parametrize(
+    ("url", "labels"),
+    [
+        (STATEMENTS, ["Date said", "Speaker", "Stance"]),
+        (ACTORS, ["Name", "Kind"]),
+        (SOURCES, ["Published", "Outlet"]),
+    ],
+)
+def test_sort_choices_are_labelled(client, db, url, labels):
+    html = get(client, url)
+    select = re.search(r'<select name="sort" id="id_sort">(.*?)</select>', html, re.S).group(1)
+    shown = re.findall(r'<option value="[^"]+">(.*?)</option>', select)
+    assert shown == [text for label in labels for text in (label, f"{label} (descending)")]
+
+
+def test_filter_labels_name_what_they_filter(client, db):
+    html = get(client, STATEMENTS)
+    labels = [text_of(label) for label in re.findall(r"<label for=\"id_\w+\">(.*?)</label>", html)]
+    assert labels == [
+        "Search",
+        "Channel",
+        "Speaker’s party",
+        "Speaker",
+        "Stance",
+        "Verbatim quotes only",
+        "During",
+        "Sort by",
+    ]
 
 
 # --- Pagination, count and links that keep the filters -----------------------------------------
@@ -524,6 +563,13 @@ def test_htmx_request_gets_only_the_results_fragment(client, seeded, url, read, 
     assert 'class="filters"' not in fragment  # the form stays on the page
     assert read(fragment) == expected
     assert count_text(fragment).startswith("1 ")
+
+
+@pytest.mark.parametrize("url", [ENGAGEMENTS, STATEMENTS, ACTORS, SOURCES])
+def test_page_and_fragment_are_cached_apart(client, seeded, url):
+    for headers in ({}, {"HX-Request": "true"}):
+        vary = client.get(url, headers=headers)["Vary"]
+        assert "HX-Request" in [value.strip() for value in vary.split(",")]
 
 
 def test_htmx_history_restore_gets_the_whole_page(client, seeded):

@@ -269,6 +269,12 @@ def test_htmx_request_gets_only_the_results(client, seeded):
     assert [title for title, _ in entries(fragment)] == [STALLED, OPEN]
 
 
+def test_timeline_page_and_fragment_are_cached_apart(client, db):
+    for headers in ({}, {"HX-Request": "true"}):
+        vary = client.get(TIMELINE, headers=headers)["Vary"]
+        assert "HX-Request" in [value.strip() for value in vary.split(",")]
+
+
 def test_timeline_form_is_a_plain_get_form(client, db):
     html = get(client, TIMELINE)
     assert re.search(r'<form class="filters" method="get" action="/timeline/"', html)

@@ -116,6 +116,22 @@ def context(context, sign_in):
 
 
 @pytest.fixture
+def editor_page(new_context, seeded_live, editor):
+    """A page in a second browser context (same settings as `context`), signed in as the `editor`
+    (tests/conftest.py: staff, in the Editors group). Tests that use only this page never open
+    the analyst's context."""
+    client = Client()
+    client.force_login(editor)
+    cookie = {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+    }
+    context = new_context()
+    context.add_cookies([{**cookie, "url": seeded_live.url}])
+    return context.new_page()
+
+
+@pytest.fixture
 def screenshots():
     """docs/screenshots/, where the README's screenshots are written."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
