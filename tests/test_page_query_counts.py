@@ -30,7 +30,8 @@ from tests.factories import (
     cite,
 )
 
-pytestmark = pytest.mark.django_db
+# Forty-odd pages measured at two data sizes: slow, so run by CI (`-m slow`), not `make test`.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 SEPT_1 = {"date_earliest": date(2025, 9, 1), "date_latest": date(2025, 9, 1)}
 
