@@ -44,7 +44,7 @@ test: $(VENV)/.installed
 test-all: $(VENV)/.installed
 	DEBUG=0 SECRET_KEY=test-only-secret $(VENV)/bin/pytest -q -m ""
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed var
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
