@@ -287,8 +287,8 @@ class ActorForm(GuardedModelForm):
         if not names or data.get("distinct_actor"):
             return data
         candidates = Actor.objects.exclude(pk=self.instance.pk).filter(
-            Q(name__iregex=r"^(" + "|".join(_regex_escape(n) for n in names) + r")$")
-            | Q(aliases__iregex="|".join(_regex_escape(n) for n in names))
+            Q(name__iregex=r"^(" + "|".join(re.escape(n) for n in names) + r")$")
+            | Q(aliases__iregex="|".join(re.escape(n) for n in names))
         )
         for other in candidates:
             theirs = {other.name.lower()} | {
@@ -304,10 +304,6 @@ class ActorForm(GuardedModelForm):
                 )
                 break
         return data
-
-
-def _regex_escape(text: str) -> str:
-    return re.escape(text)
 
 
 @admin.register(Actor)
@@ -358,16 +354,16 @@ class OfficeAdmin(HistoryAdmin):
 # --- Channels and status -----------------------------------------------------------------------
 
 
-class StatusHistoryInline(admin.TabularInline):
-    """Read-only: status changes are recorded through their own form, which requires a source."""
+class DatedHistoryInline(admin.TabularInline):
+    """A read-only list of dated steps on a record. Steps are added through their own form,
+    which requires a source, so these rows can be opened but not added or deleted here."""
 
-    model = StatusChange
-    fields = ["date_display", "status", "trend", "confidence", "explanation"]
-    readonly_fields = fields
     extra = 0
     can_delete = False
     show_change_link = True
-    verbose_name_plural = "Status history (add with “Record a status change”)"
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
 
     @admin.display(description="Date")
     def date_display(self, obj):
@@ -375,6 +371,12 @@ class StatusHistoryInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class StatusHistoryInline(DatedHistoryInline):
+    model = StatusChange
+    fields = ["date_display", "status", "trend", "confidence", "explanation"]
+    verbose_name_plural = "Status history (add with “Record a status change”)"
 
 
 @admin.register(Channel)
@@ -485,21 +487,10 @@ class CharacterisationInline(admin.TabularInline):
     extra = 0
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(DatedHistoryInline):
     model = EngagementTransition
     fields = ["date_display", "from_state", "to_state", "note"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
     verbose_name_plural = "Lifecycle (add with “Record a lifecycle step”)"
-
-    @admin.display(description="Date")
-    def date_display(self, obj):
-        return obj.date
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class EngagementAddForm(SourcePassageForm):
