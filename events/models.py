@@ -160,6 +160,21 @@ class ActorKind(models.TextChoices):
     PERSON = "person", "Person"
 
 
+class Region(models.TextChoices):
+    """World regions for grouping and filtering states on the board."""
+
+    NORTH_AMERICA = "north_america", "North America"
+    LATIN_AMERICA = "latin_america", "Latin America and the Caribbean"
+    EUROPE = "europe", "Europe"
+    MIDDLE_EAST = "middle_east", "Middle East and North Africa"
+    AFRICA = "africa", "Sub-Saharan Africa"
+    CENTRAL_ASIA = "central_asia", "Central Asia"
+    SOUTH_ASIA = "south_asia", "South Asia"
+    EAST_ASIA = "east_asia", "East Asia"
+    SOUTHEAST_ASIA = "southeast_asia", "Southeast Asia"
+    OCEANIA = "oceania", "Oceania"
+
+
 class Actor(CitedModel):
     """A state, an institution (ministry, military body, embassy, forum organiser) or a person."""
 
@@ -196,6 +211,12 @@ class Actor(CitedModel):
         limit_choices_to={"kind__in": ["state", "institution"]},
         help_text="For institutions: the body it is part of.",
     )
+    region = models.CharField(
+        max_length=16,
+        choices=Region.choices,
+        blank=True,
+        help_text="For states: the world region, used to group and filter the board.",
+    )
     description = models.TextField(blank=True, help_text="One or two lines of context.")
 
     objects = ActorQuerySet.as_manager()
@@ -204,6 +225,13 @@ class Actor(CitedModel):
         ordering = ["name"]
         constraints = [
             choice_constraint("kind", ActorKind),
+            choice_constraint("region", Region, blank=True),
+            models.CheckConstraint(
+                condition=Q(kind="state") | Q(region=""),
+                name="events_actor_region_only_for_states",
+                violation_error_message="Only states have a region; institutions and people "
+                "take theirs from their state.",
+            ),
             models.CheckConstraint(
                 condition=~Q(kind="state") | Q(state__isnull=True, parent__isnull=True),
                 name="events_actor_state_has_no_parent",

@@ -163,6 +163,7 @@ class SeedLoader:
                 "state": self.actor(item.get("state")),
                 "parent": self.actor(item.get("parent")),
                 "description": item.get("description", ""),
+                "region": item.get("region", ""),
             },
         )
 

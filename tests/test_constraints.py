@@ -351,6 +351,7 @@ CHOICES = [
     (SourceFactory, "kind", ""),
     (StateFactory, "kind", "province"),
     (StateFactory, "kind", "State"),
+    (StateFactory, "region", "atlantis"),
     (ChannelFactory, "track", "cultural"),
     (StatusChangeFactory, "status", "closed"),
     (StatusChangeFactory, "status", "Open"),
@@ -712,6 +713,16 @@ def test_database_refuses_state_actor_belonging_to_another_state():
 def test_database_refuses_turning_an_institution_with_a_state_into_a_state():
     ministry = InstitutionFactory()
     assert_refused_update(ministry, "events_actor_state_has_no_parent", kind="state")
+
+
+def test_database_refuses_a_region_on_an_institution():
+    ministry = InstitutionFactory()
+    assert_refused_update(ministry, "events_actor_region_only_for_states", region="europe")
+
+
+def test_database_accepts_a_region_on_a_state():
+    state = StateFactory(region="europe")
+    assert Actor.objects.get(pk=state.pk).get_region_display() == "Europe"
 
 
 def test_database_refuses_actor_whose_parent_is_itself():
