@@ -6,13 +6,38 @@ Environment:
 - DEBUG          "1"/"true" to enable (default off)
 - ALLOWED_HOSTS  comma-separated (default: localhost names when DEBUG is on)
 - PUBLIC_READ    "1" opens the boards read-only to visitors who are not signed in
+
+HTTPS and headers (production sits behind a TLS-terminating proxy such as nginx):
+- HTTPS                    default on when DEBUG is off: redirect http to https, Secure session
+                           and CSRF cookies, HSTS. "0" for plain HTTP on loopback (benchmarks,
+                           a local gunicorn); never on a public address
+- SECURE_PROXY_SSL_HEADER  the header the proxy sets to "https" on TLS requests, e.g.
+                           "X-Forwarded-Proto" (default: none, so only a direct TLS connection
+                           counts as secure). Set it only when the proxy overwrites that header
+- CSRF_TRUSTED_ORIGINS     comma-separated origins (https://host) allowed to POST forms from
+                           another origin (default: none; same-host forms need nothing)
+- HSTS_SECONDS             Strict-Transport-Security max-age when HTTPS is on (default 31536000,
+                           one year)
+- HSTS_INCLUDE_SUBDOMAINS  "0" to leave subdomains out of HSTS (default on)
+- HSTS_PRELOAD             "0" to leave out the preload token (default on)
+
+Sign-in protection (django-axes):
+- LOGIN_FAILURE_LIMIT      failed sign-ins before a username is locked out from one address
+                           (default 5)
+- LOGIN_COOLOFF_MINUTES    how long the lockout lasts (default 15)
+- CLIENT_IP_HEADER         the header the proxy puts the client's address in, e.g. "X-Real-IP"
+                           or "X-Forwarded-For" (its right-most entry is used); default: none,
+                           the address of the connection. Set it only behind a proxy that
+                           writes that header, or clients could choose their own address
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,6 +65,45 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 
+# HTTPS everywhere unless developing (DEBUG) or told otherwise for plain HTTP on loopback.
+HTTPS = env_bool("HTTPS", default=not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS") or 31_536_000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env_bool("HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("HSTS_PRELOAD", default=True)
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    # "X-Forwarded-Proto" -> ("HTTP_X_FORWARDED_PROTO", "https")
+    _proxy_header = os.environ["SECURE_PROXY_SSL_HEADER"].strip().upper().replace("-", "_")
+    SECURE_PROXY_SSL_HEADER = (f"HTTP_{_proxy_header}", "https")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+SESSION_COOKIE_HTTPONLY = True
+# same-origin: links out to sources carry no Referer at all. The site's own URLs hold what an
+# analyst is reading and searching for (channel slugs, ?q=, filters), and an internal
+# deployment's host name is itself worth keeping from outside sites; within the site the full
+# Referer stays available. (strict-origin-when-cross-origin would still send the origin.)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy, enforced (django.middleware.csp): scripts and styles only from this
+# host or carrying the response's nonce ({{ csp_nonce }}); no inline handlers or style
+# attributes, no plugins, no framing, forms post only here. data: images for the admin's and
+# Swagger UI's inline SVG icons.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -53,6 +117,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "events",
 ]
 
@@ -64,6 +129,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "diplomacy.urls"
@@ -79,6 +147,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -98,10 +167,32 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# django-axes first: it refuses a locked-out username and address before any password is tried.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# LOGIN_FAILURE_LIMIT failures lock out that username from that address (another address, or
+# another username from the same address, can still sign in) for LOGIN_COOLOFF_MINUTES, on the
+# site's sign-in and the admin's alike. Attempts while locked out are refused without being
+# counted, so the time on the lockout page holds; a successful sign-in clears the count.
+# Superusers can lift a lockout early in the admin (Axes › Access attempts).
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT") or 5)
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("LOGIN_COOLOFF_MINUTES") or 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "events.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "events.lockout.client_ip"
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "").strip()
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

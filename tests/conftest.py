@@ -55,3 +55,22 @@ def editor_client(db, editor):
     signed_in = Client()
     signed_in.force_login(editor)
     return signed_in
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http():
+    """The test client and the live server speak plain HTTP on loopback, so the suite runs as a
+    deployment with HTTPS=0 would: no redirect to https, cookies without the Secure flag, no
+    HSTS. tests/test_security_headers.py checks the production values (its `production`
+    fixture) and a real server started with the production environment."""
+    from django.test import override_settings
+
+    with override_settings(
+        SECURE_SSL_REDIRECT=False,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+        SECURE_HSTS_SECONDS=0,
+        SECURE_HSTS_INCLUDE_SUBDOMAINS=False,
+        SECURE_HSTS_PRELOAD=False,
+    ):
+        yield
