@@ -7,6 +7,19 @@ Environment:
 - ALLOWED_HOSTS  comma-separated (default: localhost names when DEBUG is on)
 - PUBLIC_READ    "1" opens the boards read-only to visitors who are not signed in
 
+Databases and static files in production (deploy/env.example explains each):
+- DATABASE_REPLICA_URL  a read replica of DATABASE_URL: analysts' pages read from it, every
+                        write goes to the primary (diplomacy/routers.py); default: none
+- DB_POOL               "0" to open a connection per request instead of psycopg's pool
+                        (PostgreSQL only; default on)
+- DB_POOL_MIN_SIZE      connections each process keeps open per database (default 1)
+- DB_POOL_MAX_SIZE      most connections each process opens per database (default: the
+                        gunicorn threads per worker, GUNICORN_THREADS, or 4)
+- DB_POOL_TIMEOUT       seconds a request waits for a connection before the 503 page (default 5)
+- STATIC_MANIFEST       "1" serves static files under content-hashed names, compressed, cached
+                        for a year; needs `collectstatic` first (make serve, deploy/); default
+                        off: files are served from where they live (development, tests)
+
 HTTPS and headers (production sits behind a TLS-terminating proxy such as nginx):
 - HTTPS                    default on when DEBUG is off: redirect http to https, Secure session
                            and CSRF cookies, HSTS. "0" for plain HTTP on loopback (benchmarks,
@@ -123,6 +136,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the app server itself, before anything touches a session or a database.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A clear 503 while the database cannot be reached; which database a request reads from.
+    "diplomacy.middleware.DatabaseUnavailableMiddleware",
+    "diplomacy.middleware.ReplicaRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -163,6 +181,38 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the dev server read while a seed load or admin save writes.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
 
+
+def _connection_pool() -> dict:
+    """psycopg's pool, one per process and database. A thread holds at most one connection per
+    database during a request, so the pool is as large as a gunicorn worker's thread count."""
+    from psycopg_pool import ConnectionPool
+
+    threads = int(os.environ.get("GUNICORN_THREADS") or 4)
+    return {
+        "min_size": int(os.environ.get("DB_POOL_MIN_SIZE") or 1),
+        "max_size": int(os.environ.get("DB_POOL_MAX_SIZE") or threads),
+        # While the database is down a request waits this long, then gets the 503 page.
+        "timeout": float(os.environ.get("DB_POOL_TIMEOUT") or 5),
+        # Lend no connection the database has dropped (after a restart): check it first.
+        "check": ConnectionPool.check_connection,
+        # Give up a failing connection attempt after a few seconds (its backoff would otherwise
+        # grow for minutes); the next request starts a fresh one, so the app is back within
+        # seconds of the database.
+        "reconnect_timeout": 5,
+    }
+
+
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=0)
+    # Under tests there is no replication: the replica alias reads the test database itself.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["diplomacy.routers.ReplicaRouter"]
+for _database in DATABASES.values():
+    # Pooled connections need CONN_MAX_AGE 0: the pool, not Django, keeps them open.
+    if _database["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_POOL", True):
+        _database.setdefault("OPTIONS", {})["pool"] = _connection_pool()
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -202,6 +252,19 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+# WhiteNoise serves static files. In production (STATIC_MANIFEST=1, after `collectstatic`) under
+# content-hashed names, compressed, with a year's Cache-Control; otherwise straight from where
+# they live, found on each request, so tests and development need no `collectstatic`.
+STATIC_MANIFEST = not DEBUG and env_bool("STATIC_MANIFEST", default=False)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = not STATIC_MANIFEST
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "events:board"

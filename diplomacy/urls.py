@@ -1,9 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from diplomacy.health import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("events.api.urls")),
     path("", include("events.urls")),
 ]
+
+# A database error raised outside a view (by a middleware) still gets the outage page.
+handler500 = "diplomacy.middleware.server_error"
