@@ -8,9 +8,11 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         # Keep the full-text index in step with every save and delete.
-        from events.search import connect_signals
+        from events import caching, search
 
-        connect_signals()
+        search.connect_signals()
+        # Retire every cached page after each committed change.
+        caching.connect_signals()
         post_migrate.connect(create_roles, sender=self, dispatch_uid="events_create_roles")
 
 

@@ -71,6 +71,9 @@ class GuardedModelForm(forms.ModelForm):
                 "This form is missing its edit check; reload the page and make your changes again."
             ) from None
         model = type(self.instance)
+        from events.caching import lock_data_version
+
+        lock_data_version()  # writers take this lock first: see events.caching
         current = model._default_manager.select_for_update().filter(pk=self.instance.pk).first()
         if current is None:
             raise forms.ValidationError(
@@ -180,3 +183,49 @@ class TimelineForm(forms.Form):
         self.fields["party"].queryset = Actor.objects.filter(kind=ActorKind.STATE)
         self.fields["track"].choices = [("", "Any track"), *Track.choices]
         self.fields["kind"].choices = list(TIMELINE_KINDS.items())
+
+
+class BoardForm(forms.Form):
+    """The board's filters and grouping; like the lists', they live in the URL."""
+
+    q = forms.CharField(
+        required=False, max_length=100, label="Party name", help_text="Words in either name."
+    )
+    party = forms.ModelChoiceField(
+        queryset=None, required=False, to_field_name="slug", empty_label="Any party"
+    )
+    region = forms.ChoiceField(required=False)
+    track = forms.ChoiceField(required=False)
+    status = forms.ChoiceField(required=False)
+    group = forms.ChoiceField(
+        required=False,
+        choices=[("status", "Status"), ("track", "Track"), ("none", "Parties, A–Z")],
+        label="Group by",
+    )
+
+    def __init__(self, *args, **kwargs):
+        from events.models import Actor, ActorKind, ChannelStatus, Region, Track
+
+        super().__init__(*args, **kwargs)
+        self.fields["party"].queryset = Actor.objects.filter(kind=ActorKind.STATE).only(
+            "slug", "name"
+        )
+        self.fields["party"].label_from_instance = lambda actor: actor.name
+        self.fields["region"].choices = [("", "Any region"), *Region.choices]
+        self.fields["track"].choices = [("", "Any track"), *Track.choices]
+        self.fields["status"].choices = [
+            ("", "Any status"),
+            *ChannelStatus.choices,
+            ("none", "No status recorded"),
+        ]
+
+    def filters(self) -> dict:
+        """The cleaned filters, as keyword arguments of `ChannelQuerySet.on_board`."""
+        data = self.cleaned_data
+        return {
+            "party": data.get("party"),
+            "region": data.get("region", ""),
+            "track": data.get("track", ""),
+            "status": data.get("status", ""),
+            "search": data.get("q", "").strip(),
+        }

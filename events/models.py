@@ -1043,3 +1043,22 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- Cache invalidation --------------------------------------------------------------------------
+
+
+class DataVersion(models.Model):
+    """One row whose number changes after every committed change to the records (see
+    `events.caching`). Cached pages are keyed by it, so no page outlives the data it shows;
+    kept in the database so every app server, whatever its cache, sees the same number."""
+
+    version = models.BigIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="events_dataversion_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        return f"data version {self.version}"

@@ -108,6 +108,32 @@ class StatementQuerySet(models.QuerySet):
         )
 
 
+# The board lists the channels most in trouble first.
+BOARD_STATUS_ORDER = ("frozen", "stalled", "limited", "open")
+
+
+def attach_board_cards(channels: list, as_of: date | None) -> list:
+    """Attach `current_status`, `last_contact` and `next_engagement` (objects) to channels
+    annotated by `with_board_summary`: two queries plus one for citations."""
+    m = _models()
+    status_ids = [c.current_status_id for c in channels if c.current_status_id]
+    engagement_ids = [
+        pk for c in channels for pk in (c.last_contact_id, c.next_engagement_id) if pk
+    ]
+    statuses = m.StatusChange.objects.in_bulk(status_ids)
+    engagements = (
+        m.Engagement.objects.with_state_as_of(as_of)
+        .select_related("initiator")
+        .prefetch_related(cited())
+        .in_bulk(engagement_ids)
+    )
+    for channel in channels:
+        channel.current_status = statuses.get(channel.current_status_id)
+        channel.last_contact = engagements.get(channel.last_contact_id)
+        channel.next_engagement = engagements.get(channel.next_engagement_id)
+    return channels
+
+
 class ChannelQuerySet(models.QuerySet):
     def with_parties(self):
         return self.select_related("party_a", "party_b")
@@ -139,24 +165,82 @@ class ChannelQuerySet(models.QuerySet):
     def board(self, as_of: date | None = None) -> list:
         """The board's cards: channels with `current_status`, `last_contact` and
         `next_engagement` attached as objects. Four queries, whatever the number of channels."""
+        return attach_board_cards(list(self.with_board_summary(as_of)), as_of)
+
+    def with_status_as_of(self, as_of: date | None = None):
+        """Annotate `status_now` (the status on `as_of`, today without it; None when no change
+        is recorded) and `status_rank` (frozen first, no status last) for filtering, counting
+        and grouping the board without the heavier card summary."""
         m = _models()
-        channels = list(self.with_board_summary(as_of))
-        status_ids = [c.current_status_id for c in channels if c.current_status_id]
-        engagement_ids = [
-            pk for c in channels for pk in (c.last_contact_id, c.next_engagement_id) if pk
-        ]
-        statuses = m.StatusChange.objects.in_bulk(status_ids)
-        engagements = (
-            m.Engagement.objects.with_state_as_of(as_of)
-            .select_related("initiator")
-            .prefetch_related(cited())
-            .in_bulk(engagement_ids)
+        latest_status = (
+            m.StatusChange.objects.filter(channel=OuterRef("pk")).as_of(as_of).newest_first()
         )
-        for channel in channels:
-            channel.current_status = statuses.get(channel.current_status_id)
-            channel.last_contact = engagements.get(channel.last_contact_id)
-            channel.next_engagement = engagements.get(channel.next_engagement_id)
+        return self.annotate(status_now=Subquery(latest_status.values("status")[:1])).annotate(
+            status_rank=models.Case(
+                *(
+                    models.When(status_now=value, then=models.Value(rank))
+                    for rank, value in enumerate(BOARD_STATUS_ORDER)
+                ),
+                default=models.Value(len(BOARD_STATUS_ORDER)),
+                output_field=models.IntegerField(),
+            )
+        )
+
+    def on_board(
+        self,
+        *,
+        as_of: date | None = None,
+        party=None,
+        region: str = "",
+        track: str = "",
+        status: str = "",
+        search: str = "",
+    ):
+        """The channels the board shows for these filters, with `status_now`/`status_rank`.
+        `party`: a state on either side; `region`: either party in that region; `status`: a
+        status value, or "none" for channels with no status recorded by then."""
+        channels = self.with_status_as_of(as_of)
+        if party is not None:
+            channels = channels.filter(Q(party_a=party) | Q(party_b=party))
+        if region:
+            channels = channels.filter(Q(party_a__region=region) | Q(party_b__region=region))
+        if track:
+            channels = channels.filter(track=track)
+        if search:
+            for word in search.split():
+                channels = channels.filter(
+                    Q(party_a__name__icontains=word)
+                    | Q(party_b__name__icontains=word)
+                    | Q(party_a__short_name__icontains=word)
+                    | Q(party_b__short_name__icontains=word)
+                )
+        if status == "none":
+            channels = channels.filter(status_now__isnull=True)
+        elif status:
+            channels = channels.filter(status_now=status)
         return channels
+
+    def status_tallies(self) -> dict[str, int]:
+        """How many of these channels stand at each status ("none": no status recorded); one
+        query. Call on `with_status_as_of()`/`on_board()`."""
+        tallies = {value: 0 for value in (*BOARD_STATUS_ORDER, "none")}
+        for row in self.order_by().values("status_now").annotate(n=Count("pk")):
+            tallies[row["status_now"] or "none"] += row["n"]
+        return tallies
+
+    def in_board_order(self, group: str = "status"):
+        """Grouped by status (frozen first), by track, or alphabetically by parties."""
+        by_parties = ("party_a__name", "party_b__name", "track", "pk")
+        if group == "status":
+            return self.order_by("status_rank", *by_parties)
+        if group == "track":
+            return self.order_by("track", "party_a__name", "party_b__name", "pk")
+        return self.order_by(*by_parties)
+
+    def cards(self, ids: list[int], as_of: date | None = None) -> list:
+        """Board cards for the channels `ids`, in that order (five queries)."""
+        found = {c.pk: c for c in self.filter(pk__in=ids).with_board_summary(as_of)}
+        return attach_board_cards([found[pk] for pk in ids if pk in found], as_of)
 
     def for_status_board(self, as_of: date | None = None):
         """Everything a channel's status board shows, prefetched; with `as_of`, only what was

@@ -7,8 +7,9 @@ from django.contrib.auth.models import Group, Permission
 EDITORS = "Editors"
 ANALYSTS = "Analysts"
 
-# Records editors curate. The search index is maintained by the app, never edited by hand.
-NOT_CURATED = {"searchentry"}
+# Records editors curate. The search index and the data version are maintained by the app,
+# never edited by hand.
+NOT_CURATED = {"searchentry", "dataversion"}
 
 
 def curated_models():

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model, Q
 
+from events.caching import lock_data_version
 from events.fuzzydates import FuzzyDate
 from events.models import (
     ALLOWED_TRANSITIONS,
@@ -77,6 +78,7 @@ def citation_add(
 def _recorded(user, comment: str):
     """One transaction whose saves are kept as a version: who, when and why."""
     with transaction.atomic(), reversion.create_revision():
+        lock_data_version()
         if user is not None and user.is_authenticated:
             reversion.set_user(user)
         reversion.set_comment(comment)

@@ -8,12 +8,14 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from events import exports, querysets
+from events.caching import render_cached
 from events.charts import attach_sparklines, channel_time_strip
 from events.filters import ActorFilter, EngagementFilter, SourceFilter, StatementFilter
-from events.forms import TimelineForm
+from events.forms import BoardForm, TimelineForm
 from events.models import Actor, Channel, Engagement, Source, Statement
 
 PER_PAGE = 25
+BOARD_PER_PAGE = 48
 # The days an as-of page can show: the charts need a year's margin on either side of the day.
 AS_OF_RANGE = (date(1000, 1, 1), date(9998, 12, 31))
 
@@ -35,29 +37,58 @@ def parse_as_of(request) -> tuple[date | None, str]:
 
 
 def board(request):
-    """All channels, one card each: status, since when, trend, last and next contact."""
+    """Every channel, one card each (status, since when, trend, last and next contact), the
+    ones most in trouble first; filters, grouping and pages for a desk that follows hundreds."""
     as_of, as_of_error = parse_as_of(request)
-    channels = attach_sparklines(
-        Channel.objects.board(as_of=as_of), end=as_of or timezone.localdate()
-    )
-    return render(
-        request,
-        "events/channel_board.html",
-        {"channels": channels, "as_of": as_of, "as_of_error": as_of_error},
-        # An unreadable date is the request's fault: say so, and show today's board.
-        status=400 if as_of_error else 200,
-    )
+    form = BoardForm(request.GET)
+    status = 400 if as_of_error or not form.is_valid() else 200
+
+    def context() -> dict:
+        filters = form.filters() if form.is_valid() else {}
+        channels = Channel.objects.on_board(as_of=as_of, **filters)
+        tallies = Channel.objects.on_board(as_of=as_of, **{**filters, "status": ""})
+        group = (form.is_valid() and form.cleaned_data.get("group")) or "status"
+        ordered = channels.in_board_order(group).values_list("pk", flat=True)
+        page = Paginator(ordered, BOARD_PER_PAGE).get_page(request.GET.get("page"))
+        cards = attach_sparklines(
+            Channel.objects.cards(list(page.object_list), as_of=as_of),
+            end=as_of or timezone.localdate(),
+        )
+        for card in cards:
+            card.group_key = {"status": card.current_status_value, "track": card.track}.get(group)
+        query = request.GET.copy()
+        query.pop("page", None)
+        status_query = query.copy()
+        status_query.pop("status", None)
+        return {
+            "form": form,
+            "channels": cards,
+            "page": page,
+            "group": group,
+            "tallies": tallies.status_tallies(),
+            "status_query": status_query.urlencode(),
+            "query": query.urlencode(),
+            "as_of": as_of,
+            "as_of_error": as_of_error,
+        }
+
+    return render_cached(request, "board", "events/channel_board.html", context, status=status)
 
 
 def channel_detail(request, slug: str):
     """One channel's status board, every fact with its source."""
     as_of, as_of_error = parse_as_of(request)
-    channel = get_object_or_404(Channel.objects.for_status_board(as_of=as_of), slug=slug)
-    strip = channel_time_strip(channel, end=as_of or timezone.localdate())
-    return render(
+
+    def context() -> dict:
+        channel = get_object_or_404(Channel.objects.for_status_board(as_of=as_of), slug=slug)
+        strip = channel_time_strip(channel, end=as_of or timezone.localdate())
+        return {"channel": channel, "as_of": as_of, "as_of_error": as_of_error, "strip": strip}
+
+    return render_cached(
         request,
+        "channel",
         "events/channel_detail.html",
-        {"channel": channel, "as_of": as_of, "as_of_error": as_of_error, "strip": strip},
+        context,
         status=400 if as_of_error else 200,
     )
 

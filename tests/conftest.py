@@ -5,6 +5,17 @@ from django.core.management import call_command
 from events.roles import ANALYSTS, EDITORS
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a rolled-back test leaves the data version where
+    it found it, and the next test must not find the pages the previous one cached."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def seeded(db):
     """The database after `load_seed` on an empty database."""

@@ -37,7 +37,7 @@ def cards(html: str) -> dict[str, str]:
     for article in re.findall(
         r"<article aria-labelledby=\"channel-\d+\">(.*?)</article>", html, re.S
     ):
-        heading = re.search(r"<h2[^>]*>(.*?)</h2>", article, re.S).group(1)
+        heading = re.search(r"<h3[^>]*>(.*?)</h3>", article, re.S).group(1)
         found[text_of(heading)] = text_of(article)
     return found
 

@@ -1,6 +1,7 @@
 """Every page runs a fixed number of SQL queries, however many rows exist (no N+1)."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -55,9 +56,11 @@ def populate(channels: int, per_channel: int) -> list:
     return made
 
 
-def count_queries(client, url: str) -> tuple[int, str]:
+def count_queries(client, url: str, *, cached: bool = False) -> tuple[int, str]:
     # Measure the steady state: the first request fills the per-process content-type cache.
     client.get(url)
+    if not cached:
+        cache.clear()  # render the page afresh, as after an edit
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
     assert response.status_code == 200
@@ -79,6 +82,17 @@ def test_page_query_count_does_not_grow_with_rows(client, page_name):
         f"{page_name}: {queries_small} queries with little data, {queries_large} with more.\n"
         f"--- small ---\n{sql_small}\n--- large ---\n{sql_large}"
     )
-    # Four of these are the signed-in analyst: session, user and two permission look-ups.
-    expected = {"board": 11, "channel_detail": 25}[page_name]
+    # Five of these are the signed-in analyst (session, user, two permission look-ups) and the
+    # data version that keys the page cache.
+    expected = {"board": 16, "channel_detail": 26}[page_name]
     assert queries_large == expected, f"{page_name} ran {queries_large} queries:\n{sql_large}"
+
+
+@pytest.mark.parametrize("page_name", ["board", "channel_detail"])
+def test_cached_page_runs_only_the_sign_in_and_data_version_queries(client, page_name):
+    channels = populate(channels=3, per_channel=2)
+    url = reverse("events:board") if page_name == "board" else channels[0].get_absolute_url()
+    queries, sql = count_queries(client, url, cached=True)
+    # Session, user, two permission look-ups, and the data version that keys the cache.
+    assert queries == 5, sql
+    assert "events_dataversion" in sql.splitlines()[-1]

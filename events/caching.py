@@ -1,0 +1,162 @@
+"""Cached pages that are never older than the last saved edit.
+
+Rendering a board or a channel page costs a dozen queries; analysts open the same few pages all
+day. We cache the page body (everything inside `<main>`: the part that depends only on the URL
+and the data) under a key that holds the *data version*: one number in the database
+(`DataVersion`) that changes after every committed change to the records. A change makes every
+older entry unreachable at once, on every app server, whatever cache backend each one uses —
+there is nothing to purge and no key to forget. Old entries simply expire.
+
+The shell around the body (who is signed in, the CSRF token of the sign-out form, the CSP nonce)
+is rendered per request and never cached.
+
+Why this is exact: a writer changes the version inside its own transaction, so the new number
+becomes visible together with the data, at commit (and disappears with it on rollback). A
+request reads the version *before* it reads the data, so a page stored under version N was
+rendered from data at least as new as N: the worst race stores a newer page under an older key,
+never an older page under the current one. Writers lock the version row first
+(`lock_data_version`), which keeps the order of row locks the same in every transaction.
+
+Writes that bypass model signals (`QuerySet.update()`, `bulk_create`, raw SQL) must call
+`bump_data_version()` themselves: the demo-data generator, the archive import and the search
+reindex do.
+"""
+
+import hashlib
+import secrets
+from collections.abc import Callable
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from events.models import DataVersion
+
+__all__ = [
+    "bump_data_version",
+    "lock_data_version",
+    "cached_body",
+    "connect_signals",
+    "data_version",
+    "render_cached",
+]
+
+
+def data_version() -> int:
+    """The current data version (one indexed read)."""
+    rows = DataVersion.objects.filter(pk=1).values_list("version", flat=True)
+    version = next(iter(rows), None)
+    if version is None:
+        # A test database flush or a restore can remove the row: start again.
+        version = _recreate_row()
+    return version
+
+
+def _recreate_row() -> int:
+    try:
+        with transaction.atomic():
+            return DataVersion.objects.get_or_create(pk=1, defaults={"version": 1})[0].version
+    except IntegrityError:  # another process created it first
+        return DataVersion.objects.get(pk=1).version
+
+
+def _bump_now() -> None:
+    # A fresh random number rather than +1: after a database restore or a rolled-back test the
+    # row may hold an old value again, and an old value must never find a newer cached page.
+    new_version = secrets.randbits(62)
+    if not DataVersion.objects.filter(pk=1).update(version=new_version):
+        _recreate_row()
+        DataVersion.objects.filter(pk=1).update(version=new_version)
+
+
+def bump_data_version() -> None:
+    """Make every cached page stale. Inside a transaction the new number becomes visible with
+    the transaction's other changes, at commit, and vanishes with them on rollback."""
+    _bump_now()
+
+
+def lock_data_version() -> None:
+    """Take the version row's lock first thing in a writing transaction (PostgreSQL; SQLite
+    serialises writers anyway). Every write changes that row, so a transaction that first locked
+    another row and only then wrote could otherwise deadlock with one that wrote first."""
+    DataVersion.objects.select_for_update().filter(pk=1).first()
+
+
+def _on_change(sender, **kwargs) -> None:
+    # Fixture loading (raw saves) happens with the data version flushed anyway.
+    if sender is not DataVersion and not kwargs.get("raw"):
+        bump_data_version()
+
+
+def _on_m2m_change(sender, action, **kwargs) -> None:
+    if action in {"post_add", "post_remove", "post_clear"}:
+        _on_change(sender)
+
+
+def connect_signals() -> None:
+    """Bump the version after every save and delete of a record of the app (and every change
+    to its many-to-many links)."""
+    for model in apps.get_app_config("events").get_models():
+        if model is DataVersion:
+            continue
+        uid = f"events_data_version_{model._meta.model_name}"
+        post_save.connect(_on_change, sender=model, dispatch_uid=f"{uid}_save")
+        post_delete.connect(_on_change, sender=model, dispatch_uid=f"{uid}_delete")
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            m2m_changed.connect(_on_m2m_change, sender=through, dispatch_uid=f"{uid}_{field.name}")
+
+
+def _role(user) -> str:
+    # Pages read the same for every reader today; the role is in the key so that a page that
+    # one day shows editors more can never be served to analysts.
+    if not user.is_authenticated:
+        return "public"
+    return "staff" if user.is_staff else "reader"
+
+
+def cached_body(request, name: str, render_body: Callable[[], str]) -> str:
+    """The page body for this request's URL, from the cache when the data has not changed
+    since it was rendered, else rendered by `render_body()` and stored."""
+    version = data_version()
+    path = request.get_full_path()
+    digest = hashlib.blake2b(path.encode(), digest_size=16).hexdigest()
+    # Today's date is in the key: "upcoming" and the sparklines' window move with the calendar.
+    key = (
+        f"page:{name}:v{version}:{timezone.localdate().isoformat()}:{_role(request.user)}:"
+        f"{'hx' if request.headers.get('HX-Request') else 'full'}:{digest}"
+    )
+    body = cache.get(key)
+    if body is None:
+        body = render_body()
+        cache.set(key, body, settings.PAGE_CACHE_SECONDS)
+    return body
+
+
+BLOCK_MARKER = "<!--page-block-->"
+
+
+def render_cached(request, name: str, template: str, get_context: Callable[[], dict], **kwargs):
+    """Render `template` (a page that extends `base_template`) with `get_context()`, its title,
+    head and content blocks cached by `cached_body`, inside a shell rendered for this request.
+    `get_context` runs only on a cache miss. Keyword arguments go to `render` (e.g. status)."""
+
+    def render_blocks() -> str:
+        context = {**get_context(), "base_template": "_blocks.html"}
+        return render_to_string(template, context, request)
+
+    title, head, content = cached_body(request, name, render_blocks).split(BLOCK_MARKER)
+    context = {
+        # Rendered by our own templates, autoescaped there: safe to print as they are.
+        "page_title": mark_safe(title.strip()),
+        "page_head": mark_safe(head),
+        "page_content": mark_safe(content),
+        "q": request.GET.get("q", ""),
+    }
+    return render(request, "cached_page.html", context, **kwargs)

@@ -1,0 +1,211 @@
+"""Cached pages never show data older than the last saved edit.
+
+Each test opens a cached page (so its body is in the cache), changes the data the way an editor
+would — an admin save, a service call, a delete, a link added — and opens the page again: the
+change must be there at once. Other tests prove the cache is really used, that a rolled-back
+write does not retire it, and that the shell (CSRF token, user) is never shared.
+"""
+
+from datetime import date
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from events import services
+from events.caching import data_version
+from events.fuzzydates import FuzzyDate
+from events.models import Actor, Channel, DataVersion, Engagement, Source, StatusChange
+from tests.test_admin import change_url, submit
+
+pytestmark = pytest.mark.django_db
+
+MILITARY = "us-china-military"
+
+
+def military() -> Channel:
+    return Channel.objects.get(slug=MILITARY)
+
+
+def cited() -> list[services.CitationInput]:
+    source = Source.objects.order_by("pk").first()
+    return [services.CitationInput(source=source, passage="Officials described the change.")]
+
+
+# Every cached page, by a name and its URL.
+CACHED_PAGES = {
+    "board": lambda: "/",
+    "board filtered": lambda: "/?track=military&group=track",
+    "board as of": lambda: "/?as_of=2026-01-01",
+    "channel": lambda: military().get_absolute_url(),
+    "channel as of": lambda: military().get_absolute_url() + "?as_of=2026-01-01",
+}
+
+
+def page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def main(html: str) -> str:
+    return html.split("<main", 1)[1].split("</main>", 1)[0]
+
+
+def queries_for(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        client.get(url)
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize("name", CACHED_PAGES)
+def test_cached_page_is_served_from_the_cache_until_the_data_changes(seeded, client, name):
+    url = CACHED_PAGES[name]()
+    first = page(client, url)
+    assert queries_for(client, url) == 5  # sign-in (session, user, 2 permissions) + version
+    # The body is the cached one; the shell around it (CSP nonce, CSRF token) is fresh.
+    assert main(page(client, url)) == main(first)
+
+
+@pytest.mark.parametrize("name", CACHED_PAGES)
+def test_cached_page_shows_an_actor_renamed_in_the_admin_a_moment_earlier(
+    seeded, client, admin_client, name
+):
+    url = CACHED_PAGES[name]()
+    assert "Middle Kingdom" not in page(client, url)
+    china = Actor.objects.get(slug="china")
+
+    response = submit(admin_client, change_url(china), short_name="Middle Kingdom")
+
+    assert response.status_code == 302
+    assert "Middle Kingdom" in page(client, url)
+
+
+@pytest.mark.parametrize("name", ["board", "board filtered", "channel"])
+def test_cached_page_shows_a_status_recorded_through_the_service_a_moment_earlier(
+    seeded, client, name
+):
+    url = CACHED_PAGES[name]()
+    before = page(client, url)
+    assert "since 3 March 2026" not in before
+
+    services.status_change_record(
+        channel=military(),
+        status="open",
+        date=FuzzyDate.parse("3 March 2026"),
+        explanation="Theatre commanders spoke by video link.",
+        citations=cited(),
+    )
+
+    assert "since 3 March 2026" in page(client, url)
+
+
+def test_cached_channel_page_shows_an_engagement_step_a_moment_earlier(seeded, client):
+    url = military().get_absolute_url()
+    engagement = Engagement.objects.filter(channel=military(), state="proposed").first()
+    assert engagement is not None
+    page(client, url)
+
+    services.engagement_transition(
+        engagement=engagement,
+        to_state="scheduled",
+        date=FuzzyDate.parse("2 March 2026"),
+        when=FuzzyDate.parse("20 March 2026"),
+        citations=cited(),
+    )
+
+    assert "20 March 2026" in page(client, url)
+
+
+def test_cached_board_forgets_a_status_change_deleted_in_the_admin(seeded, client, admin_client):
+    services.status_change_record(
+        channel=military(),
+        status="open",
+        date=FuzzyDate.parse("3 March 2026"),
+        explanation="Theatre commanders spoke by video link.",
+        citations=cited(),
+    )
+    assert "since 3 March 2026" in page(client, "/")
+    change = StatusChange.objects.get(date_earliest=date(2026, 3, 3))
+
+    response = admin_client.post(
+        change_url(change).replace("/change/", "/delete/"), {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert "since 3 March 2026" not in page(client, "/")
+
+
+def test_cached_channel_page_shows_a_statement_linked_to_it_a_moment_earlier(seeded, client):
+    url = military().get_absolute_url()
+    statement = services.statement_create(
+        speaker=Actor.objects.get(slug="china"),
+        text="Channels between the two militaries should stay open.",
+        stance="conciliatory",
+        citations=cited(),
+        said=FuzzyDate.parse("1 March 2026"),
+    )
+    assert statement.text not in page(client, url)
+
+    statement.channels.add(military())  # a many-to-many change: neither row is saved
+
+    assert statement.text in page(client, url)
+
+
+def test_a_rolled_back_write_leaves_the_cached_page_in_place(seeded, client):
+    page(client, "/")
+    version = data_version()
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        china = Actor.objects.get(slug="china")
+        china.short_name = "Rolled back"
+        china.save()
+        raise RuntimeError("the editor's transaction fails")
+
+    assert data_version() == version
+    assert queries_for(client, "/") == 5
+    assert "Rolled back" not in page(client, "/")
+
+
+def test_a_change_inside_a_rolled_back_savepoint_leaves_the_version_alone(seeded):
+    version = data_version()
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            Actor.objects.filter(slug="china").first().save()
+            assert data_version() != version  # visible inside the transaction...
+            raise RuntimeError("the inner step fails")
+        assert data_version() == version  # ...and gone with the savepoint
+
+
+def test_a_change_made_by_another_app_server_retires_this_servers_pages(seeded, client):
+    """Another server's edit reaches us only through the database: its version bump alone
+    (no signal here, nothing purged in our cache) must retire what we cached."""
+    page(client, "/")
+    Actor.objects.filter(slug="china").update(short_name="Elsewhere")  # no signals
+    assert "Elsewhere" not in page(client, "/")  # this server cannot know yet...
+
+    DataVersion.objects.filter(pk=1).update(version=12345)  # ...until the other one bumps
+
+    assert "Elsewhere" in page(client, "/")
+
+
+def test_cached_page_keeps_each_visitors_own_sign_out_form_and_name(seeded, client, editor_client):
+    analyst_page = page(client, "/")
+    editor_page = page(editor_client, "/")
+    assert queries_for(editor_client, "/") < 10  # the body came from the cache
+    assert ">analyst<" in analyst_page and ">editor<" in editor_page
+    token = 'name="csrfmiddlewaretoken" value="'
+    analyst_token = analyst_page.split(token)[1].split('"')[0]
+    editor_token = editor_page.split(token)[1].split('"')[0]
+    assert analyst_token != editor_token
+
+
+def test_pages_are_not_shared_between_readers_and_anonymous_visitors(seeded, client, settings):
+    settings.PUBLIC_READ = True
+    from django.test import Client
+
+    page(client, "/")
+    keys_before = len(cache._cache)  # locmem: one entry per stored page
+    page(Client(), "/")
+    assert len(cache._cache) == keys_before + 1
