@@ -500,6 +500,22 @@ def guarded_models() -> list[type[models.Model]]:
     return [*record_models(), Revision, Version]
 
 
+def row_counts(using: str = "default") -> dict[str, int]:
+    """Rows per table of the events app (derived ones included), the history and the accounts:
+    what a restore drill compares between the original database and the restored one."""
+    tables = [
+        *apps.get_app_config("events").get_models(include_auto_created=True),
+        Revision,
+        Version,
+        get_user_model(),
+        Group,
+    ]
+    return {
+        model._meta.db_table: model._base_manager.using(using).count()
+        for model in sorted(tables, key=lambda model: model._meta.db_table)
+    }
+
+
 # --- Files ---------------------------------------------------------------------------------------
 
 
