@@ -291,9 +291,7 @@ def test_gunicorn_serves_503_while_postgres_is_down_and_recovers_without_restart
 
         throwaway_postgres.start()
 
-        _wait_for(
-            lambda: _get(f"{base}/statements/")[0] == 200, 30, "pages to answer 200 again"
-        )
+        _wait_for(lambda: _get(f"{base}/statements/")[0] == 200, 30, "pages to answer 200 again")
         assert _get(f"{base}/api/channels/")[0] == 200
         assert _get(f"{base}/healthz")[0] == 200
         # The same master and the same workers: nothing was restarted.
