@@ -59,6 +59,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from reversion.models import Revision, Version
 
+from events.caching import bump_data_version, lock_data_version
 from events.roles import curated_models
 from events.search import reindex_all
 
@@ -728,6 +729,7 @@ def import_archive(
         known = {section.label: section for section in sections()}
         try:
             with transaction.atomic(using=using):
+                lock_data_version()
                 if occupied := occupied_tables(using):
                     listed = ", ".join(f"{label} ({n})" for label, n in list(occupied.items())[:4])
                     if len(occupied) > 4:
@@ -743,6 +745,7 @@ def import_archive(
                 _reset_sequences(using, guarded_models())
                 _check_counts(header["counts"], seen, known, context)
                 searchable = reindex_all(using=using)
+                bump_data_version()  # bulk inserts send no signals: retire cached pages here
         except DatabaseError as error:
             raise ArchiveError(f"the database refused the archive's rows: {error}") from error
     return ImportReport(context.created, searchable, context.warnings)
