@@ -13,7 +13,7 @@ PORT    ?= 8000
 export DEBUG ?= 1
 export DJANGO_SETTINGS_MODULE := diplomacy.settings
 
-.PHONY: run test test-all lint migrate seed superuser clean
+.PHONY: run test test-all lint migrate seed superuser clean serve soak
 
 $(VENV)/.installed: requirements-dev.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (none found on PATH)."; exit 1; }
@@ -36,6 +36,24 @@ run: seed
 	@echo "Serving on http://$(HOST):$(PORT)/ — admin at http://$(HOST):$(PORT)/admin/ (see above for the sign-in)."
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# Production settings on this machine: migrate, collect static files, then gunicorn
+# (deploy/gunicorn.conf.py) with WhiteNoise on http://$(HOST):$(PORT)/. DEBUG is off. SECRET_KEY
+# comes from the environment, else from var/secret-key (generated once; for a loopback demo).
+# Plain HTTP unless HTTPS=1 (behind nginx with TLS: deploy/README.md). Same DATABASE_URL as
+# everything else (SQLite by default; `make seed` loads the demo data and editor).
+SERVE_ENV = DEBUG=0 STATIC_MANIFEST=1 HTTPS="$${HTTPS:-0}" \
+  ALLOWED_HOSTS="$${ALLOWED_HOSTS:-$(HOST),localhost}" \
+  SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret-key)}" \
+  GUNICORN_BIND="$${GUNICORN_BIND:-$(HOST):$(PORT)}"
+
+serve: $(VENV)/.installed var
+	@[ -n "$$SECRET_KEY" ] || [ -s var/secret-key ] || { umask 077; \
+	  $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret-key; }
+	env $(SERVE_ENV) $(PY) manage.py migrate --no-input
+	env $(SERVE_ENV) $(PY) manage.py collectstatic --no-input -v 0
+	@echo "Serving with production settings on http://$(HOST):$(PORT)/ (gunicorn; Ctrl-C stops)."
+	exec env $(SERVE_ENV) $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py
+
 # The fast suite (no browser, no slow tests), on SQLite unless DATABASE_URL says otherwise.
 test: $(VENV)/.installed
 	DEBUG=0 SECRET_KEY=test-only-secret $(VENV)/bin/pytest -q
@@ -48,6 +66,13 @@ lint: $(VENV)/.installed var
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+
+# A bounded soak on loopback: gunicorn with production settings on PostgreSQL (DATABASE_URL, default
+# postgres://postgres@127.0.0.1:5432/soak), analysts reading and editors writing through the admin
+# for SOAK_SECONDS (180) with SOAK_CLIENTS (8); reports requests, errors, p95, each worker's
+# memory and lost writes, and fails on any server error or lost write (docs/operations.md).
+soak: $(VENV)/.installed var
+	$(PY) scripts/soak.py
 
 clean:
 	rm -rf $(VENV) var
