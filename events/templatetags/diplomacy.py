@@ -1,5 +1,7 @@
 """Display helpers: badges that carry a label and a symbol, never colour alone."""
 
+from urllib.parse import urlsplit
+
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
@@ -79,3 +81,15 @@ def admin_change_url(record) -> str:
     """The admin page where an editor fixes `record`."""
     opts = record._meta
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
+
+
+@register.filter
+def web_url(url: str) -> str:
+    """`url` when it is an http(s) address, else "": only those are rendered as links. Whatever
+    else a pasted or imported address holds (javascript:, data:, a bare word) stays text."""
+    url = (url or "").strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    return url if parts.scheme.lower() in {"http", "https"} and parts.netloc else ""
