@@ -35,7 +35,7 @@ import gzip
 import io
 import json
 import os
-import time
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -60,6 +60,7 @@ from django.utils import timezone
 from reversion.models import Revision, Version
 
 from events.caching import bump_data_version, lock_data_version
+from events.progress import Progress
 from events.roles import curated_models
 from events.search import reindex_all
 
@@ -74,32 +75,12 @@ class ArchiveError(Exception):
     """The archive cannot be written or restored; the message says why, for the operator."""
 
 
-# --- Progress ----------------------------------------------------------------------------------
-
-
-class Progress:
-    """Rows done / total per section, on `stream` (stderr), at most once a second per section
-    and once when it is done. Silent when `stream` is None."""
-
-    def __init__(self, stream: IO[str] | None, *, interval: float = 1.0):
-        self.stream = stream
-        self.interval = interval
-
-    def run(self, label: str, total: int, rows: Iterable) -> Iterator:
-        """Yield `rows`, reporting as they pass."""
-        if self.stream is None:
-            yield from rows
-            return
-        done, last = 0, time.monotonic()
+def _counted(progress: Progress, label: str, total: int, rows: Iterable) -> Iterator:
+    """`rows`, passed through while `progress` shows how many of `total` are done."""
+    with progress.phase(label, total) as phase:
         for row in rows:
             yield row
-            done += 1
-            if time.monotonic() - last >= self.interval:
-                self.stream.write(f"  {label}: {done}/{total}\n")
-                self.stream.flush()
-                last = time.monotonic()
-        self.stream.write(f"  {label}: {done}/{total} done\n")
-        self.stream.flush()
+            phase.advance()
 
 
 # --- Values --------------------------------------------------------------------------------------
@@ -197,21 +178,14 @@ class Section:
 
 
 def _insert(model: type[models.Model], objs: list[models.Model], using: str) -> None:
-    """bulk_create, keeping the archive's values of auto_now/auto_now_add columns (bulk_create
-    stamps them with the time of the insert)."""
-    stamped = [
-        f
-        for f in model._meta.concrete_fields
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-    ]
-    kept = [[getattr(obj, f.attname) for f in stamped] for obj in objs]
+    """Insert rows as they are, ids included. `raw`, as `loaddata` saves: bulk_create would
+    stamp auto_now/auto_now_add columns (`recorded_at`, `created_at`) with the time of the
+    insert, and putting them back with bulk_update made inserting five times slower."""
+    fields = model._meta.concrete_fields
+    size = connections[using].ops.bulk_batch_size(fields, objs) or BATCH_SIZE
     manager = model._base_manager.using(using)
-    manager.bulk_create(objs, batch_size=BATCH_SIZE)
-    if stamped:
-        for obj, values in zip(objs, kept, strict=True):
-            for stamped_field, value in zip(stamped, values, strict=True):
-                setattr(obj, stamped_field.attname, value)
-        manager.bulk_update(objs, [f.name for f in stamped], batch_size=BATCH_SIZE)
+    for batch in batched(objs, min(size, BATCH_SIZE)):
+        manager._insert(batch, fields=fields, raw=True, using=using)
 
 
 class RecordSection(Section):
@@ -223,6 +197,7 @@ class RecordSection(Section):
         self.label = model._meta.label_lower
         self.keep_pk = keep_pk
         self.columns = [f for f in model._meta.concrete_fields if keep_pk or not f.primary_key]
+        assert keep_pk or not any(getattr(f, "auto_now_add", False) for f in self.columns)
         user_model = get_user_model()
         self.content_type_columns = {
             i
@@ -266,9 +241,13 @@ class RecordSection(Section):
         return values
 
     def load(self, rows: Iterator[list], context: ImportContext) -> None:
+        manager = self.model._base_manager.using(context.using)
         for batch in batched(rows, BATCH_SIZE):
             objs = [self.model(**self.decode(row, context)) for row in batch]
-            _insert(self.model, objs, context.using)
+            if self.keep_pk:
+                _insert(self.model, objs, context.using)
+            else:  # new ids; no auto_now columns to keep (checked in __init__)
+                manager.bulk_create(objs)
             context.created[self.label] = context.created.get(self.label, 0) + len(objs)
 
 
@@ -596,7 +575,7 @@ def export_archive(
 ) -> dict[str, int]:
     """Write the archive to `path`; returns the rows written per section."""
     path = Path(path)
-    progress = progress or Progress(None)
+    progress = progress or Progress(sys.stderr, enabled=False)
     parts = sections()
     with _snapshot(using):
         counts = {section.label: section.count(using) for section in parts}
@@ -626,7 +605,7 @@ def export_archive(
                     + "\n"
                 )
                 written = 0
-                for row in progress.run(section.label, count, section.rows(context)):
+                for row in _counted(progress, section.label, count, section.rows(context)):
                     out.write(_dumps(row) + "\n")
                     written += 1
                 if written != count:
@@ -712,7 +691,7 @@ def import_archive(
     path: str | Path, *, using: str = "default", progress: Progress | None = None
 ) -> ImportReport:
     """Restore the archive at `path` into the (empty) database `using`, all or nothing."""
-    progress = progress or Progress(None)
+    progress = progress or Progress(sys.stderr, enabled=False)
     with _reader(Path(path)) as stream:
         lines = _json_lines(stream)
         header = read_header(lines)
@@ -744,6 +723,7 @@ def import_archive(
                     raise ArchiveError(f"the archive lacks sections: {', '.join(missing)}")
                 _reset_sequences(using, guarded_models())
                 _check_counts(header["counts"], seen, known, context)
+                progress.note("search index: rebuilding")
                 searchable = reindex_all(using=using)
                 bump_data_version()  # bulk inserts send no signals: retire cached pages here
         except DatabaseError as error:
@@ -787,7 +767,7 @@ def _load_sections(
                 f"{sorted(expected - given) or 'none'})"
             )
         rows = _section_rows(lines, label, count, len(fields))
-        section.load(progress.run(label, count, rows), context)
+        section.load(_counted(progress, label, count, rows), context)
         for _ in rows:  # every declared row must have been read (load stops at none early)
             pass
         seen.add(label)

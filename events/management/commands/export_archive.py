@@ -4,7 +4,8 @@ portable archive (see events/archive.py); gzip-compressed when FILE ends in .gz.
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 
-from events.archive import ArchiveError, Progress, export_archive
+from events.archive import ArchiveError, export_archive
+from events.progress import Progress
 
 
 class Command(BaseCommand):
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file: str, without_passwords: bool, database: str, **options):
-        progress = Progress(self.stderr if options["verbosity"] >= 1 else None)
+        progress = Progress(self.stderr, enabled=options["verbosity"] >= 1)
         try:
             counts = export_archive(
                 file, using=database, with_passwords=not without_passwords, progress=progress

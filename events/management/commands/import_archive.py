@@ -4,7 +4,8 @@ migrated database — all of it in one transaction, or nothing."""
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 
-from events.archive import ArchiveError, Progress, import_archive
+from events.archive import ArchiveError, import_archive
+from events.progress import Progress
 
 
 class Command(BaseCommand):
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file: str, database: str, **options):
-        progress = Progress(self.stderr if options["verbosity"] >= 1 else None)
+        progress = Progress(self.stderr, enabled=options["verbosity"] >= 1)
         try:
             report = import_archive(file, using=database, progress=progress)
         except ArchiveError as error:
