@@ -13,7 +13,7 @@ PORT    ?= 8000
 export DEBUG ?= 1
 export DJANGO_SETTINGS_MODULE := diplomacy.settings
 
-.PHONY: run test test-all lint migrate seed superuser clean serve soak
+.PHONY: run test test-all lint migrate seed superuser clean bench serve soak
 
 $(VENV)/.installed: requirements-dev.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (none found on PATH)."; exit 1; }
@@ -66,6 +66,14 @@ lint: $(VENV)/.installed var
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+
+# Every analyst page under load (wrk) against gunicorn with production settings on PostgreSQL,
+# at the small and large demo sizes; prints one table (docs/benchmarks.md explains it).
+bench: $(VENV)/.installed var
+	@command -v wrk >/dev/null || { echo "Installing wrk (the load generator) from Debian"; \
+	  SUDO=$$( [ "$$(id -u)" -ne 0 ] && echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	$(PY) scripts/bench.py $(BENCH_ARGS)
 
 # A bounded soak on loopback: gunicorn with production settings on PostgreSQL (DATABASE_URL, default
 # postgres://postgres@127.0.0.1:5432/soak), analysts reading and editors writing through the admin

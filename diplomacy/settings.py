@@ -6,6 +6,8 @@ Environment:
 - DEBUG          "1"/"true" to enable (default off)
 - ALLOWED_HOSTS  comma-separated (default: localhost names when DEBUG is on)
 - PUBLIC_READ    "1" opens the boards read-only to visitors who are not signed in
+- REDIS_URL      e.g. redis://127.0.0.1:6379/0: the shared cache (default: per-process memory)
+- PAGE_CACHE_SECONDS  how long a cached page body may live (default 600)
 
 Databases and static files in production (deploy/env.example explains each):
 - DATABASE_REPLICA_URL  a read replica of DATABASE_URL: analysts' pages read from it, every
@@ -153,6 +155,10 @@ MIDDLEWARE = [
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+# `make bench` reads each request's SQL query count from a response header (events/middleware.py).
+SQL_COUNT_HEADER = env_bool("SQL_COUNT_HEADER", default=False)
+if SQL_COUNT_HEADER:
+    MIDDLEWARE.insert(0, "events.middleware.SQLQueryCountMiddleware")
 
 ROOT_URLCONF = "diplomacy.urls"
 WSGI_APPLICATION = "diplomacy.wsgi.application"
@@ -274,6 +280,30 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Open the boards, lists, feeds and exports read-only to anonymous visitors (public deployments).
 PUBLIC_READ = env_bool("PUBLIC_READ", default=False)
+
+# The cache: Redis when REDIS_URL is set (shared by every app server), else this process's
+# memory. Cached pages are keyed by the data version (events/caching.py), so either is exact.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "diplomacy"),
+            "TIMEOUT": 600,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "diplomacy",
+            "TIMEOUT": 600,
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
+# How long a cached page body may live; a change to the data retires it at once anyway.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 
 # The read API under /api/ (events/api/): tokens for scripts besides the session, the same
 # readers as the site, cursor pages, an OpenAPI schema with Swagger UI served from this host.

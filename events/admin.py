@@ -42,6 +42,7 @@ from events.models import (
     StatusChange,
     StickingPoint,
 )
+from events.pagination import CappedCountPaginator
 
 # What each saved version carries along, so that restoring a version or recovering a deleted
 # record brings back the rows that belong to it — above all its source passages. (Reversion only
@@ -91,6 +92,9 @@ class HistoryAdmin(VersionAdmin):
     versions and deleted records restorable, and a save refused if a colleague saved first."""
 
     form = GuardedModelForm
+    # Big tables: count at most 10,001 matching rows, never the whole table (events.pagination).
+    paginator = CappedCountPaginator
+    show_full_result_count = False
     object_history_template = "admin/events/object_history.html"
     # Reversion's own revision and recover forms leave out the hidden edit check, so restoring
     # a version would always be refused; these add it (like admin/events/change_form.html).

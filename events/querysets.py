@@ -10,6 +10,8 @@ from datetime import date
 from django.db import models
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 
+from events.pagination import COUNT_CAP
+
 
 def _models():
     # Imported late: models.py imports this module to attach the managers.
@@ -381,7 +383,8 @@ def timeline(
     """Status changes, engagement steps and statements in one stream, newest first.
 
     Returns (entries for this page, total). One count and one page query per record type, plus
-    their prefetches: the cost does not depend on how many rows exist.
+    their prefetches: the cost does not depend on how many rows exist. Each count stops at
+    `COUNT_CAP + 1`, so a total above `COUNT_CAP` means "more than that".
     """
     m = _models()
     kinds = kinds or list(TIMELINE_KINDS)
@@ -480,7 +483,8 @@ def timeline(
                 ),
             )
         )
-    total = sum(queryset.count() for queryset, _, _ in sources)
+    # Bounded counts (events.pagination): a long stream says "more than 10,000".
+    total = sum(queryset.order_by()[: COUNT_CAP + 1].count() for queryset, _, _ in sources)
     entries = [make(row) for _, page, make in sources for row in page]
     entries.sort(key=lambda entry: entry.sort_key, reverse=True)
     return entries[offset:end], total

@@ -7,6 +7,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -43,6 +44,7 @@ class Data:
     channel: str  # slug of the first channel
     party: str  # slug of its first party
     hub: str  # slug of a person in every engagement, the speaker of every statement
+    status: str  # the first channel's status today
 
 
 def populate(channels: int, per_channel: int) -> Data:
@@ -117,8 +119,10 @@ def populate(channels: int, per_channel: int) -> Data:
             point.counterpart_claims.add(claim)
             cite(point)
         made.append(channel)
+    Actor.objects.filter(kind="state").update(region="europe")
     first = made[0]
-    return Data(channel=first.slug, party=first.party_a.slug, hub=hub.slug)
+    status = first.status_changes.newest_first().first().status
+    return Data(channel=first.slug, party=first.party_a.slug, hub=hub.slug, status=status)
 
 
 def count_queries(client, url: str, headers: dict | None = None) -> tuple[int, str]:
@@ -133,6 +137,7 @@ def count_queries(client, url: str, headers: dict | None = None) -> tuple[int, s
         return response
 
     fetch()
+    cache.clear()  # measure the page rendered afresh, not a cached body
     with CaptureQueriesContext(connection) as context:
         fetch()
     sql = "\n".join(query["sql"] for query in context.captured_queries)
@@ -148,6 +153,9 @@ AS_OF = "2025-09-20"
 # Each page: how to build its URL from what `populate` made, and htmx headers if any.
 PAGES = {
     "board as of": lambda d: q("/", as_of=AS_OF),
+    "board filtered": lambda d: q("/", party=d.party, region="europe", group="track"),
+    "board by status": lambda d: q("/", status=d.status, q="State", page=2),
+    "board searched by party name": lambda d: q("/", q="State", group="none"),
     "channel board as of": lambda d: q(f"/channels/{d.channel}/", as_of=AS_OF),
     "engagements": lambda d: "/engagements/",
     "engagements searched": lambda d: q("/engagements/", q="Meeting"),
@@ -217,6 +225,15 @@ PAGES = {
     "timeline page 2": lambda d: q("/timeline/", page=2),
     "actor page": lambda d: f"/actors/{d.hub}/",
     "board feed": lambda d: "/feeds/board.atom",
+    "api channels": lambda d: "/api/channels/",
+    "api channels as of": lambda d: q("/api/channels/", as_of=AS_OF),
+    "api statements": lambda d: q("/api/statements/", speaker=d.hub),
+    "api statements searched": lambda d: q("/api/statements/", q="words"),
+    "api engagements": lambda d: q("/api/engagements/", channel=d.channel),
+    "api counterpart claims": lambda d: "/api/counterpart-claims/",
+    "api sticking points": lambda d: "/api/sticking-points/",
+    "api sources": lambda d: "/api/sources/",
+    "api status changes": lambda d: "/api/status-changes/",
     "channel feed": lambda d: f"/channels/{d.channel}/feed.atom",
 }
 
