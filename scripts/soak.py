@@ -368,20 +368,41 @@ def reads(targets: dict) -> list:
     ]
 
 
-def analyst(port: int, tally: Tally, targets: dict, deadline: float, seed: int):
+class Clock:
+    """Every client signs in first (slow on purpose: password hashing); the run's time starts
+    when all have."""
+
+    def __init__(self, clients: int, seconds: float):
+        self.seconds = seconds
+        self.deadline = 0.0
+        self._barrier = threading.Barrier(clients + 1, action=self._start)
+
+    def _start(self):
+        self.deadline = time.monotonic() + self.seconds
+
+    def wait_for_everyone(self) -> float:
+        self._barrier.wait()
+        return self.deadline
+
+
+def analyst(port: int, tally: Tally, targets: dict, clock: Clock, seed: int):
     rng = random.Random(seed)
     client = Client(port, tally)
-    if not client.sign_in(ANALYST):
+    signed_in = client.sign_in(ANALYST)
+    deadline = clock.wait_for_everyone()
+    if not signed_in:
         return
     pages = reads(targets)
     while time.monotonic() < deadline:
         client.request("read", "GET", rng.choice(pages)(rng))
 
 
-def editor(port: int, tally: Tally, targets: dict, deadline: float, seed: int, run: str):
+def editor(port: int, tally: Tally, targets: dict, clock: Clock, seed: int, run: str):
     rng = random.Random(seed)
     client = Client(port, tally)
-    if not client.sign_in(EDITOR):
+    signed_in = client.sign_in(EDITOR)
+    deadline = clock.wait_for_everyone()
+    if not signed_in:
         return
     citations = "events-citation-content_type-object_id"
     n = 0
@@ -476,36 +497,53 @@ def main() -> int:
         else:
             print(f"soak: the server did not come up; see {log_path}")
             return 1
+        # Every page a few times per worker first, so that "start" is a worker that has loaded
+        # its code and templates, and growth afterwards is what the load adds.
         warm.sign_in(ANALYST)
+        warm_editor = Client(port, Tally())
+        warm_editor.sign_in(EDITOR)
         rng = random.Random(0)
-        for page in reads(targets) * 4:
-            warm._close()  # a new connection each time, so every worker gets its share
-            warm.request("warm-up", "GET", page(rng))
         workers = workers_of(server.pid)
-        memory_start = {pid: rss_mb(pid) for pid in workers}
+        admin_pages = [
+            f"/admin/events/{m}/{a}" for m in ("source", "statement") for a in ("", "add/")
+        ]
+        for _ in range(3 * len(workers)):
+            for client, pages in (
+                (warm, [p(rng) for p in reads(targets)]),
+                (warm_editor, admin_pages),
+            ):
+                for page in pages:
+                    client._close()  # a new connection each time: every worker gets its share
+                    client.request("warm-up", "GET", page)
+        memory = [{pid: rss_mb(pid) for pid in workers}]
 
         run = secrets.token_hex(3)
-        deadline = time.monotonic() + seconds
+        clock = Clock(clients, seconds)
         print(
             f"soak: {seconds:.0f} s, {clients - editors} analysts and {editors} editors against "
             f"gunicorn ({len(workers)} workers) on 127.0.0.1:{port} …",
             flush=True,
         )
         threads = [
-            threading.Thread(target=editor, args=(port, tally, targets, deadline, i, run))
+            threading.Thread(target=editor, args=(port, tally, targets, clock, i, run))
             for i in range(editors)
         ] + [
-            threading.Thread(target=analyst, args=(port, tally, targets, deadline, 100 + i))
+            threading.Thread(target=analyst, args=(port, tally, targets, clock, 100 + i))
             for i in range(clients - editors)
         ]
-        started = time.monotonic()
         for thread in threads:
             thread.start()
-        for thread in threads:
-            thread.join()
+        started = clock.wait_for_everyone() - seconds
+        # Memory every quarter of the run: growth that levels off is warming up, growth that
+        # keeps its pace is a leak.
+        for quarter in (1, 2, 3, 4):
+            while time.monotonic() < started + seconds * quarter / 4 and threads[0].is_alive():
+                time.sleep(0.2)
+            if quarter == 4:
+                for thread in threads:
+                    thread.join()
+            memory.append({pid: rss_mb(pid) for pid in workers_of(server.pid)})
         elapsed = time.monotonic() - started
-        workers_end = workers_of(server.pid)
-        memory_end = {pid: rss_mb(pid) for pid in workers_end}
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -519,7 +557,10 @@ def main() -> int:
     # Sign-ins are timed apart: password hashing is slow on purpose.
     every = [t for kind, values in tally.latencies.items() if kind != "sign-in" for t in values]
     print()
-    print(f"requests: {total} in {elapsed:.0f} s ({total / elapsed:.1f}/s)")
+    print(
+        f"requests: {total}; after sign-in {len(every)} in {elapsed:.0f} s "
+        f"({len(every) / elapsed:.1f}/s)"
+    )
     print(
         f"server errors (5xx): {len(tally.server_errors)}   "
         f"transport errors: {len(tally.transport_errors)}   "
@@ -535,12 +576,13 @@ def main() -> int:
                 f"  {kind:<11} {len(values):>6}  p50 {ms(percentile(values, 0.5)):>7}  "
                 f"p95 {ms(percentile(values, 0.95)):>7}  mean {ms(statistics.fmean(values)):>7}"
             )
-    print("gunicorn workers, memory (RSS) at start → end:")
-    for pid in sorted(set(memory_start) | set(memory_end)):
-        start, end = memory_start.get(pid), memory_end.get(pid)
-        start_text = f"{start:.1f} MB" if start else "—"
-        end_text = f"{end:.1f} MB" if end else "gone"
-        print(f"  worker {pid}: {start_text} → {end_text}")
+    print("gunicorn workers, memory (RSS, MB) at the start and after each quarter of the run:")
+    for pid in sorted(set().union(*memory)):
+        samples = [sample.get(pid) for sample in memory]
+        text = " → ".join(f"{mb:5.1f}" if mb else "  —  " for mb in samples)
+        start, end = samples[0], samples[-1]
+        growth = f"  ({end - start:+.1f})" if start and end else ""
+        print(f"  worker {pid}: {text}{growth}")
     writes = Counter(kind for kind, _ in tally.acknowledged)
     print(
         f"acknowledged writes: {len(tally.acknowledged)} "
