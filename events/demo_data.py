@@ -30,6 +30,7 @@ django-reversion. The search entries are written with the rows, from the same te
 import bisect
 import random
 import re
+import time
 from calendar import monthrange
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.color import no_style
 from django.db import connections, models, transaction
 from django.utils.text import slugify
+from reversion.models import Revision, Version
 
 from events import search
 from events.demo_vocabulary import (
@@ -183,8 +185,9 @@ def sizes_for(factor: float) -> Sizes:
 
 
 BATCH_SIZE = 5_000
-_PUNCTUATION = str.maketrans({c: " " for c in "–—‘’“”…·"})
 _ASCII_WORDS = re.compile(r"[a-z0-9]+")
+_NON_ASCII_CHAR = re.compile(r"[^\x00-\x7f]")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 # --- Small helpers -------------------------------------------------------------------------------
@@ -266,14 +269,25 @@ def precision_of(earliest: date, latest: date) -> str:
     return precision
 
 
+def _slug(text: str) -> str:
+    """A slug for ASCII text (what `slugify` gives it, quicker)."""
+    return _NOT_SLUG.sub("-", text.lower().replace("'", "")).strip("-")
+
+
 def fast_document(text: str) -> str:
-    """`search.document(text)`, quicker for text that is ASCII apart from typographic
-    punctuation (all generated text is); anything else goes to `search.document`."""
-    plain = text.translate(_PUNCTUATION)
-    if not plain.isascii():
-        return search.document(text)
+    """`search.document(text)`, quicker: ASCII words are split with one regular expression and
+    only words with other characters go through `search.document` (no word crosses white
+    space, so the two can be done apart)."""
     limit = search.MAX_TOKEN_LENGTH
-    return " ".join(w for w in _ASCII_WORDS.findall(plain.lower()) if len(w) <= limit)
+    if text.isascii() or not any(c.isalnum() for c in _NON_ASCII_CHAR.findall(text)):
+        return " ".join(w for w in _ASCII_WORDS.findall(text.lower()) if len(w) <= limit)
+    parts = []
+    for chunk in text.split():
+        if chunk.isascii():
+            parts.extend(w for w in _ASCII_WORDS.findall(chunk.lower()) if len(w) <= limit)
+        elif document := search.document(chunk):
+            parts.append(document)
+    return " ".join(parts)
 
 
 def search_entry_values(model: type[models.Model], record: object) -> tuple[str, str]:
@@ -312,13 +326,19 @@ class Table:
         self.model = model
         self.fields = [by_name[name] for name in given] + missing
         self.tail = tuple(f.get_default() if f.has_default() else None for f in missing)
-        self.next_id = writer.first_id(model)
+        self.next_id = self.first_id = writer.first_id(model)
         self.rows: list[tuple] = []
         self.count = 0
         connection = writer.connection
         # Dates and datetimes need the backend's own form outside PostgreSQL's COPY.
+        ops = connection.ops
         self.converters = [
-            (index, f)
+            (
+                index,
+                ops.adapt_datetimefield_value
+                if isinstance(f, models.DateTimeField)
+                else ops.adapt_datefield_value,
+            )
             for index, f in enumerate(self.fields)
             if isinstance(f, models.DateField | models.DateTimeField)
         ]
@@ -341,14 +361,13 @@ class Table:
     def prepared(self, rows: list[tuple]) -> Iterable[tuple]:
         if not self.converters:
             return rows
-        connection = self.connection
         converters = self.converters
 
         def prepare(row):
             row = list(row)
-            for index, f in converters:
+            for index, adapt in converters:
                 if row[index] is not None:
-                    row[index] = f.get_db_prep_value(row[index], connection)
+                    row[index] = adapt(row[index])
             return row
 
         return (prepare(row) for row in rows)
@@ -407,6 +426,97 @@ class Writer:
         with self.connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)
+
+
+class DeferredSearchIndex:
+    """Keeps the full-text index out of the way of a bulk load and builds it once at the end:
+    maintaining it row by row is what makes loading search entries slow (PostgreSQL's GIN index
+    is created with `fastupdate = off`; SQLite's FTS5 table is fed by a trigger per row).
+
+    The index (PostgreSQL) or the insert trigger (SQLite) is read from the database's catalog,
+    dropped, and created again from that same definition — all inside the caller's transaction,
+    so a failed load leaves them as they were. Other databases: nothing to do."""
+
+    SQLITE_INSERT_TRIGGER = "events_searchentry_fts_insert"
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.definition: str | None = None
+
+    def suspend(self) -> None:
+        with self.connection.cursor() as cursor:
+            if self.connection.vendor == "postgresql":
+                cursor.execute("SELECT pg_get_indexdef(to_regclass(%s))", [search.PG_INDEX])
+                self.definition = cursor.fetchone()[0]
+                if self.definition:
+                    cursor.execute(f"DROP INDEX {self.connection.ops.quote_name(search.PG_INDEX)}")
+            elif self.connection.vendor == "sqlite":
+                self.definition = _sqlite_trigger(cursor, self.SQLITE_INSERT_TRIGGER)
+                if self.definition:
+                    cursor.execute(f"DROP TRIGGER {self.SQLITE_INSERT_TRIGGER}")
+
+    def resume(self, first_new_entry: int) -> None:
+        """Build the index; on SQLite, index the entries from `first_new_entry` on."""
+        if not self.definition:
+            return
+        with self.connection.cursor() as cursor:
+            if self.connection.vendor == "postgresql":
+                # CREATE INDEX refuses a table with deferred checks pending: run them now (they
+                # would run at commit anyway). It sorts in memory when it can: give it room.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+                cursor.execute(self.definition)
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            else:
+                table = SearchEntry._meta.db_table
+                cursor.execute(
+                    f"INSERT INTO {search.FTS_TABLE}(rowid, body) "
+                    f"SELECT id, body FROM {table} WHERE id >= %s",
+                    [first_new_entry],
+                )
+                cursor.execute(self.definition)
+        self.definition = None
+
+
+class DeferredForeignKeys:
+    """On PostgreSQL, drops the foreign keys of the tables being loaded and adds them back at the
+    end: re-adding one validates it with a single join, where keeping it checks every row with a
+    trigger (deferred to commit, and about as slow as the load itself). This is PostgreSQL's own
+    advice for bulk loads. The definitions are read from the catalog and restored as they were,
+    inside the caller's transaction. Other databases: nothing to do."""
+
+    def __init__(self, connection, tables: Sequence[str]):
+        self.connection = connection
+        self.tables = list(tables)
+        self.constraints: list[tuple[str, str, str]] = []  # (table, name, definition)
+
+    def suspend(self) -> None:
+        if self.connection.vendor != "postgresql":
+            return
+        quote = self.connection.ops.quote_name
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+                "FROM pg_constraint WHERE contype = 'f' "
+                "AND conrelid = ANY(%s::regclass[]) ORDER BY 1, 2",
+                [self.tables],
+            )
+            self.constraints = cursor.fetchall()
+            for table, name, _ in self.constraints:
+                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
+
+    def resume(self) -> None:
+        quote = self.connection.ops.quote_name
+        with self.connection.cursor() as cursor:
+            for table, name, definition in self.constraints:
+                cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
+        self.constraints = []
+
+
+def _sqlite_trigger(cursor, name: str) -> str | None:
+    cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s", [name])
+    row = cursor.fetchone()
+    return row[0] if row else None
 
 
 # --- What is kept in memory while building -------------------------------------------------------
@@ -531,6 +641,8 @@ class DemoWorld:
         }
         self.taken_slugs: set[str] = set()
         self.taken_titles: set[tuple[str, str]] = set()
+        self._midnights: dict[int, datetime] = {}
+        self._human: dict[tuple[date, date], str] = {}
         self._open_tables()
 
     # --- tables ----------------------------------------------------------------------------------
@@ -775,9 +887,20 @@ class DemoWorld:
     def moment(self, day: int, lag_days: int = 3) -> datetime:
         """When an editor recorded something that happened on `day`: a few days later, during
         working hours, never after `until`."""
-        day = min(day + self.rng.randint(0, lag_days), self.until_ord)
-        minutes = self.rng.randint(8 * 60, 19 * 60)
-        return datetime.fromordinal(day).replace(tzinfo=UTC) + timedelta(minutes=minutes)
+        rng = self.rng
+        day = min(day + int(rng.random() * (lag_days + 1)), self.until_ord)
+        midnight = self._midnights.get(day)
+        if midnight is None:
+            midnight = self._midnights[day] = datetime.fromordinal(day).replace(tzinfo=UTC)
+        return midnight + timedelta(minutes=480 + int(rng.random() * 660))
+
+    def human(self, value: tuple[date, date, str]) -> str:
+        """A fuzzy date as a person writes it ("early March 2021")."""
+        key = (value[0], value[1])
+        text = self._human.get(key)
+        if text is None:
+            text = self._human[key] = str(FuzzyDate(value[0], value[1], value[2]))
+        return text
 
     def word(self, phonology: Phonology, endings: tuple[str, ...], syllables: int) -> str:
         rng = self.rng
@@ -789,7 +912,7 @@ class DemoWorld:
 
     def person_name(self, phonology: Phonology) -> tuple[str, str]:
         given = self.word(phonology, phonology.given_endings, self.rng.choice((1, 2, 2)))
-        surname = self.word(phonology, phonology.surname_endings, self.rng.choice((1, 2, 2, 3)))
+        surname = self.word(phonology, phonology.surname_endings, self.rng.choice((1, 2, 2)))
         return f"{given} {surname}", surname
 
     def cite(
@@ -834,6 +957,11 @@ class DemoWorld:
     # --- the build -------------------------------------------------------------------------------
 
     def build(self) -> None:
+        tables = [table.model._meta.db_table for table in self.writer.tables]
+        foreign_keys = DeferredForeignKeys(self.connection, tables)
+        foreign_keys.suspend()
+        search_index = DeferredSearchIndex(self.connection)
+        search_index.suspend()
         self.plan_states()
         self.plan_channels()
         self.write_actors()
@@ -843,6 +971,19 @@ class DemoWorld:
         self.write_obstacles()
         self.writer.flush()
         self.writer.reset_sequences()
+        started = time.monotonic()
+        search_index.resume(self.t_search.first_id)
+        self.progress.note(
+            f"{'search index':<16} {self.t_search.count:>9,} entries indexed in "
+            f"{time.monotonic() - started:.1f} s"
+        )
+        if foreign_keys.constraints:
+            started = time.monotonic()
+            count = len(foreign_keys.constraints)
+            foreign_keys.resume()
+            self.progress.note(
+                f"{'foreign keys':<16} {count:>9,} checked in {time.monotonic() - started:.1f} s"
+            )
 
     def plan_states(self) -> None:
         rng = self.rng
@@ -1072,7 +1213,7 @@ class DemoWorld:
                 offices = (("leader", "Prime Minister", 3, 6), offices[1])
             actor_id = institution(
                 key,
-                name.format(state=state.name),
+                name.format(state=state.short),
                 short.format(short=state.short),
                 state.institutions.get(parent) or state.id,
             )
@@ -1198,8 +1339,7 @@ class DemoWorld:
                 OfficeHolding,
                 holding_id,
                 source_id,
-                f"{person_name} is appointed {info.title} "
-                f"({FuzzyDate(*start_date[:2], start_date[2])}).",
+                f"{person_name} is appointed {info.title} ({self.human(start_date)}).",
             )
         return written
 
@@ -1335,7 +1475,7 @@ class DemoWorld:
                 title = f"Brief: {a.short}, {b.short} and {topic}"
             title = self.unique_title(outlet, title, d)
             earliest, latest, precision = self.fuzzy(day, "published", before=self.until_ord + 1)
-            url = f"https://{domain}/{d:%Y/%m/%d}/{slugify(title)[:80]}"
+            url = f"https://{domain}/{d:%Y/%m/%d}/{_slug(title)[:80]}"
             source_id = self.t_source.add(
                 kind,
                 outlet,
@@ -1631,7 +1771,7 @@ class DemoWorld:
                 ),
             ),
         )
-        when_text = str(FuzzyDate(when[0], when[1], when[2])) if when[0] else "a date not set"
+        when_text = self.human(when) if when[0] else "a date not set"
         noun = KIND_NOUNS[kind]
         passage = {
             "held": f"{title}: held, {when_text}{f', in {location}' if location else ''}.",
@@ -1678,8 +1818,7 @@ class DemoWorld:
                 EngagementTransition,
                 step_id,
                 step_source,
-                f"{title}: {notes[state].rstrip('.').lower()} "
-                f"({FuzzyDate(step_date[0], step_date[1], step_date[2])}).",
+                f"{title}: {notes[state].rstrip('.').lower()} ({self.human(step_date)}).",
             )
             before = state
 
@@ -1789,9 +1928,10 @@ class DemoWorld:
             }
             verbatim = rng.random() < 0.78
             if verbatim:
-                text = rng.choice(LEADS) + rng.choice(QUOTES[stance]).format(**fill)
-                if text[0].islower():
-                    text = text[0].upper() + text[1:]
+                lead, quote = rng.choice(LEADS), rng.choice(QUOTES[stance])
+                if lead and not quote.startswith("{"):  # "Let me be clear: our door…"
+                    quote = quote[0].lower() + quote[1:]
+                text = lead + quote.format(**fill)
             else:
                 text = rng.choice(PARAPHRASES[stance]).format(**fill)
             if rng.random() < 0.03:
@@ -1875,28 +2015,38 @@ class DemoWorld:
     # --- counterpart claims and sticking points --------------------------------------------------
 
     def write_obstacles(self) -> None:
+        # The busiest channel where the question can arise has a disputed counterpart, as the
+        # seed's US–China military channel does; elsewhere it is a matter of chance.
+        candidates = [c for c in self.channels if self._counterpart_offices(c)]
+        disputed = max(candidates, key=lambda c: (c.weight, -c.index), default=None)
         with self.progress.phase("sticking points", len(self.channels)) as bar:
             for channel in self.channels:
-                claims = self._write_counterpart_claims(channel)
+                claims = self._write_counterpart_claims(channel, force=channel is disputed)
                 self._write_sticking_points(channel, claims)
                 bar.advance()
 
-    def _write_counterpart_claims(self, channel: ChannelInfo) -> list[int]:
+    def _counterpart_offices(self, channel: ChannelInfo):
+        """(office in question, the other side's equal, its alternative, the alternative's key)
+        when both states have them."""
+        keys = COUNTERPART_OFFICES.get(channel.track)
+        if keys is None:
+            return None
+        own, alternative = keys
+        a, b = self.states[channel.a], self.states[channel.b]
+        offices = (a.offices.get(own), b.offices.get(own), b.offices.get(alternative))
+        return (*offices, alternative) if all(offices) else None
+
+    def _write_counterpart_claims(self, channel: ChannelInfo, force: bool = False) -> list[int]:
         rng = self.rng
         odds = {"military": 0.3, "diplomatic": 0.08, "leaders": 0.05}.get(channel.track, 0.0)
-        if rng.random() >= odds:
+        if rng.random() >= odds and not force:
+            return []
+        offices = self._counterpart_offices(channel)
+        if offices is None:
             return []
         a, b = self.states[channel.a], self.states[channel.b]
-        own, alternative = {
-            "military": ("dm", "chief"),
-            "diplomatic": ("fm", "deputy_fm"),
-            "leaders": ("leader", "fm"),
-        }[channel.track]
-        asked = a.offices.get(own)
-        counterpart_own, counterpart_alt = b.offices.get(own), b.offices.get(alternative)
-        if not (asked and counterpart_own and counterpart_alt):
-            return []
-        disputed = rng.random() < 0.7
+        asked, counterpart_own, counterpart_alt, alternative = offices
+        disputed = force or rng.random() < 0.7
         claims = []
         source_id = channel.source_ids[self.source_near(channel, self.until_ord - 400)]
         for claimant, office, person in (
@@ -2007,6 +2157,14 @@ class DemoWorld:
                 self.t_point_engagement.add(point_id, engagement_id)
 
 
+# Counterpart questions by track: the office asked about, and the other side's alternative.
+COUNTERPART_OFFICES = {
+    "military": ("dm", "chief"),
+    "diplomatic": ("fm", "deputy_fm"),
+    "leaders": ("leader", "fm"),
+}
+
+
 def state_id_or_none(state: StateInfo, key: str) -> int | None:
     """The state's institution `key` (actor id), if it has one."""
     return state.institutions.get(key)
@@ -2039,8 +2197,9 @@ def existing_records(using: str = "default") -> dict[str, int]:
 
 
 def flush_records(using: str = "default") -> None:
-    """Delete every record of the events app (and its edit history): `TRUNCATE` on PostgreSQL,
-    `DELETE` elsewhere. Run it inside the transaction that loads the new data."""
+    """Delete every record of the events app, and their edit history (which would otherwise
+    offer to "recover" them): `TRUNCATE` on PostgreSQL, `DELETE` elsewhere. Run it inside the
+    transaction that loads the new data."""
     connection = connections[using]
     tables = [model._meta.db_table for model in record_models()]
     quote = connection.ops.quote_name
@@ -2052,13 +2211,18 @@ def flush_records(using: str = "default") -> None:
             cursor.execute(f"TRUNCATE {', '.join(quote(t) for t in tables)} RESTART IDENTITY")
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:
+            # SQLite: empty the full-text table at once, not through its per-row trigger.
+            trigger = "events_searchentry_fts_delete"
+            definition = _sqlite_trigger(cursor, trigger) if connection.vendor == "sqlite" else None
+            if definition:
+                cursor.execute(f"DROP TRIGGER {trigger}")
+                cursor.execute(
+                    f"INSERT INTO {search.FTS_TABLE}({search.FTS_TABLE}) VALUES ('delete-all')"
+                )
             for table in tables:
                 cursor.execute(f"DELETE FROM {quote(table)}")
-    # The history of deleted records would offer to "recover" them: it goes too.
-    try:
-        from reversion.models import Revision, Version
-    except ImportError:  # pragma: no cover - reversion is a dependency
-        return
+            if definition:
+                cursor.execute(definition)
     content_types = ContentType.objects.db_manager(using).filter(app_label="events")
     Version.objects.using(using).filter(content_type__in=content_types).delete()
     Revision.objects.using(using).filter(version__isnull=True).delete()

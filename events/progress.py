@@ -15,6 +15,8 @@ is disabled (commands disable it at `--verbosity 0`).
 import time
 from typing import TextIO
 
+from django.core.management.base import OutputWrapper
+
 BAR_WIDTH = 24
 REDRAW_EVERY = 0.2  # seconds between redraws on a terminal
 LOG_EVERY = 5.0  # seconds between lines when not on a terminal
@@ -123,20 +125,25 @@ class Progress:
         if self.enabled:
             self._finish(message)
 
+    def _write(self, text: str) -> None:
+        if isinstance(self.stream, OutputWrapper):  # a command's self.stderr adds line ends
+            self.stream.write(text, ending="")
+        else:
+            self.stream.write(text)
+        self.stream.flush()
+
     def _draw(self, line: str) -> None:
         if self.tty:
             padding = " " * max(0, self._width - len(line))
-            self.stream.write("\r" + line + padding)
+            self._write("\r" + line + padding)
             self._width = len(line)
         else:
-            self.stream.write(line + "\n")
-        self.stream.flush()
+            self._write(line + "\n")
 
     def _finish(self, line: str) -> None:
         if self.tty:
             padding = " " * max(0, self._width - len(line))
-            self.stream.write("\r" + line + padding + "\n" if line else "\n")
+            self._write("\r" + line + padding + "\n" if line else "\n")
             self._width = 0
         elif line:
-            self.stream.write(line + "\n")
-        self.stream.flush()
+            self._write(line + "\n")

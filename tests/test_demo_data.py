@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
+from django.core.management.base import OutputWrapper
 from django.db import connection
 from django.db.models import Count
 
@@ -277,6 +278,16 @@ def test_search_entries_are_those_reindex_writes():
     def entries():
         return set(SearchEntry.objects.values_list("content_type", "object_id", "title", "body"))
 
+    # The full-text index is back in place (PostgreSQL) and kept in step again (SQLite).
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [search.PG_INDEX])
+        else:
+            cursor.execute(
+                "SELECT count(*) = 3 FROM sqlite_master WHERE type = 'trigger' "
+                "AND tbl_name = 'events_searchentry'"
+            )
+        assert cursor.fetchone()[0]
     written = entries()
     searchable = sum(model.objects.count() for model in search.SEARCHABLE)
     assert len(written) == searchable
@@ -387,6 +398,11 @@ def test_progress_reports_rate_and_time_left():
         assert "0:01 left" in bar._line(bar.started + 1.0)
         bar.advance(500)
     assert "1,000 rows in" in stream.getvalue()
+    # A command's self.stderr (which ends every write with a newline) redraws in place too.
+    wrapped = io.StringIO()
+    with Progress(OutputWrapper(wrapped), tty=True).phase("statements", total=2) as bar:
+        bar.advance(2)
+    assert wrapped.getvalue().startswith("\rstatements") and wrapped.getvalue().count("\n") == 1
     silent = io.StringIO()
     with Progress(silent, enabled=False).phase("statements", total=10) as bar:
         bar.advance(10)

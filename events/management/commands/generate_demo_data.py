@@ -2,7 +2,6 @@
 engagements, statements and sources for demos and benchmarks (see `events.demo_data`)."""
 
 import argparse
-import sys
 import time
 from datetime import date
 
@@ -127,7 +126,7 @@ class Command(BaseCommand):
                 )
 
         verbosity = options["verbosity"]
-        progress = Progress(sys.stderr, enabled=verbosity >= 1)
+        progress = Progress(self.stderr, enabled=verbosity >= 1)
         vendor = connections[using].vendor
         if verbosity >= 1:
             self.stdout.write(
