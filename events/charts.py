@@ -554,7 +554,7 @@ def channel_time_strip(channel, **options) -> dict:
     options.setdefault("dom_id", f"time-strip-{channel.pk}")
     return time_strip(
         status_changes=channel.status_changes.all(),
-        engagements=channel.engagements.all(),
+        engagements=[*channel.upcoming_engagements(), *channel.past_engagements()],
         statements=channel.statements.all(),
         **options,
     )

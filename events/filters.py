@@ -4,7 +4,7 @@ shared, exported (`?format=csv`) and re-opened."""
 import django_filters
 from django.db.models import Q
 
-from events.forms import FuzzyDateFormField
+from events.forms import FuzzyDateFormField, SlugOrNameChoiceField, SuggestInput
 from events.models import (
     Actor,
     ActorKind,
@@ -18,7 +18,7 @@ from events.models import (
     Statement,
     Track,
 )
-from events.search import search_ids
+from events.search import matching
 
 
 class FuzzyDateFilter(django_filters.Filter):
@@ -46,6 +46,17 @@ class FuzzyDateFilter(django_filters.Filter):
         )
 
 
+class SuggestedChoiceFilter(django_filters.ModelChoiceFilter):
+    """A choice among thousands of records: a text box with suggestions, not a <select>."""
+
+    field_class = SlugOrNameChoiceField
+
+    def __init__(self, *args, suggest: str, **kwargs):
+        kwargs.setdefault("widget", SuggestInput(suggest))
+        kwargs.pop("empty_label", None)
+        super().__init__(*args, **kwargs)
+
+
 class SearchFilter(django_filters.CharFilter):
     """One box, `q`: full-text search through the database's own engine (events.search)."""
 
@@ -54,8 +65,8 @@ class SearchFilter(django_filters.CharFilter):
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
-        ids = search_ids(value, qs.model)
-        return qs if ids is None else qs.filter(pk__in=ids)
+        matches = matching(value, qs.model, using=qs.db)
+        return qs if matches is None else qs.filter(pk__in=matches)
 
 
 def channel_choices(request=None):
@@ -68,8 +79,8 @@ def state_actors(request=None):
 
 class EngagementFilter(django_filters.FilterSet):
     q = SearchFilter()
-    channel = django_filters.ModelChoiceFilter(
-        queryset=channel_choices, to_field_name="slug", empty_label="Any channel"
+    channel = SuggestedChoiceFilter(
+        queryset=channel_choices, to_field_name="slug", suggest="channels"
     )
     party = django_filters.ModelChoiceFilter(
         queryset=state_actors,
@@ -85,13 +96,13 @@ class EngagementFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(
         choices=EngagementState.choices, empty_label="Any state", label="Lifecycle state"
     )
-    participant = django_filters.ModelChoiceFilter(
+    participant = SuggestedChoiceFilter(
         queryset=Actor.objects.all(),
         to_field_name="slug",
         field_name="participations__actor",
         label="Participant",
-        empty_label="Anyone",
         distinct=True,
+        suggest="actors",
     )
     during = FuzzyDateFilter(prefix="when")
     sort = django_filters.OrderingFilter(
@@ -110,12 +121,12 @@ class EngagementFilter(django_filters.FilterSet):
 
 class StatementFilter(django_filters.FilterSet):
     q = SearchFilter()
-    channel = django_filters.ModelChoiceFilter(
+    channel = SuggestedChoiceFilter(
         field_name="channels",
         queryset=channel_choices,
         to_field_name="slug",
         label="Channel",
-        empty_label="Any channel",
+        suggest="channels",
     )
     party = django_filters.ModelChoiceFilter(
         field_name="speaker__state",
@@ -124,10 +135,10 @@ class StatementFilter(django_filters.FilterSet):
         label="Speaker’s party",
         empty_label="Any party",
     )
-    speaker = django_filters.ModelChoiceFilter(
+    speaker = SuggestedChoiceFilter(
         queryset=Actor.objects.filter(kind=ActorKind.PERSON),
         to_field_name="slug",
-        empty_label="Anyone",
+        suggest="people",
     )
     stance = django_filters.ChoiceFilter(choices=Stance.choices, empty_label="Any stance")
     is_verbatim = django_filters.BooleanFilter(

@@ -150,11 +150,73 @@ def fuzzy_date_form(model, *, base: type[forms.ModelForm] = FuzzyDateModelForm):
     return type(f"{model.__name__}Form", (base,), {**declared, "Meta": meta})
 
 
+class SuggestInput(forms.TextInput):
+    """A text box for picking one of thousands of records (speakers, participants, channels)
+    where a <select> would put every one of them into every page. Typing asks the server for
+    matching names (htmx fills a <datalist>); without JavaScript, a slug or an exact name typed
+    in works the same."""
+
+    def __init__(self, suggest: str, attrs=None):
+        self.suggest = suggest
+        super().__init__(attrs)
+
+    def get_context(self, name, value, attrs):
+        from django.urls import reverse
+
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        list_id = f"{widget_attrs.get('id', name)}-suggestions"
+        widget_attrs.update(
+            {
+                "list": list_id,
+                "autocomplete": "off",
+                "placeholder": "Type a name…",
+                "hx-get": reverse("events:suggest", args=[self.suggest]),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": f"#{list_id}",
+                "hx-swap": "innerHTML",
+                # The results list refreshes on change, not on every keystroke here.
+                "hx-sync": "this:replace",
+            }
+        )
+        context["list_id"] = list_id
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.utils.html import format_html
+
+        context = self.get_context(name, value, attrs)
+        box = super().render(name, value, attrs, renderer)
+        return format_html('{}<datalist id="{}"></datalist>', box, context["list_id"])
+
+
+class SlugOrNameChoiceField(forms.ModelChoiceField):
+    """A record named by its slug or, failing that, its exact name (case aside)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        found = self.queryset.filter(slug=text).first()
+        if found is None and hasattr(self.queryset.model, "name"):
+            found = self.queryset.filter(name__iexact=text).order_by("pk").first()
+        if found is None:
+            raise forms.ValidationError(
+                f"No match for “{text}”; pick a name from the suggestions.", code="invalid_choice"
+            )
+        return found
+
+    def prepare_value(self, value):
+        if hasattr(value, "slug"):
+            return value.slug
+        return super().prepare_value(value)
+
+
 class TimelineForm(forms.Form):
     """The timeline's filters; like the lists', they live in the URL."""
 
-    channel = forms.ModelChoiceField(
-        queryset=None, required=False, to_field_name="slug", empty_label="Any channel"
+    channel = SlugOrNameChoiceField(
+        queryset=None, required=False, to_field_name="slug", widget=SuggestInput("channels")
     )
     party = forms.ModelChoiceField(
         queryset=None, required=False, to_field_name="slug", empty_label="Any party"

@@ -88,6 +88,10 @@ class Source(models.Model):
     objects = SourceQuerySet.as_manager()
 
     class Meta:
+        indexes = [
+            models.Index(fields=["kind"], name="events_source_kind"),
+            models.Index(fields=["outlet"], name="events_source_outlet"),
+        ]
         ordering = ["-published_earliest", "outlet"]
         constraints = [
             choice_constraint("kind", SourceKind),
@@ -222,6 +226,11 @@ class Actor(CitedModel):
     objects = ActorQuerySet.as_manager()
 
     class Meta:
+        indexes = [
+            models.Index(fields=["kind", "name"], name="events_actor_kind_name"),
+            models.Index(fields=["name"], name="events_actor_name"),
+            models.Index(fields=["region"], name="events_actor_region"),
+        ]
         ordering = ["name"]
         constraints = [
             choice_constraint("kind", ActorKind),
@@ -401,6 +410,9 @@ class Channel(CitedModel):
     objects = ChannelQuerySet.as_manager()
 
     class Meta:
+        indexes = [
+            models.Index(fields=["track"], name="events_channel_track"),
+        ]
         ordering = ["party_a__name", "party_b__name", "track"]
         constraints = [
             choice_constraint("track", Track),
@@ -433,9 +445,13 @@ class Channel(CitedModel):
         return changes[0] if changes else None
 
     def upcoming_engagements(self) -> list["Engagement"]:
+        if hasattr(self, "open_engagements"):  # for_status_board(recent=…)
+            return self.open_engagements
         return [e for e in self.engagements.all() if e.is_open]
 
     def past_engagements(self) -> list["Engagement"]:
+        if hasattr(self, "recent_past_engagements"):  # for_status_board(recent=…)
+            return self.recent_past_engagements
         past = [e for e in self.engagements.all() if not e.is_open]
         return sorted(past, key=lambda e: e.when_latest or date.min, reverse=True)
 
@@ -488,6 +504,17 @@ class StatusChange(CitedModel):
     objects = StatusChangeQuerySet.as_manager()
 
     class Meta:
+        indexes = [
+            # The board's "current status": the newest change of each channel.
+            models.Index(
+                F("channel"),
+                F("date_earliest").desc(),
+                F("date_latest").desc(),
+                F("id").desc(),
+                name="events_statuschange_newest",
+            ),
+            models.Index(fields=["recorded_at"], name="events_statuschange_recorded"),
+        ]
         ordering = ["channel", "-date_earliest", "-date_latest", "-id"]
         get_latest_by = ["date_earliest", "date_latest", "id"]
         constraints = [
@@ -599,6 +626,12 @@ class Engagement(CitedModel):
     objects = EngagementQuerySet.as_manager()
 
     class Meta:
+        indexes = [
+            models.Index(fields=["channel", "state"], name="events_engagement_chan_state"),
+            models.Index(fields=["state"], name="events_engagement_state"),
+            models.Index(fields=["kind"], name="events_engagement_kind"),
+            models.Index(fields=["title"], name="events_engagement_title"),
+        ]
         ordering = ["when_earliest", "id"]
         constraints = [
             choice_constraint("kind", EngagementKind),
@@ -657,6 +690,17 @@ class EngagementTransition(CitedModel):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        indexes = [
+            # An engagement's state on a day: its newest step by then.
+            models.Index(
+                F("engagement"),
+                F("date_earliest").desc(),
+                F("date_latest").desc(),
+                F("id").desc(),
+                name="events_transition_newest",
+            ),
+            models.Index(fields=["recorded_at"], name="events_transition_recorded"),
+        ]
         ordering = ["date_earliest", "id"]
         constraints = [
             # The lifecycle itself: the database refuses a step the lifecycle does not allow.
@@ -818,6 +862,13 @@ class Statement(CitedModel):
     objects = StatementQuerySet.as_manager()
 
     class Meta:
+        indexes = [
+            # The list's default order, newest first and undated last, has an index of its own
+            # per database (migration 0008): SQLite cannot write NULLS LAST in an index.
+            models.Index(fields=["speaker", "said_earliest"], name="events_statement_by_speaker"),
+            models.Index(fields=["stance"], name="events_statement_stance"),
+            models.Index(fields=["recorded_at"], name="events_statement_recorded"),
+        ]
         ordering = ["-said_earliest", "id"]
         constraints = [
             choice_constraint("stance", Stance),

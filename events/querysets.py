@@ -110,6 +110,10 @@ class StatementQuerySet(models.QuerySet):
         )
 
 
+# A channel page shows this many of the latest statements and past engagements; the lists
+# (linked from the page) hold the rest.
+RECENT_ITEMS = 10
+
 # The board lists the channels most in trouble first.
 BOARD_STATUS_ORDER = ("frozen", "stalled", "limited", "open")
 
@@ -244,10 +248,45 @@ class ChannelQuerySet(models.QuerySet):
         found = {c.pk: c for c in self.filter(pk__in=ids).with_board_summary(as_of)}
         return attach_board_cards([found[pk] for pk in ids if pk in found], as_of)
 
-    def for_status_board(self, as_of: date | None = None):
+    def for_status_board(self, as_of: date | None = None, recent_of: int | None = None):
         """Everything a channel's status board shows, prefetched; with `as_of`, only what was
-        known on that day, each engagement and sticking point in the state it then had."""
+        known on that day, each engagement and sticking point in the state it then had.
+
+        With `recent_of` (a channel's pk; the queryset must select only that channel), only its
+        latest RECENT_ITEMS + 1 statements and past engagements come, newest first: a channel
+        followed for years has hundreds, the lists hold them all, and the page shows
+        RECENT_ITEMS and knows whether there are more. Open engagements always come whole."""
         m = _models()
+        engagements = m.Engagement.objects.with_state_as_of(as_of).with_details()
+        statements = m.Statement.objects.as_of(as_of).with_details().newest_first()
+        engagement_prefetches = [Prefetch("engagements", queryset=engagements.soonest_first())]
+        if recent_of is not None:
+            latest_past = (
+                m.Engagement.objects.with_state_as_of(as_of)
+                .filter(channel=recent_of)
+                .exclude(state_then__in=m.OPEN_ENGAGEMENT_STATES)
+                .last_held_first()
+                .values("pk")[: RECENT_ITEMS + 1]
+            )
+            latest_statements = (
+                m.Statement.objects.as_of(as_of)
+                .filter(channels=recent_of)
+                .newest_first()
+                .values("pk")[: RECENT_ITEMS + 1]
+            )
+            engagement_prefetches = [
+                Prefetch(
+                    "engagements",
+                    queryset=engagements.open().soonest_first(),
+                    to_attr="open_engagements",
+                ),
+                Prefetch(
+                    "engagements",
+                    queryset=engagements.filter(pk__in=latest_past).last_held_first(),
+                    to_attr="recent_past_engagements",
+                ),
+            ]
+            statements = statements.filter(pk__in=latest_statements)
         return self.with_parties().prefetch_related(
             cited(),
             Prefetch(
@@ -256,12 +295,7 @@ class ChannelQuerySet(models.QuerySet):
                 .newest_first()
                 .prefetch_related(cited()),
             ),
-            Prefetch(
-                "engagements",
-                queryset=m.Engagement.objects.with_state_as_of(as_of)
-                .with_details()
-                .soonest_first(),
-            ),
+            *engagement_prefetches,
             Prefetch(
                 "counterpart_claims",
                 queryset=m.CounterpartClaim.objects.select_related(
@@ -282,10 +316,7 @@ class ChannelQuerySet(models.QuerySet):
                     ),
                 ),
             ),
-            Prefetch(
-                "statements",
-                queryset=m.Statement.objects.as_of(as_of).with_details().newest_first(),
-            ),
+            Prefetch("statements", queryset=statements),
         )
 
 

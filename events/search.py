@@ -75,6 +75,7 @@ __all__ = [
     "highlight",
     "index_queryset",
     "index_record",
+    "matching",
     "query_terms",
     "reindex_all",
     "search",
@@ -488,6 +489,45 @@ def search_ids(q: str | None, model: type[Model], *, using: str | None = None) -
     using = using or router.db_for_read(SearchEntry)
     content_type = _content_type(model, using)
     return [row.object_id for row in _ranked(terms, [content_type.pk], using, None)]
+
+
+def matching(q: str | None, model: type[Model], *, using: str | None = None):
+    """The primary keys of `model`'s records matching `q` as a subquery (no ranking, nothing
+    fetched into Python): for lists that keep their own order and filter with
+    `pk__in=matching(...)`. None when `q` has no word tokens — no search, so do not filter.
+    Served by the GIN index on PostgreSQL and the FTS5 table on SQLite."""
+    from django.db.models.expressions import RawSQL
+
+    model, _ = _spec(model)
+    terms = query_terms(q)
+    if not terms:
+        return None
+    using = using or router.db_for_read(SearchEntry)
+    content_type = _content_type(model, using)
+    if any(len(term) > MAX_TOKEN_LENGTH for term in terms):
+        return SearchEntry.objects.using(using).none().values("object_id")
+    vendor = connections[using].vendor
+    if vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        query = reduce(
+            and_,
+            (SearchQuery(term, config=SEARCH_CONFIG, search_type="phrase") for term in terms),
+        )
+        return (
+            SearchEntry.objects.using(using)
+            .annotate(document=SearchVector("body", config=SEARCH_CONFIG))
+            .filter(document=query, content_type_id=content_type.pk)
+            .values("object_id")
+        )
+    if vendor == "sqlite":
+        match = " ".join('"' + term.replace('"', '""') + '"' for term in terms)
+        return RawSQL(
+            f"SELECT e.object_id FROM {FTS_TABLE} JOIN events_searchentry AS e "
+            f"ON e.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH %s AND e.content_type_id = %s",
+            [match, content_type.pk],
+        )
+    raise NotImplementedError(f"Full-text search is not implemented for {vendor}.")
 
 
 def apply_search(queryset: QuerySet, q: str | None, *, order_by_rank: bool = True) -> QuerySet:

@@ -9,6 +9,7 @@ app_name = "events"
 urlpatterns = [
     path("", read_access(views.board), name="board"),
     path("ping/", views.ping, name="ping"),
+    path("suggest/<slug:kind>/", read_access(views.suggest), name="suggest"),
     path("channels/<slug:slug>/", read_access(views.channel_detail), name="channel_detail"),
     path("engagements/", read_access(views.engagement_list), name="engagement_list"),
     path("statements/", read_access(views.statement_list), name="statement_list"),

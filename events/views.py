@@ -3,7 +3,8 @@
 from datetime import date, timedelta
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.db.models import Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -42,6 +43,33 @@ def ping(request):
     """A few bytes through the whole middleware stack and nothing else: the floor `make bench`
     compares every page with."""
     return HttpResponse(b"ok\n", content_type="text/plain")
+
+
+SUGGESTIONS = 20
+
+
+def suggest(request, kind: str):
+    """Up to 20 names matching what was typed, as <option>s for a SuggestInput's datalist."""
+    term = next((value.strip() for value in request.GET.values() if value.strip()), "")[:100]
+    if kind == "channels":
+        rows = Channel.objects.with_parties()
+        for word in term.split():
+            rows = rows.filter(
+                Q(party_a__name__icontains=word)
+                | Q(party_b__name__icontains=word)
+                | Q(party_a__short_name__icontains=word)
+                | Q(party_b__short_name__icontains=word)
+                | Q(slug__icontains=word)
+            )
+        options = [(c.slug, str(c)) for c in rows.order_by("slug")[:SUGGESTIONS]]
+    elif kind in ("people", "actors"):
+        rows = Actor.objects.filter(kind="person") if kind == "people" else Actor.objects.all()
+        for word in term.split():
+            rows = rows.filter(Q(name__icontains=word) | Q(slug__icontains=word))
+        options = [(a.slug, a.name) for a in rows.order_by("name")[:SUGGESTIONS]]
+    else:
+        raise Http404("No such suggestions.")
+    return render(request, "events/_suggestions.html", {"options": options})
 
 
 def board(request):
@@ -88,9 +116,16 @@ def channel_detail(request, slug: str):
     as_of, as_of_error = parse_as_of(request)
 
     def context() -> dict:
-        channel = get_object_or_404(Channel.objects.for_status_board(as_of=as_of), slug=slug)
+        pk = get_object_or_404(Channel.objects.values_list("pk", flat=True), slug=slug)
+        channel = Channel.objects.filter(pk=pk).for_status_board(as_of=as_of, recent_of=pk).get()
         strip = channel_time_strip(channel, end=as_of or timezone.localdate())
-        return {"channel": channel, "as_of": as_of, "as_of_error": as_of_error, "strip": strip}
+        return {
+            "channel": channel,
+            "as_of": as_of,
+            "as_of_error": as_of_error,
+            "strip": strip,
+            "shown": querysets.RECENT_ITEMS,
+        }
 
     return render_cached(
         request,

@@ -209,3 +209,45 @@ def test_pages_are_not_shared_between_readers_and_anonymous_visitors(seeded, cli
     keys_before = len(cache._cache)  # locmem: one entry per stored page
     page(Client(), "/")
     assert len(cache._cache) == keys_before + 1
+
+
+def redis_available() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not redis_available(), reason="no Redis on 127.0.0.1:6379")
+def test_pages_cached_in_redis_show_an_edit_made_a_moment_earlier(seeded, client, settings):
+    """The production cache (REDIS_URL): the same data version keys, shared by app servers."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/9",
+            "KEY_PREFIX": "diplomacy-tests",
+        }
+    }
+    from django.core.cache import cache as redis_cache
+
+    redis_cache.clear()
+    try:
+        url = military().get_absolute_url()
+        first = page(client, url)
+        assert queries_for(client, url) == 5  # served from Redis
+        assert main(page(client, url)) == main(first)
+
+        services.status_change_record(
+            channel=military(),
+            status="open",
+            date=FuzzyDate.parse("3 March 2026"),
+            explanation="Theatre commanders spoke by video link.",
+            citations=cited(),
+        )
+
+        assert "since 3 March 2026" in page(client, url)
+    finally:
+        redis_cache.clear()
