@@ -720,6 +720,14 @@ def test_database_refuses_a_region_on_an_institution():
     assert_refused_update(ministry, "events_actor_region_only_for_states", region="europe")
 
 
+def test_database_refuses_a_second_data_version_row():
+    from events.models import DataVersion
+
+    assert_refused(
+        DataVersion, lambda: DataVersion.objects.create(id=2), "events_dataversion_single_row"
+    )
+
+
 def test_database_accepts_a_region_on_a_state():
     state = StateFactory(region="europe")
     assert Actor.objects.get(pk=state.pk).get_region_display() == "Europe"
@@ -822,6 +830,8 @@ EXPLICITLY_TESTED = {
     "events_source_unique_outlet_title",
     "events_office_unique_title_per_institution",
     "events_searchentry_one_per_record",
+    "events_actor_region_only_for_states",
+    "events_dataversion_single_row",
 }
 
 
