@@ -293,6 +293,9 @@ if REDIS_URL:
             "TIMEOUT": 600,
         }
     }
+    # Sessions read from the shared cache, written through to the database: one query less on
+    # every signed-in request, and nothing lost if Redis restarts.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {

@@ -96,6 +96,7 @@ def prepare_database(size: str, seed: int, rebuild: bool) -> None:
                     found = None
             if found and found[0] == marker:
                 log(f"bench_{size}: reusing the {size} data (seed {seed})")
+                manage("migrate", "--no-input", "-v", "0", env=app_env(size))
                 return
         if exists:
             admin.execute(f'DROP DATABASE "bench_{size}" WITH (FORCE)')
