@@ -10,10 +10,12 @@ from django.contrib.admin.templatetags.admin_urls import admin_urlname  # noqa: 
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
 from django.core.exceptions import ValidationError
+from django.db import router, transaction
 from django.db.models import Count, Q
 from reversion.admin import VersionAdmin
 
 from events import services
+from events.caching import lock_data_version
 from events.forms import (
     FuzzyDateFormField,
     FuzzyDateInlineForm,
@@ -100,6 +102,25 @@ class HistoryAdmin(VersionAdmin):
     # a version would always be refused; these add it (like admin/events/change_form.html).
     revision_form_template = "admin/events/revision_form.html"
     recover_form_template = "admin/events/recover_form.html"
+
+    # Every admin write takes the data-version lock (events.caching) before it reads anything to
+    # change or delete, like the services do: a delete that first collected an engagement's
+    # steps must not then wait for a transition that is adding one.
+    def _writing(self, view, request, *args, **kwargs):
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            lock_data_version()
+            return view(request, *args, **kwargs)
+
+    def changeform_view(self, request, *args, **kwargs):
+        return self._writing(super().changeform_view, request, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        return self._writing(super().delete_view, request, *args, **kwargs)
+
+    def changelist_view(self, request, *args, **kwargs):
+        return self._writing(super().changelist_view, request, *args, **kwargs)
 
     def history_view(self, request, object_id, extra_context=None):
         context = {"history": version_history(self.model, object_id), **(extra_context or {})}

@@ -17,26 +17,28 @@ rendered from data at least as new as N: the worst race stores a newer page unde
 never an older page under the current one. Writers lock the version row first
 (`lock_data_version`), which keeps the order of row locks the same in every transaction.
 
-Writes that bypass model signals (`QuerySet.update()`, `bulk_create`, raw SQL) must call
-`bump_data_version()` themselves: the demo-data generator, the archive import and the search
-reindex do.
+Writes that bypass model signals (`QuerySet.update()`, `bulk_create`, raw SQL, `loaddata`'s raw
+saves) must call `bump_data_version()` themselves: the demo-data generator and the archive
+import do. Cached bodies also carry a fingerprint of the code and templates (`RELEASE`), so a
+deploy never serves pages rendered by the previous release.
 """
 
 import hashlib
 import secrets
 from collections.abc import Callable
+from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from events.models import DataVersion
+from events.models import DataVersion, SearchEntry
 
 __all__ = [
     "bump_data_version",
@@ -94,8 +96,17 @@ def _on_change(sender, **kwargs) -> None:
         bump_data_version()
 
 
+def _before_change(sender, **kwargs) -> None:
+    # Every writer takes the version row's lock before its first write (a no-op once held), so
+    # no transaction holds a record's lock while waiting for the version row: no deadlock.
+    if not kwargs.get("raw") and transaction.get_connection().in_atomic_block:
+        lock_data_version()
+
+
 def _on_m2m_change(sender, action, **kwargs) -> None:
-    if action in {"post_add", "post_remove", "post_clear"}:
+    if action in {"pre_add", "pre_remove", "pre_clear"}:
+        _before_change(sender)
+    elif action in {"post_add", "post_remove", "post_clear"}:
         _on_change(sender)
 
 
@@ -103,9 +114,12 @@ def connect_signals() -> None:
     """Bump the version after every save and delete of a record of the app (and every change
     to its many-to-many links)."""
     for model in apps.get_app_config("events").get_models():
-        if model is DataVersion:
+        # The search index follows the records (events.search); its writes change no page.
+        if model is DataVersion or model is SearchEntry:
             continue
         uid = f"events_data_version_{model._meta.model_name}"
+        pre_save.connect(_before_change, sender=model, dispatch_uid=f"{uid}_pre_save")
+        pre_delete.connect(_before_change, sender=model, dispatch_uid=f"{uid}_pre_delete")
         post_save.connect(_on_change, sender=model, dispatch_uid=f"{uid}_save")
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"{uid}_delete")
         for field in model._meta.local_many_to_many:
@@ -121,16 +135,34 @@ def _role(user) -> str:
     return "staff" if user.is_staff else "reader"
 
 
-def cached_body(request, name: str, render_body: Callable[[], str]) -> str:
-    """The page body for this request's URL, from the cache when the data has not changed
-    since it was rendered, else rendered by `render_body()` and stored."""
+def _release() -> str:
+    """A fingerprint of the code and templates that render pages, so that bodies rendered by a
+    previous release are not served after a deploy (Redis outlives the app servers)."""
+    root = Path(settings.BASE_DIR)
+    digest = hashlib.blake2b(digest_size=8)
+    for folder, pattern in (("templates", "**/*.html"), ("events", "**/*.py")):
+        for path in sorted((root / folder).glob(pattern)):
+            stat = path.stat()
+            digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+RELEASE = _release()
+
+
+def cached_body(
+    request, name: str, render_body: Callable[[], str], *, params: tuple[str, ...] = ()
+) -> str:
+    """The page body for this request, from the cache when the data has not changed since it
+    was rendered, else rendered by `render_body()` and stored. Only the query parameters named
+    in `params` are part of the key, so junk parameters cannot fill the cache."""
     version = data_version()
-    path = request.get_full_path()
-    digest = hashlib.blake2b(path.encode(), digest_size=16).hexdigest()
+    query = sorted((key, value) for key in params for value in request.GET.getlist(key))
+    digest = hashlib.blake2b(repr((request.path, query)).encode(), digest_size=16).hexdigest()
     # Today's date is in the key: "upcoming" and the sparklines' window move with the calendar.
     key = (
-        f"page:{name}:v{version}:{timezone.localdate().isoformat()}:{_role(request.user)}:"
-        f"{'hx' if request.headers.get('HX-Request') else 'full'}:{digest}"
+        f"page:{RELEASE}:{name}:v{version}:{timezone.localdate().isoformat()}:"
+        f"{_role(request.user)}:{'hx' if request.headers.get('HX-Request') else 'full'}:{digest}"
     )
     body = cache.get(key)
     if body is None:
@@ -142,21 +174,37 @@ def cached_body(request, name: str, render_body: Callable[[], str]) -> str:
 BLOCK_MARKER = "<!--page-block-->"
 
 
-def render_cached(request, name: str, template: str, get_context: Callable[[], dict], **kwargs):
+def render_cached(
+    request,
+    name: str,
+    template: str,
+    get_context: Callable[[], dict],
+    *,
+    params: tuple[str, ...] = (),
+    status: int = 200,
+):
     """Render `template` (a page that extends `base_template`) with `get_context()`, its title,
-    head and content blocks cached by `cached_body`, inside a shell rendered for this request.
-    `get_context` runs only on a cache miss. Keyword arguments go to `render` (e.g. status)."""
+    head and content blocks cached by `cached_body` (keyed by the query parameters `params`),
+    inside a shell rendered for this request. `get_context` runs only on a cache miss. Pages
+    that answer an error (`status` other than 200) are rendered every time, never stored."""
 
     def render_blocks() -> str:
         context = {**get_context(), "base_template": "_blocks.html"}
         return render_to_string(template, context, request)
 
-    title, head, content = cached_body(request, name, render_blocks).split(BLOCK_MARKER)
+    body = (
+        cached_body(request, name, render_blocks, params=params)
+        if status == 200
+        else render_blocks()
+    )
+    parts = body.split(BLOCK_MARKER)
+    if len(parts) != 3:  # a body from templates of another shape: render afresh
+        parts = render_blocks().split(BLOCK_MARKER)
+    title, head, content = parts
     context = {
         # Rendered by our own templates, autoescaped there: safe to print as they are.
         "page_title": mark_safe(title.strip()),
         "page_head": mark_safe(head),
         "page_content": mark_safe(content),
-        "q": request.GET.get("q", ""),
     }
-    return render(request, "cached_page.html", context, **kwargs)
+    return render(request, "cached_page.html", context, status=status)

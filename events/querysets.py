@@ -320,6 +320,35 @@ class ChannelQuerySet(models.QuerySet):
         )
 
 
+def strip_records(channel_pk: int, *, since: date, as_of: date | None = None) -> tuple:
+    """A channel's engagements and statements from `since` on (undated engagements too), loaded
+    lightly for its time strip: two queries, the strip's columns only."""
+    m = _models()
+    engagements = (
+        m.Engagement.objects.filter(channel=channel_pk)
+        .filter(Q(when_latest__gte=since) | Q(when_latest__isnull=True))
+        .only("pk", "kind", "state", "title", "when_earliest", "when_latest", "when_precision")
+    )
+    statements = (
+        m.Statement.objects.as_of(as_of)
+        .filter(channels=channel_pk, said_latest__gte=since)
+        .select_related("speaker")
+        .only(
+            "pk",
+            "text",
+            "is_verbatim",
+            "stance",
+            "said_earliest",
+            "said_latest",
+            "said_precision",
+            "speaker__name",
+        )
+    )
+    if as_of is not None:
+        engagements = engagements.filter(when_earliest__lte=as_of)
+    return list(engagements), list(statements)
+
+
 class StickingPointQuerySet(models.QuerySet):
     @staticmethod
     def open_q(day: date | None, prefix: str = "") -> Q:

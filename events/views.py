@@ -11,7 +11,7 @@ from django.utils.cache import patch_vary_headers
 
 from events import exports, querysets
 from events.caching import render_cached
-from events.charts import attach_sparklines, channel_time_strip
+from events.charts import attach_sparklines, time_strip
 from events.filters import ActorFilter, EngagementFilter, SourceFilter, StatementFilter
 from events.forms import BoardForm, TimelineForm
 from events.models import Actor, Channel, Engagement, Source, Statement
@@ -19,6 +19,7 @@ from events.pagination import COUNT_CAP, CappedCountPaginator
 
 PER_PAGE = 25
 BOARD_PER_PAGE = 48
+CHANNEL_STRIP_DAYS = 730
 # The days an as-of page can show: the charts need a year's margin on either side of the day.
 AS_OF_RANGE = (date(1000, 1, 1), date(9998, 12, 31))
 
@@ -103,12 +104,20 @@ def board(request):
             "group": group,
             "tallies": tallies.status_tallies(),
             "status_query": status_query.urlencode(),
+            "filtered": any(filters.values()),
             "query": query.urlencode(),
             "as_of": as_of,
             "as_of_error": as_of_error,
         }
 
-    return render_cached(request, "board", "events/channel_board.html", context, status=status)
+    return render_cached(
+        request,
+        "board",
+        "events/channel_board.html",
+        context,
+        params=("as_of", "page", *BoardForm.base_fields),
+        status=status,
+    )
 
 
 def channel_detail(request, slug: str):
@@ -118,7 +127,21 @@ def channel_detail(request, slug: str):
     def context() -> dict:
         pk = get_object_or_404(Channel.objects.values_list("pk", flat=True), slug=slug)
         channel = Channel.objects.filter(pk=pk).for_status_board(as_of=as_of, recent_of=pk).get()
-        strip = channel_time_strip(channel, end=as_of or timezone.localdate())
+        end = as_of or timezone.localdate()
+        # The strip covers the last two years (a younger channel: all of it), drawn from light
+        # rows of its own; the sections below show the latest ten of each kind.
+        since = end.replace(day=1) - timedelta(days=CHANNEL_STRIP_DAYS)
+        engagements, statements = querysets.strip_records(pk, since=since, as_of=as_of)
+        changes = channel.status_changes.all()
+        older = bool(changes) and changes[len(changes) - 1].date_earliest < since
+        strip = time_strip(
+            status_changes=changes,
+            engagements=engagements,
+            statements=statements,
+            start=since if older else None,
+            end=end,
+            dom_id=f"time-strip-{channel.pk}",
+        )
         return {
             "channel": channel,
             "as_of": as_of,
@@ -132,6 +155,7 @@ def channel_detail(request, slug: str):
         "channel",
         "events/channel_detail.html",
         context,
+        params=("as_of",),
         status=400 if as_of_error else 200,
     )
 

@@ -17,12 +17,12 @@ import os
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode, checks
 
-from diplomacy.wsgi import application
 from events.api.urls import router
 
 pytestmark = pytest.mark.slow
@@ -72,6 +72,9 @@ def api_schema(seeded, analyst, settings):
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     headers = {"Authorization": f"Token {Token.objects.create(user=analyst).key}"}
+    # Built here, not at import: the middleware reads the settings as the app is built, and the
+    # suite's plain-HTTP settings (conftest) are in force only from now on.
+    application = get_wsgi_application()
     try:
         schema = schemathesis.openapi.from_wsgi(
             "/api/schema/",

@@ -251,3 +251,80 @@ def test_pages_cached_in_redis_show_an_edit_made_a_moment_earlier(seeded, client
         assert "since 3 March 2026" in page(client, url)
     finally:
         redis_cache.clear()
+
+
+def test_junk_query_parameters_share_the_cached_page(seeded, client):
+    page(client, "/?track=military")
+    entries = len(cache._cache)
+    page(client, "/?track=military&utm_source=x&junk=1")
+    page(client, "/?junk=2&track=military")
+    assert len(cache._cache) == entries  # one entry: junk is not part of the key
+    assert queries_for(client, "/?track=military&junk=3") == 5
+
+
+def test_an_error_page_is_never_stored(seeded, client):
+    entries = len(cache._cache)
+    response = client.get("/?status=closed")
+    assert response.status_code == 400
+    assert len(cache._cache) == entries
+
+
+def test_the_board_party_name_filter_stays_out_of_the_quote_search_box(seeded, client):
+    html = page(client, "/?q=zzzparty")
+    assert 'id="nav-q"' in html
+    assert 'value="zzzparty"' not in html.split('id="nav-q"')[1].split(">")[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two writers at once need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_an_admin_delete_and_a_transition_on_the_same_engagement_do_not_collide(
+    seeded, django_user_model
+):
+    """The admin takes the data-version lock before it collects what a delete removes, as the
+    services do before they lock a row: the two writers queue, neither deadlocks nor trips a
+    foreign key."""
+    import threading
+
+    from django.core.exceptions import ObjectDoesNotExist, ValidationError
+    from django.test import Client
+
+    engagement = Engagement.objects.filter(channel=military(), state="proposed").first()
+    admin = django_user_model.objects.create_superuser("root", password="a long passphrase!")
+    errors: list[BaseException] = []
+
+    def transition():
+        try:
+            services.engagement_transition(
+                engagement=engagement,
+                to_state="scheduled",
+                date=FuzzyDate.parse("2 March 2026"),
+                citations=cited(),
+            )
+        except (ObjectDoesNotExist, ValidationError):
+            pass  # the delete came first
+        except BaseException as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def delete():
+        try:
+            browser = Client()
+            browser.force_login(admin)
+            response = browser.post(
+                f"/admin/events/engagement/{engagement.pk}/delete/", {"post": "yes"}
+            )
+            if response.status_code != 302:
+                errors.append(AssertionError(f"delete answered {response.status_code}"))
+        except BaseException as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=delete), threading.Thread(target=transition)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    assert not Engagement.objects.filter(pk=engagement.pk).exists()
