@@ -83,5 +83,8 @@ def _plain_http():
         SECURE_HSTS_SECONDS=0,
         SECURE_HSTS_INCLUDE_SUBDOMAINS=False,
         SECURE_HSTS_PRELOAD=False,
+        # Every signed-in test client creates a user: hashing its password with the production
+        # hasher (PBKDF2, over a million rounds) would cost a third of a second each time.
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     ):
         yield
