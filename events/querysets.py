@@ -140,6 +140,16 @@ def attach_board_cards(channels: list, as_of: date | None) -> list:
     return channels
 
 
+def party_named(word: str) -> Q:
+    """Channels one of whose parties has `word` in its name or short name."""
+    return (
+        Q(party_a__name__icontains=word)
+        | Q(party_b__name__icontains=word)
+        | Q(party_a__short_name__icontains=word)
+        | Q(party_b__short_name__icontains=word)
+    )
+
+
 class ChannelQuerySet(models.QuerySet):
     def with_parties(self):
         return self.select_related("party_a", "party_b")
@@ -212,14 +222,8 @@ class ChannelQuerySet(models.QuerySet):
             channels = channels.filter(Q(party_a__region=region) | Q(party_b__region=region))
         if track:
             channels = channels.filter(track=track)
-        if search:
-            for word in search.split():
-                channels = channels.filter(
-                    Q(party_a__name__icontains=word)
-                    | Q(party_b__name__icontains=word)
-                    | Q(party_a__short_name__icontains=word)
-                    | Q(party_b__short_name__icontains=word)
-                )
+        for word in search.split():
+            channels = channels.filter(party_named(word))
         if status == "none":
             channels = channels.filter(status_now__isnull=True)
         elif status:
@@ -242,6 +246,13 @@ class ChannelQuerySet(models.QuerySet):
         if group == "track":
             return self.order_by("track", "party_a__name", "party_b__name", "pk")
         return self.order_by(*by_parties)
+
+    def suggested(self, term: str):
+        """Channels whose parties' names or slug contain every word of `term`."""
+        channels = self.with_parties()
+        for word in term.split():
+            channels = channels.filter(party_named(word) | Q(slug__icontains=word))
+        return channels.order_by("slug")
 
     def cards(self, ids: list[int], as_of: date | None = None) -> list:
         """Board cards for the channels `ids`, in that order (five queries)."""
@@ -381,6 +392,13 @@ class SourceQuerySet(models.QuerySet):
 
 
 class ActorQuerySet(models.QuerySet):
+    def suggested(self, term: str):
+        """Actors whose name or slug contains every word of `term`."""
+        actors = self
+        for word in term.split():
+            actors = actors.filter(Q(name__icontains=word) | Q(slug__icontains=word))
+        return actors.order_by("name")
+
     def for_profile(self):
         """An actor with offices held, engagements taken part in and statements made."""
         m = _models()

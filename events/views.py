@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -53,21 +52,11 @@ def suggest(request, kind: str):
     """Up to 20 names matching what was typed, as <option>s for a SuggestInput's datalist."""
     term = next((value.strip() for value in request.GET.values() if value.strip()), "")[:100]
     if kind == "channels":
-        rows = Channel.objects.with_parties()
-        for word in term.split():
-            rows = rows.filter(
-                Q(party_a__name__icontains=word)
-                | Q(party_b__name__icontains=word)
-                | Q(party_a__short_name__icontains=word)
-                | Q(party_b__short_name__icontains=word)
-                | Q(slug__icontains=word)
-            )
-        options = [(c.slug, str(c)) for c in rows.order_by("slug")[:SUGGESTIONS]]
+        rows = Channel.objects.suggested(term)[:SUGGESTIONS]
+        options = [(c.slug, str(c)) for c in rows]
     elif kind in ("people", "actors"):
-        rows = Actor.objects.filter(kind="person") if kind == "people" else Actor.objects.all()
-        for word in term.split():
-            rows = rows.filter(Q(name__icontains=word) | Q(slug__icontains=word))
-        options = [(a.slug, a.name) for a in rows.order_by("name")[:SUGGESTIONS]]
+        actors = Actor.objects.filter(kind="person") if kind == "people" else Actor.objects
+        options = [(a.slug, a.name) for a in actors.suggested(term)[:SUGGESTIONS]]
     else:
         raise Http404("No such suggestions.")
     return render(request, "events/_suggestions.html", {"options": options})
