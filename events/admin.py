@@ -14,7 +14,7 @@ from django.db import router, transaction
 from django.db.models import Count, Q
 from reversion.admin import VersionAdmin
 
-from events import services
+from events import selectors, services
 from events.caching import lock_data_version
 from events.forms import (
     FuzzyDateFormField,
@@ -25,15 +25,12 @@ from events.forms import (
 )
 from events.history import version_history
 from events.models import (
-    ALLOWED_TRANSITIONS,
     Actor,
     Channel,
-    ChannelStatus,
     Characterisation,
     Citation,
     CounterpartClaim,
     Engagement,
-    EngagementState,
     EngagementTransition,
     Interpretation,
     Office,
@@ -45,6 +42,7 @@ from events.models import (
     StickingPoint,
 )
 from events.pagination import CappedCountPaginator
+from events.vocabularies import ALLOWED_TRANSITIONS, ChannelStatus, EngagementState
 
 # What each saved version carries along, so that restoring a version or recovering a deleted
 # record brings back the rows that belong to it — above all its source passages. (Reversion only
@@ -421,7 +419,7 @@ class ChannelAdmin(HistoryAdmin):
     inlines = [StatusHistoryInline, OptionalCitationInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_board_summary()
+        return selectors.with_board_summary(super().get_queryset(request))
 
     @admin.display(description="Current status")
     def current_status(self, obj):

@@ -4,7 +4,7 @@ templates `events/_time_strip.html` and `events/_sparkline.html` print them.
 
 - `time_strip()` turns a channel's prefetched status changes, engagements and statements into
   bars, markers and month ticks, plus the text alternative. It reads only what it is given, so
-  it runs no queries when the relations are prefetched (`Channel.objects.for_status_board()`).
+  it runs no queries when the relations are prefetched (`events.selectors.channel_status_board()`).
 - `activity_by_channel()` counts activity per channel and month over a window in three
   aggregate queries (status changes, engagement transitions, statements), whatever the number
   of channels or rows; `sparkline()` draws one channel's counts.
@@ -21,14 +21,12 @@ from django.db.models import Count, F
 from django.db.models.functions import TruncMonth
 
 from events.fuzzydates import MONTH_NAMES, FuzzyDate
-from events.models import (
+from events.models import EngagementTransition, Statement, StatusChange
+from events.vocabularies import (
     OPEN_ENGAGEMENT_STATES,
     ChannelStatus,
     EngagementKind,
     EngagementState,
-    EngagementTransition,
-    Statement,
-    StatusChange,
 )
 
 __all__ = [
@@ -550,7 +548,7 @@ def time_strip(
 
 
 def channel_time_strip(channel, **options) -> dict:
-    """`time_strip()` for a channel loaded with `Channel.objects.for_status_board()`."""
+    """`time_strip()` for a channel loaded with `events.selectors.channel_status_board()`."""
     options.setdefault("dom_id", f"time-strip-{channel.pk}")
     return time_strip(
         status_changes=channel.status_changes.all(),

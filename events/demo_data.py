@@ -104,15 +104,14 @@ from events.models import (
     Office,
     OfficeHolding,
     Participation,
-    Region,
     SearchEntry,
     Source,
     Statement,
     StatusChange,
     StickingPoint,
-    Track,
 )
 from events.progress import Progress
+from events.vocabularies import Region, Track
 
 __all__ = [
     "DEFAULT_UNTIL",

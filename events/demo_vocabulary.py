@@ -4,7 +4,7 @@ each lifecycle is. Everything here is invented."""
 
 from dataclasses import dataclass
 
-from events.models import ALLOWED_TRANSITIONS
+from events.vocabularies import ALLOWED_TRANSITIONS
 
 # --- Vocabulary ----------------------------------------------------------------------------------
 

@@ -11,17 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from events import services
 from events.fuzzydates import FuzzyDate
 from events.intake import analyse
-from events.models import (
-    Actor,
-    ActorKind,
-    Channel,
-    Engagement,
-    Source,
-    SourceKind,
-    Stance,
-    Track,
-)
+from events.models import Actor, Channel, Engagement, Source
 from events.quality import quality_checks
+from events.vocabularies import ActorKind, SourceKind, Stance, Track
 
 
 class QualityForm(forms.Form):

@@ -38,8 +38,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from events.fuzzydates import FuzzyDate, Precision
-from events.models import Channel, Citation, EngagementTransition, Statement, StatusChange
-from events.querysets import cited
+from events.models import Channel, Citation, EngagementTransition, Statement, StatusChange, cited
 
 MAX_ENTRIES = 50
 SITE_NAME = "Diplomacy Monitor"

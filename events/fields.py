@@ -106,3 +106,12 @@ def fuzzy_date_constraints(name: str, *, null: bool = False) -> list[models.Base
             condition=condition, name=f"%(app_label)s_%(class)s_{name}_fuzzy_date_valid"
         )
     ]
+
+
+def choice_constraint(field: str, choices: type[models.Choices], *, blank: bool = False):
+    """A CheckConstraint that keeps `field` inside its vocabulary, whoever writes the row."""
+    allowed = list(choices.values) + ([""] if blank else [])
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__in": allowed}),
+        name=f"%(app_label)s_%(class)s_{field}_valid",
+    )

@@ -10,20 +10,16 @@ from events.forms import (
     SuggestInput,
     use_fast_selects,
 )
-from events.models import (
-    Actor,
+from events.models import Actor, Channel, Engagement, Source, Statement
+from events.search import matching
+from events.vocabularies import (
     ActorKind,
-    Channel,
-    Engagement,
     EngagementKind,
     EngagementState,
-    Source,
     SourceKind,
     Stance,
-    Statement,
     Track,
 )
-from events.search import matching
 
 
 class FuzzyDateFilter(django_filters.Filter):

@@ -4,6 +4,8 @@ from django import forms
 from django.core import signing
 
 from events.fuzzydates import FuzzyDate, FuzzyDateError
+from events.models import Actor, Channel
+from events.vocabularies import TIMELINE_KINDS, ActorKind, ChannelStatus, Region, Track
 
 FUZZY_DATE_HELP = (
     "As a person writes it: “11 July 2025”, “early Sept 2025”, “Q3 2025”, "
@@ -275,9 +277,6 @@ class TimelineForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from events.models import Actor, ActorKind, Channel, Track
-        from events.querysets import TIMELINE_KINDS
-
         super().__init__(*args, **kwargs)
         self.fields["channel"].queryset = Channel.objects.with_parties()
         self.fields["party"].queryset = Actor.objects.filter(kind=ActorKind.STATE)
@@ -305,8 +304,6 @@ class BoardForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from events.models import Actor, ActorKind, ChannelStatus, Region, Track
-
         super().__init__(*args, **kwargs)
         self.fields["party"].queryset = Actor.objects.filter(kind=ActorKind.STATE).only(
             "slug", "name"

@@ -31,7 +31,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
 from events.fuzzydates import FuzzyDate, FuzzyDateError
-from events.models import Actor, ActorKind, Channel, Office, OfficeHolding, Track
+from events.models import Actor, Channel, Office, OfficeHolding
+from events.vocabularies import ActorKind, Track
 
 __all__ = ["KINDS", "Suggestion", "analyse"]
 

@@ -10,12 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import (
-    OPEN_ENGAGEMENT_STATES,
     Channel,
     Characterisation,
     CounterpartClaim,
     Engagement,
-    EngagementState,
     EngagementTransition,
     Interpretation,
     OfficeHolding,
@@ -24,6 +22,7 @@ from events.models import (
     StatusChange,
     StickingPoint,
 )
+from events.vocabularies import OPEN_ENGAGEMENT_STATES, EngagementState
 
 # Every record that states a fact must cite a source. (Actors, offices and channels name
 # things; citations on them are welcome but not required.)

@@ -52,15 +52,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from events.models import (
-    Actor,
-    Channel,
-    Engagement,
-    Participation,
-    SearchEntry,
-    Source,
-    Statement,
-)
+from events.models import Actor, Channel, Engagement, Participation, SearchEntry, Source, Statement
 
 __all__ = [
     "FTS_TABLE",

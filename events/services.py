@@ -18,17 +18,16 @@ from django.db.models import Model, Q
 from events.caching import lock_data_version
 from events.fuzzydates import FuzzyDate
 from events.models import (
-    ALLOWED_TRANSITIONS,
     Channel,
     Characterisation,
     Citation,
     Engagement,
-    EngagementState,
     EngagementTransition,
     Source,
     Statement,
     StatusChange,
 )
+from events.vocabularies import ALLOWED_TRANSITIONS, EngagementState
 
 
 @dataclass(frozen=True)

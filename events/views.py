@@ -1,4 +1,5 @@
-"""Pages. Each view is a query from `events.querysets`, a filterset and a template."""
+"""Pages. Each view is a query (a QuerySet method or `events.selectors`), a filterset and a
+template."""
 
 from datetime import date, timedelta
 
@@ -8,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
-from events import exports, querysets
+from events import exports, selectors
 from events.caching import render_cached
 from events.charts import attach_sparklines, time_strip
 from events.filters import ActorFilter, EngagementFilter, SourceFilter, StatementFilter
@@ -77,7 +78,7 @@ def board(request):
         ordered = channels.in_board_order(group).values_list("pk", flat=True)
         page = Paginator(ordered, BOARD_PER_PAGE).get_page(request.GET.get("page"))
         cards = attach_sparklines(
-            Channel.objects.cards(list(page.object_list), as_of=as_of),
+            selectors.channel_cards(Channel.objects.all(), list(page.object_list), as_of=as_of),
             end=as_of or timezone.localdate(),
         )
         for card in cards:
@@ -115,12 +116,14 @@ def channel_detail(request, slug: str):
 
     def context() -> dict:
         pk = get_object_or_404(Channel.objects.values_list("pk", flat=True), slug=slug)
-        channel = Channel.objects.filter(pk=pk).for_status_board(as_of=as_of, recent_of=pk).get()
+        channel = selectors.channel_status_board(
+            Channel.objects.filter(pk=pk), as_of=as_of, recent_of=pk
+        ).get()
         end = as_of or timezone.localdate()
         # The strip covers the last two years (a younger channel: all of it), drawn from light
         # rows of its own; the sections below show the latest ten of each kind.
         since = end.replace(day=1) - timedelta(days=CHANNEL_STRIP_DAYS)
-        engagements, statements = querysets.strip_records(pk, since=since, as_of=as_of)
+        engagements, statements = selectors.strip_records(pk, since=since, as_of=as_of)
         changes = channel.status_changes.all()
         older = bool(changes) and changes[len(changes) - 1].date_earliest < since
         strip = time_strip(
@@ -136,7 +139,7 @@ def channel_detail(request, slug: str):
             "as_of": as_of,
             "as_of_error": as_of_error,
             "strip": strip,
-            "shown": querysets.RECENT_ITEMS,
+            "shown": selectors.RECENT_ITEMS,
         }
 
     return render_cached(
@@ -221,11 +224,11 @@ def source_list(request):
 
 def actor_detail(request, slug: str):
     """One actor: offices over time, engagements, statements, counterpart claims."""
-    actor = get_object_or_404(Actor.objects.for_profile(), slug=slug)
+    actor = get_object_or_404(selectors.actor_profile(Actor.objects.all()), slug=slug)
     return render(
         request,
         "events/actor_detail.html",
-        {"actor": actor, "claims": actor.counterpart_claims_about()},
+        {"actor": actor, "claims": selectors.counterpart_claims_about(actor)},
     )
 
 
@@ -237,7 +240,7 @@ def timeline(request):
     if not form.is_bound or form.is_valid():
         data = form.cleaned_data if form.is_bound else {}
         days = data.get("days")
-        entries, total = querysets.timeline(
+        entries, total = selectors.timeline(
             channel=data.get("channel"),
             party=data.get("party"),
             track=data.get("track", ""),

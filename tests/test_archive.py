@@ -28,15 +28,7 @@ from reversion.models import Revision, Version
 
 from events import search, services
 from events.fuzzydates import FuzzyDate
-from events.models import (
-    Actor,
-    Channel,
-    Citation,
-    Engagement,
-    SearchEntry,
-    Source,
-    Statement,
-)
+from events.models import Actor, Channel, Citation, Engagement, SearchEntry, Source, Statement
 from events.roles import ANALYSTS, EDITORS, NOT_CURATED, setup_roles
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]

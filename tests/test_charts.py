@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import translation
 
+from events import selectors
 from events.charts import (
     activity_by_channel,
     attach_sparklines,
@@ -401,7 +402,7 @@ def test_strip_of_a_prefetched_channel_runs_no_queries(django_assert_num_queries
     EngagementFactory(channel=channel, **fuzzy_columns("when", None))
     said = StatementFactory(**fuzzy_columns("said", date(2025, 5, 31)))
     said.channels.add(channel)
-    loaded = Channel.objects.for_status_board().get(pk=channel.pk)
+    loaded = selectors.channel_status_board(Channel.objects.all()).get(pk=channel.pk)
 
     with django_assert_num_queries(0):
         strip = channel_time_strip(loaded)
@@ -415,7 +416,7 @@ def test_strip_of_a_prefetched_channel_runs_no_queries(django_assert_num_queries
 
 
 def test_seed_military_strip_tells_the_stalled_channel_and_the_proposed_call(seeded):
-    channel = Channel.objects.for_status_board().get(slug="us-china-military")
+    channel = selectors.channel_status_board(Channel.objects.all()).get(slug="us-china-military")
     html = render_to_string("events/_time_strip.html", {"strip": channel_time_strip(channel)})
     root = parse(html)
     words = text_of(next(e for e in root.iter() if e.tag == "details"))
@@ -570,7 +571,7 @@ def test_sparkline_needs_counts():
 @pytest.mark.django_db
 def test_attach_sparklines_puts_one_on_each_board_card():
     ids = populate(3)
-    channels = Channel.objects.board()
+    channels = selectors.board_cards(Channel.objects.all())
     with CaptureQueriesContext(connection) as captured:
         attach_sparklines(channels, end=END)
     assert len(captured) == 3

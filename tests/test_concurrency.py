@@ -18,8 +18,9 @@ from reversion.models import Revision, Version
 
 from events import admin as events_admin
 from events import services
-from events.models import Citation, Engagement, EngagementState, EngagementTransition, Statement
+from events.models import Citation, Engagement, EngagementTransition, Statement
 from events.roles import EDITORS
+from events.vocabularies import EngagementState
 from tests.conftest import make_user
 from tests.factories import ChannelFactory, SourceFactory
 from tests.factories import fuzzy as parse

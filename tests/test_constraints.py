@@ -15,13 +15,11 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from events.models import (
-    ALLOWED_TRANSITIONS,
     Actor,
     Channel,
     Citation,
     CounterpartClaim,
     Engagement,
-    EngagementState,
     EngagementTransition,
     Interpretation,
     Office,
@@ -32,6 +30,7 @@ from events.models import (
     StatusChange,
     StickingPoint,
 )
+from events.vocabularies import ALLOWED_TRANSITIONS, EngagementState
 from tests.factories import (
     ChannelFactory,
     EngagementFactory,

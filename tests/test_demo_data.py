@@ -16,8 +16,6 @@ from events import demo_data, search
 from events.demo_data import LARGE, fast_document, sizes_for
 from events.fuzzydates import FuzzyDate
 from events.models import (
-    ALLOWED_TRANSITIONS,
-    OPEN_ENGAGEMENT_STATES,
     Actor,
     Channel,
     Characterisation,
@@ -29,7 +27,6 @@ from events.models import (
     Office,
     OfficeHolding,
     Participation,
-    Region,
     SearchEntry,
     Source,
     Statement,
@@ -38,6 +35,7 @@ from events.models import (
 )
 from events.progress import Progress
 from events.quality import FACT_MODELS
+from events.vocabularies import ALLOWED_TRANSITIONS, OPEN_ENGAGEMENT_STATES, Region
 from tests.factories import ChannelFactory, SourceFactory
 
 TINY = 0.002  # 4 states, 4 channels, 200 engagements, 600 statements, 200 sources

@@ -13,15 +13,7 @@ import pytest
 from django.conf import settings
 from django.utils.html import escape
 
-from events.models import (
-    Actor,
-    Channel,
-    Characterisation,
-    Citation,
-    Engagement,
-    Source,
-    Statement,
-)
+from events.models import Actor, Channel, Characterisation, Citation, Engagement, Source, Statement
 from tests.factories import StateFactory
 
 ARTICLES = Path(__file__).parent / "articles"

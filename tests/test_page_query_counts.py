@@ -11,13 +11,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from events.models import (
-    Actor,
-    Characterisation,
-    CounterpartClaim,
-    Interpretation,
-    OfficeHolding,
-)
+from events.models import Actor, Characterisation, CounterpartClaim, Interpretation, OfficeHolding
 from tests.factories import (
     ChannelFactory,
     EngagementFactory,

@@ -7,13 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from events.models import (
-    Citation,
-    Engagement,
-    EngagementTransition,
-    StatusChange,
-    StickingPoint,
-)
+from events.models import Citation, Engagement, EngagementTransition, StatusChange, StickingPoint
 
 pytestmark = pytest.mark.django_db
 

@@ -9,13 +9,8 @@ from contextlib import contextmanager
 import pytest
 from django.core.exceptions import ValidationError
 
-from events.models import (
-    Channel,
-    Citation,
-    Engagement,
-    EngagementTransition,
-    StatusChange,
-)
+from events import selectors
+from events.models import Channel, Citation, Engagement, EngagementTransition, StatusChange
 from events.services import (
     CitationInput,
     channel_create,
@@ -115,7 +110,9 @@ def step(engagement, cites, to_state, date, **kwargs):
 
 
 def board_card(channel):
-    return next(card for card in Channel.objects.board() if card.pk == channel.pk)
+    return next(
+        card for card in selectors.board_cards(Channel.objects.all()) if card.pk == channel.pk
+    )
 
 
 # --- status_change_record ----------------------------------------------------------------------

@@ -20,20 +20,17 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
 from events import filters as site
-from events.models import (
-    Actor,
+from events.models import Actor, CounterpartClaim, StatusChange, StickingPoint
+from events.models import Channel as ChannelModel
+from events.vocabularies import (
     ActorKind,
     ChannelStatus,
     Confidence,
-    CounterpartClaim,
-    StatusChange,
-    StickingPoint,
     StickingPointKind,
     StickingPointState,
     Track,
     Trend,
 )
-from events.models import Channel as ChannelModel
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 

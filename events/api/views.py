@@ -17,6 +17,7 @@ from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from events import selectors
 from events.api import filters, serializers
 from events.models import (
     Actor,
@@ -30,8 +31,8 @@ from events.models import (
     Statement,
     StatusChange,
     StickingPoint,
+    cited,
 )
-from events.querysets import cited
 
 SLUG_REGEX = "[-a-zA-Z0-9_]+"
 
@@ -106,7 +107,7 @@ class ChannelViewSet(ReadOnlyViewSet):
             .values("pk")[:1]
         )
         current = StatusChange.objects.filter(pk=Subquery(latest))
-        return Channel.objects.with_board_summary(as_of).prefetch_related(
+        return selectors.with_board_summary(Channel.objects.all(), as_of).prefetch_related(
             cited(), Prefetch("status_changes", queryset=current, to_attr="status_then")
         )
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from events.models import ChannelStatus, EngagementState, Trend
 from events.search import highlight as mark_matches
+from events.vocabularies import ChannelStatus, EngagementState, Trend
 
 register = template.Library()
 

@@ -1,0 +1,59 @@
+"""The records of Diplomacy Monitor: who the actors are, which channels link them, what contact
+happened or is expected on each, what was said, what stands in the way, and the source behind
+every fact.
+
+One module per family, each QuerySet beside its model; the vocabularies live in
+`events.vocabularies`, reads across models in `events.selectors`, writes in `events.services`.
+Modules import each other in one direction only (sources → actors → channels → engagements →
+statements → obstacles), so no import runs in a circle.
+"""
+
+from events.models.actors import Actor, ActorQuerySet, Office, OfficeHolding
+from events.models.channels import (
+    Channel,
+    ChannelQuerySet,
+    StatusChange,
+    StatusChangeQuerySet,
+    party_named,
+)
+from events.models.engagements import (
+    Characterisation,
+    Engagement,
+    EngagementQuerySet,
+    EngagementTransition,
+    Participation,
+)
+from events.models.obstacles import CounterpartClaim, StickingPoint, StickingPointQuerySet
+from events.models.sources import Citation, CitedModel, Source, SourceQuerySet, cited
+from events.models.statements import Interpretation, Statement, StatementQuerySet
+from events.models.system import DataVersion, SearchEntry
+
+__all__ = [
+    "Actor",
+    "ActorQuerySet",
+    "Channel",
+    "ChannelQuerySet",
+    "Characterisation",
+    "Citation",
+    "CitedModel",
+    "CounterpartClaim",
+    "DataVersion",
+    "Engagement",
+    "EngagementQuerySet",
+    "EngagementTransition",
+    "Interpretation",
+    "Office",
+    "OfficeHolding",
+    "Participation",
+    "SearchEntry",
+    "Source",
+    "SourceQuerySet",
+    "Statement",
+    "StatementQuerySet",
+    "StatusChange",
+    "StatusChangeQuerySet",
+    "StickingPoint",
+    "StickingPointQuerySet",
+    "cited",
+    "party_named",
+]

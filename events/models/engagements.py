@@ -1,0 +1,296 @@
+"""Engagements: contacts on a channel (calls, meetings, visits, summits, forums), their dated
+lifecycle steps, who takes part on which side, and how each side characterised them.
+"""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+
+from events.fields import FuzzyDateField, choice_constraint, fuzzy_date_constraints
+from events.models.actors import Actor
+from events.models.channels import Channel
+from events.models.sources import CitedModel, cited
+from events.vocabularies import (
+    ALLOWED_TRANSITIONS,
+    OPEN_ENGAGEMENT_STATES,
+    Attendance,
+    EngagementKind,
+    EngagementState,
+    ParticipationRole,
+)
+
+
+class EngagementQuerySet(models.QuerySet):
+    def with_state_as_of(self, day: date | None):
+        """Annotate `state_then`: the lifecycle state on `day`, from the dated steps (the current
+        state when `day` is None). Engagements with no step known by then are left out."""
+        if day is None:
+            return self.annotate(state_then=F("state"))
+        step = EngagementTransition.objects.filter(
+            engagement=OuterRef("pk"), date_latest__lte=day
+        ).order_by("-date_earliest", "-date_latest", "-id")
+        return self.annotate(state_then=Subquery(step.values("to_state")[:1])).filter(
+            state_then__isnull=False
+        )
+
+    def held(self):
+        """Held engagements; call after `with_state_as_of`."""
+        return self.filter(state_then=EngagementState.HELD)
+
+    def open(self):
+        """Proposed, scheduled or postponed engagements; call after `with_state_as_of`."""
+        return self.filter(state_then__in=OPEN_ENGAGEMENT_STATES)
+
+    def last_held_first(self):
+        return self.order_by(F("when_latest").desc(nulls_last=True), "-when_earliest", "-id")
+
+    def soonest_first(self):
+        return self.order_by(F("when_earliest").asc(nulls_last=True), "when_latest", "id")
+
+    def with_details(self):
+        return self.select_related(
+            "channel__party_a", "channel__party_b", "initiator"
+        ).prefetch_related(
+            cited(),
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related("actor", "side").prefetch_related(
+                    cited()
+                ),
+            ),
+            Prefetch(
+                "transitions",
+                queryset=EngagementTransition.objects.order_by(
+                    "date_earliest", "id"
+                ).prefetch_related(cited()),
+            ),
+            Prefetch(
+                "characterisations",
+                queryset=Characterisation.objects.select_related("side").prefetch_related(cited()),
+            ),
+        )
+
+
+class Engagement(CitedModel):
+    """A contact on a channel — call, meeting, visit, summit, forum — and where it stands."""
+
+    channel = models.ForeignKey(
+        Channel,
+        on_delete=models.PROTECT,
+        related_name="engagements",
+        help_text="The channel it is on.",
+    )
+    kind = models.CharField(
+        max_length=16, choices=EngagementKind.choices, help_text="Form of contact."
+    )
+    title = models.CharField(
+        max_length=300, help_text="Short description, e.g. 'Hegseth–Zhang call'."
+    )
+    state = models.CharField(
+        max_length=16,
+        choices=EngagementState.choices,
+        editable=False,
+        help_text="Current lifecycle state; changed only by recording a transition.",
+    )
+    when = FuzzyDateField(
+        "when", null=True, help_text="When it took place, or is expected to take place."
+    )
+    location = models.CharField(max_length=200, blank=True, help_text="City or venue, if known.")
+    initiator = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="initiated_engagements",
+        limit_choices_to={"kind": "state"},
+        help_text="The party that proposed it, if known.",
+    )
+    purpose = models.TextField(
+        blank=True, help_text="What it is for or expected to lead to, as the sources put it."
+    )
+    significance = models.TextField(
+        blank=True, help_text="Why it matters, e.g. 'first high-level exchange since …'."
+    )
+
+    objects = EngagementQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["channel", "state"], name="events_engagement_chan_state"),
+            models.Index(fields=["state"], name="events_engagement_state"),
+            models.Index(fields=["kind"], name="events_engagement_kind"),
+            models.Index(fields=["title"], name="events_engagement_title"),
+        ]
+        ordering = ["when_earliest", "id"]
+        constraints = [
+            choice_constraint("kind", EngagementKind),
+            choice_constraint("state", EngagementState),
+            *fuzzy_date_constraints("when", null=True),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def shown_state(self) -> str:
+        """The state on the day a page shows (`state_then` when annotated), else the current."""
+        return getattr(self, "state_then", None) or self.state
+
+    @property
+    def is_open(self) -> bool:
+        return self.shown_state in OPEN_ENGAGEMENT_STATES
+
+    def date_warnings(self) -> list[str]:
+        """Dates that cannot be right: an expected date before the report that forecast it.
+        Uses prefetched citations (no query when they are prefetched)."""
+        if self.when is None or not self.is_open:
+            return []
+        warnings = []
+        for citation in self.citations.all():
+            published = citation.source.published
+            if self.when.is_before(published):
+                warnings.append(
+                    f"Expected date {self.when} lies before the report that forecast it "
+                    f"({citation.source.outlet}, {published})."
+                )
+        return warnings
+
+
+class EngagementTransition(CitedModel):
+    """One dated, sourced step in an engagement's lifecycle."""
+
+    engagement = models.ForeignKey(
+        Engagement,
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        help_text="The engagement.",
+    )
+    from_state = models.CharField(
+        max_length=16,
+        choices=EngagementState.choices,
+        blank=True,
+        help_text="State before; empty for the first record.",
+    )
+    to_state = models.CharField(
+        max_length=16, choices=EngagementState.choices, help_text="State after."
+    )
+    date = FuzzyDateField("date", help_text="When the step happened (or was reported).")
+    note = models.TextField(blank=True, help_text="What happened, in a line.")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            # An engagement's state on a day: its newest step by then.
+            models.Index(
+                F("engagement"),
+                F("date_earliest").desc(),
+                F("date_latest").desc(),
+                F("id").desc(),
+                name="events_transition_newest",
+            ),
+            models.Index(fields=["recorded_at"], name="events_transition_recorded"),
+        ]
+        ordering = ["date_earliest", "id"]
+        constraints = [
+            # The lifecycle itself: the database refuses a step the lifecycle does not allow.
+            models.CheckConstraint(
+                condition=Q(
+                    *[
+                        Q(from_state=source, to_state__in=sorted(targets))
+                        for source, targets in ALLOWED_TRANSITIONS.items()
+                        if targets
+                    ],
+                    _connector=Q.OR,
+                ),
+                name="events_engagementtransition_allowed",
+                violation_error_message="The engagement lifecycle does not allow this step.",
+            ),
+            *fuzzy_date_constraints("date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.engagement}: {self.from_state or 'new'} → {self.to_state}"
+
+
+class Participation(CitedModel):
+    """An actor taking part in an engagement, on one side, in a role."""
+
+    Role = ParticipationRole
+
+    Attendance = Attendance
+
+    engagement = models.ForeignKey(
+        Engagement,
+        on_delete=models.CASCADE,
+        related_name="participations",
+        help_text="The engagement.",
+    )
+    actor = models.ForeignKey(
+        Actor, on_delete=models.PROTECT, related_name="participations", help_text="Who takes part."
+    )
+    side = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": "state"},
+        help_text="Which of the channel's parties they represent.",
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, help_text="Their role.")
+    attendance = models.CharField(
+        max_length=16,
+        choices=Attendance.choices,
+        default=Attendance.CONFIRMED,
+        help_text="Whether their taking part is confirmed.",
+    )
+
+    class Meta:
+        ordering = ["engagement", "side__name", "role", "actor__name"]
+        constraints = [
+            choice_constraint("role", ParticipationRole),
+            choice_constraint("attendance", Attendance),
+            models.UniqueConstraint(
+                fields=["engagement", "actor"], name="events_participation_unique_actor"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} ({self.get_role_display()}, {self.side.label})"
+
+    def clean(self):
+        if not (self.engagement_id and self.side_id):
+            return
+        channel = self.engagement.channel
+        if self.side_id not in (channel.party_a_id, channel.party_b_id):
+            raise ValidationError(
+                {
+                    "side": f"{self.side} is not a party to {channel}; choose "
+                    f"{channel.party_a.label} or {channel.party_b.label}."
+                }
+            )
+
+
+class Characterisation(CitedModel):
+    """A side's own description of a held engagement, e.g. 'constructive and pragmatic'."""
+
+    engagement = models.ForeignKey(
+        Engagement,
+        on_delete=models.CASCADE,
+        related_name="characterisations",
+        help_text="The engagement described.",
+    )
+    side = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": "state"},
+        help_text="Whose description it is.",
+    )
+    words = models.CharField(max_length=300, help_text="The description, verbatim.")
+
+    class Meta:
+        ordering = ["engagement", "side__name"]
+
+    def __str__(self) -> str:
+        return f"“{self.words}” ({self.side.label})"

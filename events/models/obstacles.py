@@ -1,0 +1,172 @@
+"""What stands in the way: counterpart claims (who each side holds to be the right counterpart)
+and sticking points.
+"""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+
+from events.fields import FuzzyDateField, choice_constraint, fuzzy_date_constraints
+from events.models.actors import Actor, Office
+from events.models.channels import Channel
+from events.models.engagements import Engagement
+from events.models.sources import CitedModel
+from events.models.statements import Statement
+from events.vocabularies import StickingPointKind, StickingPointState
+
+
+class StickingPointQuerySet(models.QuerySet):
+    @staticmethod
+    def open_q(day: date | None, prefix: str = "") -> Q:
+        """Open now, or (with `day`) raised by then and not yet resolved."""
+        if day is None:
+            return Q(**{f"{prefix}state": "open"})
+        return Q(**{f"{prefix}raised_latest__lte": day}) & (
+            Q(**{f"{prefix}resolved_latest__isnull": True})
+            | Q(**{f"{prefix}resolved_latest__gt": day})
+        )
+
+    def with_state_as_of(self, day: date | None):
+        """Annotate `state_then` (open/resolved on `day`), open ones first."""
+        if day is None:
+            queryset = self.annotate(state_then=F("state"))
+        else:
+            queryset = self.filter(raised_latest__lte=day).annotate(
+                state_then=models.Case(
+                    models.When(resolved_latest__lte=day, then=models.Value("resolved")),
+                    default=models.Value("open"),
+                    output_field=models.CharField(),
+                )
+            )
+        return queryset.order_by("state_then", "title")
+
+
+class CounterpartClaim(CitedModel):
+    """Who one side holds to be the right counterpart for an office on a channel."""
+
+    channel = models.ForeignKey(
+        Channel,
+        on_delete=models.CASCADE,
+        related_name="counterpart_claims",
+        help_text="The channel where the question arises.",
+    )
+    office = models.ForeignKey(
+        Office,
+        on_delete=models.PROTECT,
+        related_name="counterpart_claims",
+        help_text="The office whose counterpart is in question.",
+    )
+    claimant = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": "state"},
+        help_text="The side making the claim.",
+    )
+    counterpart_office = models.ForeignKey(
+        Office,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claimed_as_counterpart",
+        help_text="The office the claimant sees as the counterpart.",
+    )
+    counterpart_person = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claimed_as_counterpart",
+        limit_choices_to={"kind": "person"},
+        help_text="The person the claimant sees as the counterpart, when it is about a person.",
+    )
+    rationale = models.TextField(blank=True, help_text="Why the claimant holds this view.")
+
+    class Meta:
+        ordering = ["channel", "office", "claimant__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(counterpart_office__isnull=False) | Q(counterpart_person__isnull=False),
+                name="events_counterpartclaim_names_counterpart",
+                violation_error_message="Name the counterpart office, person, or both.",
+            ),
+            models.UniqueConstraint(
+                fields=["channel", "office", "claimant"],
+                name="events_counterpartclaim_one_per_side",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = self.counterpart_person or self.counterpart_office
+        return f"{self.claimant.label}: counterpart of {self.office.title} is {target}"
+
+
+class StickingPoint(CitedModel):
+    """A named obstacle on a channel, open or resolved, linked to the records that make it up."""
+
+    Kind = StickingPointKind
+
+    State = StickingPointState
+
+    channel = models.ForeignKey(
+        Channel, on_delete=models.CASCADE, related_name="sticking_points", help_text="The channel."
+    )
+    title = models.CharField(max_length=200, help_text="Name of the obstacle.")
+    kind = models.CharField(max_length=24, choices=Kind.choices, help_text="What kind of obstacle.")
+    state = models.CharField(
+        max_length=16, choices=State.choices, default=State.OPEN, help_text="Open or resolved."
+    )
+    description = models.TextField(help_text="What the obstacle is and how it blocks the channel.")
+    raised = FuzzyDateField("raised", null=True, help_text="Since when it stands in the way.")
+    resolved = FuzzyDateField("resolved", null=True, help_text="When it was resolved.")
+    statements = models.ManyToManyField(
+        Statement, blank=True, related_name="sticking_points", help_text="Statements it is made of."
+    )
+    counterpart_claims = models.ManyToManyField(
+        CounterpartClaim,
+        blank=True,
+        related_name="sticking_points",
+        help_text="Counterpart claims it is made of.",
+    )
+    engagements = models.ManyToManyField(
+        Engagement, blank=True, related_name="sticking_points", help_text="Engagements it blocks."
+    )
+
+    objects = StickingPointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["channel", "state", "title"]
+        constraints = [
+            choice_constraint("kind", StickingPointKind),
+            choice_constraint("state", StickingPointState),
+            *fuzzy_date_constraints("raised", null=True),
+            *fuzzy_date_constraints("resolved", null=True),
+            models.CheckConstraint(
+                condition=Q(state="open", resolved_earliest__isnull=True)
+                | Q(state="resolved", resolved_earliest__isnull=False),
+                name="events_stickingpoint_resolved_has_date",
+                violation_error_message="A resolved sticking point needs a resolution date; "
+                "an open one has none.",
+            ),
+            models.UniqueConstraint(
+                fields=["channel", "title"], name="events_stickingpoint_unique_title"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def shown_state(self) -> str:
+        return getattr(self, "state_then", None) or self.state
+
+    def clean(self):
+        if self.state == StickingPointState.RESOLVED and self.resolved is None:
+            raise ValidationError({"resolved": "Give the date it was resolved (it may be fuzzy)."})
+        if self.state == StickingPointState.OPEN and self.resolved is not None:
+            raise ValidationError({"resolved": "An open sticking point has no resolution date."})
+        if self.raised and self.resolved and self.resolved.is_before(self.raised):
+            message = f"It cannot be resolved ({self.resolved}) before it arose ({self.raised})."
+            raise ValidationError({"resolved": message})

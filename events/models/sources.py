@@ -1,0 +1,129 @@
+"""Sources and citations: the documents facts come from, and the passage behind each fact.
+
+Every fact model derives from `CitedModel`, so any record can be traced to the passages that
+support it; `cited()` prefetches them with their sources.
+"""
+
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Count, Prefetch, Q
+
+from events.fields import FuzzyDateField, choice_constraint, fuzzy_date_constraints
+from events.vocabularies import SourceKind
+
+
+class SourceQuerySet(models.QuerySet):
+    def with_citation_count(self):
+        return self.annotate(citation_count=Count("citations"))
+
+
+class Source(models.Model):
+    """A document facts come from: a news report, an official readout, a transcript…"""
+
+    Kind = SourceKind
+
+    kind = models.CharField(
+        max_length=32,
+        choices=Kind.choices,
+        help_text="What kind of document this is; analysts weigh kinds differently.",
+    )
+    outlet = models.CharField(
+        max_length=200,
+        help_text="Publisher or issuing body, e.g. 'Nikkei Asia', 'US State Department'.",
+    )
+    title = models.CharField(max_length=400, help_text="Headline or document title.")
+    url = models.URLField(
+        blank=True, max_length=1000, help_text="Address of the document, if known."
+    )
+    published = FuzzyDateField(
+        "published",
+        help_text="When the document was published; a range when only inferred from its content.",
+    )
+    relays = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Whom the document names as its source, e.g. 'Nikkei Asia, citing officials'.",
+    )
+    notes = models.TextField(
+        blank=True, help_text="Editor's notes, e.g. how the date was established."
+    )
+    text = models.TextField(
+        blank=True,
+        help_text="The document's text as pasted into the intake, for checking quotes against it.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["kind"], name="events_source_kind"),
+            models.Index(fields=["outlet"], name="events_source_outlet"),
+        ]
+        ordering = ["-published_earliest", "outlet"]
+        constraints = [
+            choice_constraint("kind", SourceKind),
+            models.UniqueConstraint(
+                fields=["outlet", "title"], name="events_source_unique_outlet_title"
+            ),
+            *fuzzy_date_constraints("published"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.outlet}: {self.title}"
+
+
+class Citation(models.Model):
+    """One source passage supporting one fact (any record with a `citations` relation)."""
+
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="citations", help_text="The document cited."
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    fact = GenericForeignKey("content_type", "object_id")
+    passage = models.TextField(
+        help_text="The supporting passage: verbatim when quoted, else the editor's summary."
+    )
+    passage_is_verbatim = models.BooleanField(
+        "verbatim",
+        default=False,
+        help_text="Ticked when the passage reproduces the source's own words.",
+    )
+    locator = models.CharField(
+        max_length=100, blank=True, help_text="Where in the source, e.g. 'para. 4' or 'p. 2'."
+    )
+    claim = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Which part of the fact this supports, if not all (e.g. 'date and venue').",
+    )
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="events_citation_fact")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(passage=""),
+                name="events_citation_passage_required",
+                violation_error_message="Give the passage of the source that supports this.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source.outlet} — {self.passage[:60]}"
+
+
+class CitedModel(models.Model):
+    """A fact: something that must be traced to at least one source passage."""
+
+    citations = GenericRelation(Citation, related_query_name="%(class)s")
+
+    class Meta:
+        abstract = True
+
+
+def cited() -> Prefetch:
+    """Prefetch a record's citations with their sources (one query per record type)."""
+    return Prefetch("citations", queryset=Citation.objects.select_related("source"))

@@ -1,0 +1,118 @@
+"""Statements: words attributed to an actor, and how each side reads them."""
+
+from datetime import date
+
+from django.db import models
+from django.db.models import F, Prefetch, Q
+
+from events.fields import FuzzyDateField, choice_constraint, fuzzy_date_constraints
+from events.models.actors import Actor
+from events.models.channels import Channel
+from events.models.sources import CitedModel, cited
+from events.vocabularies import Emphasis, Stance
+
+
+class StatementQuerySet(models.QuerySet):
+    def newest_first(self):
+        return self.order_by(F("said_earliest").desc(nulls_last=True), "-id")
+
+    def as_of(self, day: date | None):
+        """Statements known to have been made by `day` (undated ones only without a day)."""
+        return self if day is None else self.filter(said_latest__lte=day)
+
+    def with_details(self):
+        return self.select_related("speaker", "toward").prefetch_related(
+            cited(),
+            Prefetch(
+                "interpretations",
+                queryset=Interpretation.objects.select_related("side").prefetch_related(cited()),
+            ),
+        )
+
+
+class Statement(CitedModel):
+    """Words attributed to an actor: a verbatim quote or a marked paraphrase."""
+
+    speaker = models.ForeignKey(
+        Actor, on_delete=models.PROTECT, related_name="statements", help_text="Who said it."
+    )
+    text = models.TextField(help_text="The words: verbatim, or a paraphrase marked as such.")
+    is_verbatim = models.BooleanField(
+        "verbatim", default=True, help_text="Unticked when the text is a paraphrase."
+    )
+    said = FuzzyDateField("said", null=True, help_text="When it was said, if known.")
+    venue = models.CharField(max_length=200, blank=True, help_text="Where it was said, if known.")
+    stance = models.CharField(
+        max_length=16, choices=Stance.choices, help_text="Tone toward the other party."
+    )
+    toward = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statements_about",
+        help_text="The party the stance is toward.",
+    )
+    channels = models.ManyToManyField(
+        Channel, related_name="statements", blank=True, help_text="Channels it bears on."
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # The list's default order, newest first and undated last, has an index of its own
+            # per database (migration 0008): SQLite cannot write NULLS LAST in an index.
+            models.Index(fields=["speaker", "said_earliest"], name="events_statement_by_speaker"),
+            models.Index(fields=["stance"], name="events_statement_stance"),
+            models.Index(fields=["recorded_at"], name="events_statement_recorded"),
+        ]
+        ordering = ["-said_earliest", "id"]
+        constraints = [
+            choice_constraint("stance", Stance),
+            models.CheckConstraint(condition=~Q(text=""), name="events_statement_text_required"),
+            *fuzzy_date_constraints("said", null=True),
+        ]
+
+    def __str__(self) -> str:
+        quote = self.text if len(self.text) < 70 else self.text[:67] + "…"
+        return f"{self.speaker.label}: “{quote}”"
+
+
+class Interpretation(CitedModel):
+    """How one side reads a statement: what it emphasises, and how."""
+
+    Emphasis = Emphasis
+
+    statement = models.ForeignKey(
+        Statement,
+        on_delete=models.CASCADE,
+        related_name="interpretations",
+        help_text="The statement read.",
+    )
+    side = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": "state"},
+        help_text="Whose reading this is.",
+    )
+    emphasis = models.CharField(
+        max_length=16, choices=Emphasis.choices, help_text="What the side does with it."
+    )
+    reading = models.TextField(help_text="The side's reading, in the editor's words.")
+
+    class Meta:
+        ordering = ["statement", "side__name"]
+        constraints = [
+            choice_constraint("emphasis", Emphasis),
+            models.UniqueConstraint(
+                fields=["statement", "side"],
+                name="events_interpretation_one_per_side",
+                violation_error_message="This side's reading of the statement is already recorded.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.side.label} {self.get_emphasis_display().lower()}: {self.statement}"
