@@ -3,22 +3,20 @@
 An entry is one status change, one engagement lifecycle step (`EngagementTransition`) or one
 statement, with its sources. A feed holds the `MAX_ENTRIES` newest entries.
 
-Dates. Every entry is placed in time by the date of what it records — the status change's date,
-the step's date, the day the statement was made — because that is the one date all three kinds
-have (statements have no `recorded_at`). The entry's Atom `<updated>` is the earliest possible
-day of that fuzzy date at 00:00 UTC, and entries run newest first by it; ties go to the record
-entered last (`recorded_at`, then id). A statement with no known date falls back to the earliest
-publication date of the sources that report it (it was said no later than that). Because a
-timestamp looks precise, the title and the text of every entry give the human fuzzy date
-("3–16 September 2025"), and the text says when the timestamp is only the earliest possible day.
+Which records, and in what order, is decided once for the feeds and the timeline: a feed is the
+first `MAX_ENTRIES` items of `events.selectors.event_stream` (its comments give the rules: each
+record sits at the earliest possible day of its date, an undated statement at its first report).
+The entry's Atom `<updated>` is that day at 00:00 UTC. Because a timestamp looks precise, the
+title and the text of every entry give the human fuzzy date ("3–16 September 2025"), and the
+text says when the timestamp is only the earliest possible day.
 
 Links go to the channel's board page: a status change to its status history (`#history`), a
 step to its engagement (`#engagement-<pk>`), a statement to the statements section
 (`#statements`). Each entry's id is a tag URI naming the record, so entries never collapse.
 
-Each feed runs a fixed number of queries, however many records there are: one per record kind,
-one for each kind's citations (with their sources) and one for the statements' channels, plus
-one for the channel of a channel feed.
+Each feed runs a fixed number of queries, however many records there are: the stream's (one per
+record kind, one for each kind's citations with their sources, one for the statements'
+channels), plus one for the channel of a channel feed.
 
 The feed's own `<updated>` is its newest entry's timestamp (Django's rule), so it too is an
 event's day; the response carries no Last-Modified header, which would otherwise let caches and
@@ -30,15 +28,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Exists, F, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from events.fuzzydates import FuzzyDate, Precision
-from events.models import Channel, Citation, EngagementTransition, Statement, StatusChange, cited
+from events.models import Channel, Citation, EngagementTransition, Statement, StatusChange
+from events.selectors import StreamFilter, event_stream
 
 MAX_ENTRIES = 50
 SITE_NAME = "Diplomacy Monitor"
@@ -49,10 +46,6 @@ DATES_NOTE = (
     "Dates are fuzzy: each entry's title and text give the date as the sources support it "
     "(e.g. “3–16 September 2025”); the entry's timestamp is only the earliest possible day."
 )
-
-# Tie-breaker for entries without a recorded_at (statements): they come after records of the
-# same day.
-_NEVER = datetime.min.replace(tzinfo=UTC)
 
 
 # --- Entries -----------------------------------------------------------------------------------
@@ -74,15 +67,6 @@ class Entry:
     author_name: str | None = None
 
     @property
-    def sort_key(self) -> tuple:
-        return (
-            self.day or date.min,
-            self.recorded_at or _NEVER,
-            KIND_ORDER[self.kind],
-            self.record.pk,
-        )
-
-    @property
     def updated(self) -> datetime:
         # A record with no date at all (only an uncited, undated statement) sorts last; it still
         # needs a timestamp for valid Atom.
@@ -102,7 +86,6 @@ KIND_LABELS = {
     "engagementtransition": "Engagement step",
     "statement": "Statement",
 }
-KIND_ORDER = {"statement": 0, "engagementtransition": 1, "statuschange": 2}
 
 
 # --- Text --------------------------------------------------------------------------------------
@@ -228,8 +211,11 @@ def transition_entry(step: EngagementTransition) -> Entry:
     )
 
 
-def statement_entry(statement: Statement, channel: Channel | None = None) -> Entry:
-    """`channel`: the channel whose feed this is; by default the statement's first channel."""
+def statement_entry(
+    statement: Statement, channel: Channel | None = None, *, day: date | None = None
+) -> Entry:
+    """`channel`: the channel whose feed this is; by default the statement's first channel.
+    `day`: where the stream places it (its date, else its first report)."""
     channels = list(statement.channels.all())
     citations = list(statement.citations.all())
     speaker = statement.speaker.name
@@ -259,7 +245,7 @@ def statement_entry(statement: Statement, channel: Channel | None = None) -> Ent
         kind="statement",
         record=statement,
         channel=channel or channels[0],
-        day=getattr(statement, "feed_day", statement.said_earliest),
+        day=day or statement.said_earliest,
         recorded_at=None,
         title=f"{speaker}: {title_words} ({title_when})",
         description=_join(
@@ -283,61 +269,22 @@ def statement_entry(statement: Statement, channel: Channel | None = None) -> Ent
     )
 
 
-# --- Queries -----------------------------------------------------------------------------------
-
-
-def _status_changes(channel: Channel | None):
-    changes = StatusChange.objects.select_related("channel__party_a", "channel__party_b")
-    if channel is not None:
-        changes = changes.filter(channel=channel)
-    return changes.prefetch_related(cited()).order_by("-date_earliest", "-recorded_at", "-id")[
-        :MAX_ENTRIES
-    ]
-
-
-def _transitions(channel: Channel | None):
-    steps = EngagementTransition.objects.select_related(
-        "engagement__channel__party_a", "engagement__channel__party_b"
-    )
-    if channel is not None:
-        steps = steps.filter(engagement__channel=channel)
-    return steps.prefetch_related(cited()).order_by("-date_earliest", "-recorded_at", "-id")[
-        :MAX_ENTRIES
-    ]
-
-
-def _statements(channel: Channel | None):
-    first_reported = (
-        Citation.objects.filter(statement=OuterRef("pk"))
-        .order_by("source__published_earliest")
-        .values("source__published_earliest")[:1]
-    )
-    statements = Statement.objects.select_related("speaker", "toward").annotate(
-        feed_day=Coalesce("said_earliest", Subquery(first_reported))
-    )
-    if channel is not None:
-        statements = statements.filter(channels=channel)
-    else:
-        # Only statements on some channel: an entry links to a channel page.
-        on_a_channel = Statement.channels.through.objects.filter(statement=OuterRef("pk"))
-        statements = statements.filter(Exists(on_a_channel))
-    return statements.prefetch_related(
-        cited(), Prefetch("channels", queryset=Channel.objects.with_parties())
-    ).order_by(F("feed_day").desc(nulls_last=True), "-id")[:MAX_ENTRIES]
+# --- Entries from the event stream ------------------------------------------------------------
 
 
 def latest_entries(channel: Channel | None = None) -> list[Entry]:
-    """The newest `MAX_ENTRIES` entries of one channel, or of all channels when None.
-
-    Each kind's query returns its own newest `MAX_ENTRIES` in the same order as `Entry.sort_key`,
-    so the merged list's first `MAX_ENTRIES` are the newest overall."""
-    entries = [
-        *(status_change_entry(change) for change in _status_changes(channel)),
-        *(transition_entry(step) for step in _transitions(channel)),
-        *(statement_entry(statement, channel) for statement in _statements(channel)),
-    ]
-    entries.sort(key=lambda entry: entry.sort_key, reverse=True)
-    return entries[:MAX_ENTRIES]
+    """The newest `MAX_ENTRIES` items of the event stream (`events.selectors.event_stream`) of
+    one channel, or of all channels when None: the timeline's first items, in its order."""
+    items = event_stream(StreamFilter(channel=channel), limit=MAX_ENTRIES)
+    entries = []
+    for item in items:
+        if item.kind == "status":
+            entries.append(status_change_entry(item.record))
+        elif item.kind == "step":
+            entries.append(transition_entry(item.record))
+        else:
+            entries.append(statement_entry(item.record, channel, day=item.day))
+    return entries
 
 
 # --- Feeds -------------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 shared, exported (`?format=csv`) and re-opened."""
 
 import django_filters
-from django.db.models import Q
 
 from events.forms import (
     FuzzyDateFormField,
@@ -10,7 +9,7 @@ from events.forms import (
     SuggestInput,
     use_fast_selects,
 )
-from events.models import Actor, Channel, Engagement, Source, Statement
+from events.models import Actor, Channel, Engagement, Source, Statement, either_party
 from events.search import matching
 from events.vocabularies import (
     ActorKind,
@@ -127,7 +126,7 @@ class EngagementFilter(ListFilterSet):
         fields = ["q", "channel", "party", "track", "kind", "state", "participant", "during"]
 
     def filter_party(self, queryset, name, value):
-        return queryset.filter(Q(channel__party_a=value) | Q(channel__party_b=value))
+        return queryset.filter(either_party(value, prefix="channel__"))
 
 
 class StatementFilter(ListFilterSet):

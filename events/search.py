@@ -52,7 +52,16 @@ from django.db.models.signals import post_delete, post_save
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from events.models import Actor, Channel, Engagement, Participation, SearchEntry, Source, Statement
+from events.models import (
+    Actor,
+    Channel,
+    Engagement,
+    Participation,
+    SearchEntry,
+    Source,
+    Statement,
+    either_party,
+)
 
 __all__ = [
     "FTS_TABLE",
@@ -321,9 +330,7 @@ def _actor_saved(sender, instance, created=False, raw=False, using=None, **kwarg
     takes_part = Participation._base_manager.using(using).filter(actor=instance)
     index_queryset(
         Engagement._base_manager.using(using).filter(
-            Q(pk__in=takes_part.values("engagement"))
-            | Q(channel__party_a=instance)
-            | Q(channel__party_b=instance)
+            Q(pk__in=takes_part.values("engagement")) | either_party(instance, prefix="channel__")
         )
     )
 

@@ -7,11 +7,16 @@ its query count: the count does not grow with the number of rows.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
+from events.fuzzydates import FuzzyDate
 from events.models import (
+    Actor,
+    Channel,
+    Citation,
     CounterpartClaim,
     Engagement,
     EngagementTransition,
@@ -22,6 +27,7 @@ from events.models import (
     StickingPoint,
     StickingPointQuerySet,
     cited,
+    either_party,
 )
 from events.pagination import COUNT_CAP
 from events.vocabularies import OPEN_ENGAGEMENT_STATES, TIMELINE_KINDS
@@ -240,140 +246,159 @@ def counterpart_claims_about(
 
 
 # --- Event stream: the timeline and the feeds ---------------------------------------------------
+#
+# One stream of status changes, engagement steps and statements, decided once for the timeline
+# and the Atom feeds: what belongs to it, where each record sits in time and in what order.
+# - A record sits at the earliest possible day of its fuzzy date. A statement without a date
+#   sits at the earliest publication day of the sources that report it (it was said no later
+#   than that); one with neither comes last.
+# - Newest first; ties go to the record entered last (`recorded_at`), then by kind (status
+#   changes, then steps, then statements), then to the newer row.
+# - Only statements on some channel belong to it: every item links to a channel page.
 
 
 @dataclass(frozen=True)
-class TimelineEntry:
-    """One dated event in the cross-channel stream."""
+class StreamFilter:
+    """Which part of the stream to read. `during` (a FuzzyDate) keeps records whose date may
+    fall in it (undated statements never do); `recorded_since` keeps what editors recorded
+    since that moment."""
 
-    kind: str  # "status", "step" or "statement"
-    when: object  # FuzzyDate
-    title: str
-    text: str
-    channels: tuple
-    record: object
-    anchor: str
+    channel: Channel | None = None
+    track: str = ""
+    party: Actor | None = None
+    kinds: tuple[str, ...] = tuple(TIMELINE_KINDS)
+    during: FuzzyDate | None = None
+    recorded_since: datetime | None = None
+
+
+@dataclass(frozen=True)
+class StreamItem:
+    """One record of the stream: a status change ("status"), an engagement step ("step") or a
+    statement ("statement")."""
+
+    kind: str
+    record: StatusChange | EngagementTransition | Statement
+    day: date | None
+    recorded_at: datetime
+    channels: tuple[Channel, ...]
 
     @property
-    def sort_key(self):
-        return (self.when.earliest, self.when.latest, self.kind, self.record.pk)
+    def when(self) -> FuzzyDate | None:
+        """The record's own fuzzy date (None for an undated statement)."""
+        return self.record.said if self.kind == "statement" else self.record.date
+
+    @property
+    def sort_key(self) -> tuple:
+        return (
+            self.day or date.min,
+            self.recorded_at,
+            -STREAM_KIND_ORDER[self.kind],
+            self.record.pk,
+        )
 
 
-def timeline(
-    *,
-    channel=None,
-    track: str = "",
-    party=None,
-    kinds: list[str] | None = None,
-    during=None,
-    recorded_since=None,
-    limit: int = 50,
-    offset: int = 0,
-) -> tuple[list[TimelineEntry], int]:
-    """Status changes, engagement steps and statements in one stream, newest first.
+# Ties on the same day and moment: status changes before steps before statements.
+STREAM_KIND_ORDER = {"status": 0, "step": 1, "statement": 2}
 
-    Returns (entries for this page, total). One count and one page query per record type, plus
-    their prefetches: the cost does not depend on how many rows exist. Each count stops at
-    `COUNT_CAP + 1`, so a total above `COUNT_CAP` means "more than that".
-    """
-    kinds = kinds or list(TIMELINE_KINDS)
-    end = offset + limit
-    sources = []
 
-    def channel_filter(prefix: str) -> Q:
+def _stream_querysets(where: StreamFilter) -> dict[str, QuerySet]:
+    """Each kind's rows for `where`, annotated with `stream_day`; unordered, unloaded."""
+
+    def on_channels(prefix: str) -> Q:
         condition = Q()
-        if channel is not None:
-            condition &= Q(**{prefix: channel})
-        if track:
-            condition &= Q(**{f"{prefix}__track": track})
-        if party is not None:
-            condition &= Q(**{f"{prefix}__party_a": party}) | Q(**{f"{prefix}__party_b": party})
+        if where.channel is not None:
+            condition &= Q(**{prefix: where.channel})
+        if where.track:
+            condition &= Q(**{f"{prefix}__track": where.track})
+        if where.party is not None:
+            condition &= either_party(where.party, prefix=f"{prefix}__")
         return condition
 
-    def date_filter(field: str) -> Q:
-        if during is None:
+    def in_period(field: str) -> Q:
+        if where.during is None:
             return Q()
         return Q(
-            **{f"{field}_earliest__lte": during.latest, f"{field}_latest__gte": during.earliest}
+            **{
+                f"{field}_earliest__lte": where.during.latest,
+                f"{field}_latest__gte": where.during.earliest,
+            }
         )
 
-    if "status" in kinds:
-        changes = StatusChange.objects.filter(channel_filter("channel"), date_filter("date"))
-        if recorded_since:
-            changes = changes.filter(recorded_at__gte=recorded_since)
-        sources.append(
-            (
-                changes,
-                changes.select_related("channel__party_a", "channel__party_b")
-                .prefetch_related(cited())
-                .order_by("-date_earliest", "-date_latest", "-id")[:end],
-                lambda c: TimelineEntry(
-                    "status",
-                    c.date,
-                    f"{c.channel}: {c.get_status_display()}",
-                    c.explanation,
-                    (c.channel,),
-                    c,
-                    "history",
-                ),
+    def recorded(queryset: QuerySet) -> QuerySet:
+        if where.recorded_since is None:
+            return queryset
+        return queryset.filter(recorded_at__gte=where.recorded_since)
+
+    querysets: dict[str, QuerySet] = {}
+    if "status" in where.kinds:
+        querysets["status"] = recorded(
+            StatusChange.objects.filter(on_channels("channel"), in_period("date"))
+        ).annotate(stream_day=F("date_earliest"))
+    if "step" in where.kinds:
+        querysets["step"] = recorded(
+            EngagementTransition.objects.filter(
+                on_channels("engagement__channel"), in_period("date")
             )
+        ).annotate(stream_day=F("date_earliest"))
+    if "statement" in where.kinds:
+        links = Statement.channels.through.objects.filter(
+            on_channels("channel"), statement=OuterRef("pk")
         )
-    if "step" in kinds:
-        steps = EngagementTransition.objects.filter(
-            channel_filter("engagement__channel"), date_filter("date")
+        first_reported = (
+            Citation.objects.filter(statement=OuterRef("pk"))
+            .order_by("source__published_earliest")
+            .values("source__published_earliest")[:1]
         )
-        if recorded_since:
-            steps = steps.filter(recorded_at__gte=recorded_since)
-        sources.append(
-            (
-                steps,
-                steps.select_related("engagement__channel__party_a", "engagement__channel__party_b")
-                .prefetch_related(cited())
-                .order_by("-date_earliest", "-date_latest", "-id")[:end],
-                lambda s: TimelineEntry(
-                    "step",
-                    s.date,
-                    f"{s.engagement.title}: {s.get_to_state_display().lower()}",
-                    s.note,
-                    (s.engagement.channel,),
-                    s,
-                    f"engagement-{s.engagement_id}",
-                ),
-            )
-        )
-    if "statement" in kinds:
-        statements = Statement.objects.filter(said_earliest__isnull=False).filter(
-            date_filter("said")
-        )
-        if channel is not None or track or party is not None:
-            statements = statements.filter(
-                pk__in=Statement.channels.through.objects.filter(channel_filter("channel")).values(
-                    "statement"
+        querysets["statement"] = recorded(
+            Statement.objects.filter(Exists(links), in_period("said"))
+        ).annotate(stream_day=Coalesce("said_earliest", Subquery(first_reported)))
+    return querysets
+
+
+def event_stream_count(where: StreamFilter) -> int:
+    """How many records the stream holds for `where`: one query per kind, each stopping at
+    `COUNT_CAP + 1`, so a total above `COUNT_CAP` means "more than that"."""
+    return sum(qs.order_by()[: COUNT_CAP + 1].count() for qs in _stream_querysets(where).values())
+
+
+def event_stream(where: StreamFilter, *, limit: int, offset: int = 0) -> list[StreamItem]:
+    """The stream's records `offset` to `offset + limit`, newest first, each with its channels
+    and citations loaded: two queries per kind (three for statements, with their channels).
+
+    Each kind's query returns its own first `offset + limit` rows in the stream's order, so the
+    merged list's slice is exact."""
+    end = offset + limit
+    newest_first = (F("stream_day").desc(nulls_last=True), "-recorded_at", "-id")
+    items: list[StreamItem] = []
+    for kind, queryset in _stream_querysets(where).items():
+        rows = queryset.order_by(*newest_first)
+        if kind == "status":
+            for change in rows.select_related(
+                "channel__party_a", "channel__party_b"
+            ).prefetch_related(cited())[:end]:
+                items.append(
+                    StreamItem(
+                        kind, change, change.stream_day, change.recorded_at, (change.channel,)
+                    )
                 )
-            )
-        if recorded_since:
-            statements = statements.filter(recorded_at__gte=recorded_since)
-        sources.append(
-            (
-                statements,
-                statements.select_related("speaker")
-                .prefetch_related(cited(), "channels__party_a", "channels__party_b")
-                .order_by("-said_earliest", "-said_latest", "-id")[:end],
-                lambda s: TimelineEntry(
-                    "statement",
-                    s.said,
-                    f"{s.speaker.name}: “{s.text}”"
-                    if s.is_verbatim
-                    else f"{s.speaker.name}: {s.text}",
-                    s.venue,
-                    tuple(s.channels.all()),
-                    s,
-                    "statements",
-                ),
-            )
-        )
-    # Bounded counts (events.pagination): a long stream says "more than 10,000".
-    total = sum(queryset.order_by()[: COUNT_CAP + 1].count() for queryset, _, _ in sources)
-    entries = [make(row) for _, page, make in sources for row in page]
-    entries.sort(key=lambda entry: entry.sort_key, reverse=True)
-    return entries[offset:end], total
+        elif kind == "step":
+            for step in rows.select_related(
+                "engagement__channel__party_a", "engagement__channel__party_b"
+            ).prefetch_related(cited())[:end]:
+                channel = step.engagement.channel
+                items.append(StreamItem(kind, step, step.stream_day, step.recorded_at, (channel,)))
+        else:
+            for statement in rows.select_related("speaker", "toward").prefetch_related(
+                cited(), Prefetch("channels", queryset=Channel.objects.with_parties())
+            )[:end]:
+                items.append(
+                    StreamItem(
+                        kind,
+                        statement,
+                        statement.stream_day,
+                        statement.recorded_at,
+                        tuple(statement.channels.all()),
+                    )
+                )
+    items.sort(key=lambda item: item.sort_key, reverse=True)
+    return items[offset:end]

@@ -335,7 +335,7 @@ def characterisation_create(
     """Record one side's own description of an engagement, cited."""
     _require_citations(citations, "A characterisation")
     channel = engagement.channel
-    if side.pk not in (channel.party_a_id, channel.party_b_id):
+    if not channel.has_party(side):
         raise ValidationError({"side": f"{side} is not a party to {channel}."})
     with _recorded(user, "Characterisation recorded"):
         characterisation = Characterisation(engagement=engagement, side=side, words=words.strip())

@@ -1,6 +1,7 @@
 """Pages. Each view is a query (a QuerySet method or `events.selectors`), a filterset and a
 template."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.paginator import Paginator
@@ -14,8 +15,18 @@ from events.caching import render_cached
 from events.charts import attach_sparklines, time_strip
 from events.filters import ActorFilter, EngagementFilter, SourceFilter, StatementFilter
 from events.forms import BoardForm, TimelineForm
-from events.models import Actor, Channel, Engagement, Source, Statement
+from events.fuzzydates import FuzzyDate
+from events.models import (
+    Actor,
+    Channel,
+    Engagement,
+    EngagementTransition,
+    Source,
+    Statement,
+    StatusChange,
+)
 from events.pagination import COUNT_CAP, CappedCountPaginator
+from events.vocabularies import TIMELINE_KINDS
 
 PER_PAGE = 25
 BOARD_PER_PAGE = 48
@@ -240,16 +251,17 @@ def timeline(request):
     if not form.is_bound or form.is_valid():
         data = form.cleaned_data if form.is_bound else {}
         days = data.get("days")
-        entries, total = selectors.timeline(
+        where = selectors.StreamFilter(
             channel=data.get("channel"),
             party=data.get("party"),
             track=data.get("track", ""),
-            kinds=data.get("kind") or None,
+            kinds=tuple(data.get("kind") or TIMELINE_KINDS),
             during=data.get("during"),
             recorded_since=timezone.now() - timedelta(days=days) if days else None,
-            limit=PER_PAGE,
-            offset=(page_number - 1) * PER_PAGE,
         )
+        total = selectors.event_stream_count(where)
+        items = selectors.event_stream(where, limit=PER_PAGE, offset=(page_number - 1) * PER_PAGE)
+        entries = [TimelineEntry.of(item) for item in items]
     query = request.GET.copy()
     query.pop("page", None)
     capped = total > COUNT_CAP
@@ -268,6 +280,39 @@ def timeline(request):
     if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
         template = f"{template}#results"
     return _htmx_aware(render(request, template, context))
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """How the timeline shows one item of the event stream."""
+
+    kind: str
+    when: FuzzyDate | None
+    title: str
+    text: str
+    channels: tuple
+    record: object
+    anchor: str
+
+    @classmethod
+    def of(cls, item: selectors.StreamItem) -> "TimelineEntry":
+        record = item.record
+        if isinstance(record, StatusChange):
+            title = f"{record.channel}: {record.get_status_display()}"
+            text, anchor = record.explanation, "history"
+        elif isinstance(record, EngagementTransition):
+            title = f"{record.engagement.title}: {record.get_to_state_display().lower()}"
+            text, anchor = record.note, f"engagement-{record.engagement_id}"
+        else:
+            words = f"“{record.text}”" if record.is_verbatim else record.text
+            title = f"{record.speaker.name}: {words}"
+            text, anchor = record.venue, "statements"
+        return cls(item.kind, item.when, title, text, item.channels, record, anchor)
+
+    @property
+    def ref(self) -> str:
+        """The record's name, as the Atom feeds' entry ids end: "statuschange-12"."""
+        return f"{self.record._meta.model_name}-{self.record.pk}"
 
 
 def _page_number(request) -> int:

@@ -55,7 +55,7 @@ def entries(html: str) -> list[tuple[str, str]]:
     """(title, date) of each entry, in the order shown."""
     found = []
     for item in re.findall(
-        r'<li class="timeline__entry[^"]*">(.*?)</li>\s*(?=<li|</ol>)', html, re.S
+        r'<li class="timeline__entry[^"]*"[^>]*>(.*?)</li>\s*(?=<li|</ol>)', html, re.S
     ):
         title = re.search(r'<p class="timeline__title">(.*?)</p>', item, re.S).group(1)
         when = re.search(r"<time>(.*?)</time>", item).group(1)
@@ -82,7 +82,7 @@ def test_timeline_shows_the_seed_newest_first(client, seeded):
 def test_entries_say_what_kind_they_are_link_to_their_channel_and_cite_sources(client, seeded):
     html = get(client, TIMELINE)
     stalled = re.search(
-        r'<li class="timeline__entry timeline__entry--status">(.*?)</li>', html, re.S
+        r'<li class="timeline__entry timeline__entry--status" id="[^"]*">(.*?)</li>', html, re.S
     )
     text = text_of(stalled.group(1))
     assert text.startswith("3–16 September 2025 Status Stalled US–China military-to-military")
@@ -90,11 +90,11 @@ def test_entries_say_what_kind_they_are_link_to_their_channel_and_cite_sources(c
     assert "Online news report (outlet not recorded), 3–16 September 2025" in text
     assert '<a href="/channels/us-china-military/#history">' in stalled.group(1)
     statement = re.search(
-        r'<li class="timeline__entry timeline__entry--statement">(.*?)</li>', html, re.S
+        r'<li class="timeline__entry timeline__entry--statement" id="[^"]*">(.*?)</li>', html, re.S
     )
     assert "Shangri-La Dialogue, Singapore" in text_of(statement.group(1))
     assert '<a href="/channels/us-china-military/#statements">' in statement.group(1)
-    step = re.search(r'<li class="timeline__entry timeline__entry--step">(.*?)</li>', html, re.S)
+    step = re.search(r'<li class="timeline__entry timeline__entry--step" id="[^"]*">(.*?)</li>', html, re.S)
     assert re.search(r'<a href="/channels/us-china-leaders/#engagement-\d+">', step.group(1))
 
 

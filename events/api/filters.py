@@ -11,7 +11,6 @@ from datetime import date
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.plumbing import build_parameter_type
@@ -20,7 +19,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
 from events import filters as site
-from events.models import Actor, CounterpartClaim, StatusChange, StickingPoint
+from events.models import Actor, CounterpartClaim, StatusChange, StickingPoint, either_party
 from events.models import Channel as ChannelModel
 from events.vocabularies import (
     ActorKind,
@@ -129,7 +128,7 @@ class SourceFilter(site.SourceFilter):
 
 
 def _either_party(queryset, value, prefix: str = ""):
-    return queryset.filter(Q(**{f"{prefix}party_a": value}) | Q(**{f"{prefix}party_b": value}))
+    return queryset.filter(either_party(value, prefix=prefix))
 
 
 class ChannelFilter(django_filters.FilterSet):

@@ -14,6 +14,7 @@ from events.models.channels import (
     ChannelQuerySet,
     StatusChange,
     StatusChangeQuerySet,
+    either_party,
     party_named,
 )
 from events.models.engagements import (
@@ -55,5 +56,6 @@ __all__ = [
     "StickingPoint",
     "StickingPointQuerySet",
     "cited",
+    "either_party",
     "party_named",
 ]

@@ -37,6 +37,12 @@ class StatusChangeQuerySet(models.QuerySet):
         return self if day is None else self.filter(date_latest__lte=day)
 
 
+def either_party(party, *, prefix: str = "") -> Q:
+    """Channels (or, with `prefix` such as "channel__", records on channels) one of whose two
+    parties is `party`: the one place this condition is written."""
+    return Q(**{f"{prefix}party_a": party}) | Q(**{f"{prefix}party_b": party})
+
+
 def party_named(word: str) -> Q:
     """Channels one of whose parties has `word` in its name or short name."""
     return (
@@ -84,7 +90,7 @@ class ChannelQuerySet(models.QuerySet):
         status value, or "none" for channels with no status recorded by then."""
         channels = self.with_status_as_of(as_of)
         if party is not None:
-            channels = channels.filter(Q(party_a=party) | Q(party_b=party))
+            channels = channels.filter(either_party(party))
         if region:
             channels = channels.filter(Q(party_a__region=region) | Q(party_b__region=region))
         if track:
@@ -174,6 +180,11 @@ class Channel(CitedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("events:channel_detail", args=[self.slug])
+
+    def has_party(self, actor) -> bool:
+        """Whether `actor` (an Actor or its pk) is one of the channel's two parties."""
+        pk = getattr(actor, "pk", actor)
+        return pk is not None and pk in (self.party_a_id, self.party_b_id)
 
     # The helpers below read prefetched rows (see `events.selectors.channel_status_board`).
 

@@ -262,7 +262,7 @@ class Participation(CitedModel):
         if not (self.engagement_id and self.side_id):
             return
         channel = self.engagement.channel
-        if self.side_id not in (channel.party_a_id, channel.party_b_id):
+        if not channel.has_party(self.side_id):
             raise ValidationError(
                 {
                     "side": f"{self.side} is not a party to {channel}; choose "
