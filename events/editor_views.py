@@ -1,7 +1,5 @@
 """Pages for editors (outside the admin): data quality and article intake."""
 
-import re
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,6 +11,7 @@ from events.fuzzydates import FuzzyDate
 from events.intake import analyse
 from events.models import Actor, Channel, Engagement, Source
 from events.quality import quality_checks
+from events.text import Sentences
 from events.vocabularies import ActorKind, SourceKind, Stance, Track
 
 
@@ -77,30 +76,6 @@ def intake_new(request):
     return render(request, "events/intake_new.html", {"form": form})
 
 
-# A sentence ends at . ! ? (with any closing quotation marks or brackets) before white space, or
-# at a line break; a dot after an initial, a dotted acronym (U.S.) or a title (Mr) does not end it.
-_SENTENCE_END = re.compile(r"[.!?…]+[”\"’')\]]*(?=\s)|\n")
-_NOT_AN_END = re.compile(
-    r"[A-Z]|(?:[A-Za-z]\.)+[A-Za-z]|Mr|Mrs|Ms|Dr|Gen|Adm|Sen|Rep|Gov|Lt|Col|St|No"
-)
-
-
-def _sentence(text: str, start: int, end: int) -> str:
-    """The sentence(s) around text[start:end], as the passage a citation quotes."""
-    left, right = 0, len(text)
-    for mark in _SENTENCE_END.finditer(text):
-        if mark.group().startswith("."):
-            before = re.search(r"[^\s“\"‘'(\[]*$", text[max(0, mark.start() - 20) : mark.start()])
-            if _NOT_AN_END.fullmatch(before.group()):
-                continue
-        if mark.end() <= start:
-            left = mark.end()
-        elif mark.end() >= end:
-            right = mark.start() if mark.group() == "\n" else mark.end()
-            break
-    return text[left:right].strip()
-
-
 def intake_detail(request, pk: int):
     """The article with what the engine found in it, each suggestion one click from a record."""
     source = get_object_or_404(Source, pk=pk)
@@ -123,12 +98,13 @@ def intake_detail(request, pk: int):
     )
     by_id = {actor.pk: actor for actor in speakers}
     rows = []
+    sentences = Sentences(source.text)
     for suggestion in suggestions:
         speaker = by_id.get(suggestion.value.get("speaker_id"))
         rows.append(
             {
                 "suggestion": suggestion,
-                "passage": _sentence(source.text, suggestion.start, suggestion.end),
+                "passage": sentences.around(suggestion.start, suggestion.end),
                 # Whose words a characterisation is: the speaker's state (or the state itself).
                 "side_id": speaker
                 and (speaker.pk if speaker.kind == ActorKind.STATE else speaker.state_id),
@@ -178,7 +154,7 @@ def intake_accept(request, pk: int):
     words = source.text[start:end]
     citation = services.CitationInput(
         source=source,
-        passage=_sentence(source.text, start, end),
+        passage=Sentences(source.text).around(start, end),
         passage_is_verbatim=True,
         locator=f"characters {start}–{end}",
     )

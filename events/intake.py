@@ -32,6 +32,7 @@ from datetime import date, datetime, timedelta
 
 from events.fuzzydates import FuzzyDate, FuzzyDateError
 from events.models import Actor, Channel, Office, OfficeHolding
+from events.text import Sentences
 from events.vocabularies import ActorKind, Track
 
 __all__ = ["KINDS", "Suggestion", "analyse"]
@@ -373,50 +374,6 @@ def _find_quotes(text: str) -> list[_Quote]:
             if taken.add(match.start(), match.end()):
                 quotes.append(_Quote(match.start(), match.end(), match.start(1), match.end(1)))
     return sorted(quotes, key=lambda q: q.start)
-
-
-_ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "adm", "sgt", "sen", "rep",
-    "gov", "pres", "st", "jr", "sr", "no", "vs", "etc", "jan", "feb", "mar", "apr", "jun", "jul",
-    "aug", "sep", "sept", "oct", "nov", "dec", "prof", "amb", "dept",
-}  # fmt: skip
-_BOUNDARY = re.compile(r"[.!?…]+[”\"’')\]]*(?=\s+[“\"‘'(\[]?[A-Z0-9])|\n+")
-
-
-class _Sentences:
-    """Sentence spans; a boundary inside a quotation does not end the surrounding sentence."""
-
-    def __init__(self, text: str, quotes: list[_Quote]) -> None:
-        quote_starts = [q.start for q in quotes]
-        cuts = [0]
-        for match in _BOUNDARY.finditer(text):
-            if match.group().startswith("."):
-                before = re.search(r"(\S+)$", text[max(0, match.start() - 40) : match.start()])
-                token = before.group(1).lstrip("“\"‘'([") if before else ""
-                if (
-                    token.lower() in _ABBREVIATIONS
-                    or re.fullmatch(r"[A-Z]", token)
-                    or re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", token)
-                ):
-                    continue
-            cut = match.end()
-            index = bisect.bisect_left(quote_starts, cut) - 1  # the last quotation before it
-            if index >= 0 and cut < quotes[index].end:
-                continue
-            cuts.append(cut)
-        self.spans = []
-        for start, end in zip(cuts, [*cuts[1:], len(text)], strict=True):
-            while start < end and text[start].isspace():
-                start += 1
-            if start < end:
-                self.spans.append((start, end))
-        self.starts = [start for start, _ in self.spans]
-
-    def index(self, position: int) -> int:
-        return max(bisect.bisect_right(self.starts, position) - 1, 0)
-
-    def span(self, index: int) -> tuple[int, int]:
-        return self.spans[index] if 0 <= index < len(self.spans) else (0, 0)
 
 
 # --- Speakers ------------------------------------------------------------------------------------
@@ -788,7 +745,7 @@ def _read_date(text: str, match: re.Match, published: date) -> FuzzyDate | None:
         return None
 
 
-def _date_suggestions(text: str, published: date, sentences: _Sentences) -> list[Suggestion]:
+def _date_suggestions(text: str, published: date, sentences: Sentences) -> list[Suggestion]:
     published_human = FuzzyDate.day(published).human
     suggestions = []
     position = 0
@@ -997,7 +954,7 @@ def analyse(text: str, *, published: date) -> list[Suggestion]:
     known = _Known.load(published)
     mentions = _Matcher(known).find(text)
     quotes = _find_quotes(text)
-    sentences = _Sentences(text, quotes)
+    sentences = Sentences(text, [(quote.start, quote.end) for quote in quotes])
     speakers = _Speakers(text, mentions, quotes, sentences, known)
 
     found = (

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
-from events import exports, selectors
+from events import days, exports, selectors
 from events.caching import render_cached
 from events.charts import attach_sparklines, time_strip
 from events.filters import ActorFilter, EngagementFilter, SourceFilter, StatementFilter
@@ -31,24 +31,15 @@ from events.vocabularies import TIMELINE_KINDS
 PER_PAGE = 25
 BOARD_PER_PAGE = 48
 CHANNEL_STRIP_DAYS = 730
-# The days an as-of page can show: the charts need a year's margin on either side of the day.
-AS_OF_RANGE = (date(1000, 1, 1), date(9998, 12, 31))
 
 
 def parse_as_of(request) -> tuple[date | None, str]:
     """`?as_of=YYYY-MM-DD`: show the pages as they stood on that day. Returns (day, error): a
-    value that is not a date gives no day and a message saying why."""
-    value = request.GET.get("as_of", "").strip()
-    if not value:
-        return None, ""
+    value that is not a day gives no day and a message saying why (`events.days`)."""
     try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        return None, f"“{value}” is not a date; use YYYY-MM-DD, e.g. 2025-08-01."
-    if not AS_OF_RANGE[0] <= day <= AS_OF_RANGE[1]:
-        first, last = (bound.isoformat() for bound in AS_OF_RANGE)
-        return None, f"“{value}” is out of range; give a day from {first} to {last}."
-    return day, ""
+        return days.parse_as_of(request.GET.get("as_of", "")), ""
+    except days.DayError as error:
+        return None, str(error)
 
 
 def ping(request):

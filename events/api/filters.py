@@ -6,9 +6,6 @@ here. Sorting is `?ordering=` (the site's `sort` is left out: the cursor decides
 A parameter that cannot be read is refused with 400 and a message, never ignored.
 """
 
-import re
-from datetime import date
-
 import django_filters
 from django import forms
 from django_filters.rest_framework import DjangoFilterBackend
@@ -18,6 +15,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
+from events import days
 from events import filters as site
 from events.models import Actor, CounterpartClaim, StatusChange, StickingPoint, either_party
 from events.models import Channel as ChannelModel
@@ -52,27 +50,15 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
-ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
-
-
-def parse_day(text: str) -> date:
-    """A day written YYYY-MM-DD, the one format the API writes days in; ValueError else."""
-    if not ISO_DAY.fullmatch(text):
-        raise ValueError(text)
-    return date.fromisoformat(text)
-
-
 class IsoDateField(forms.Field):
     def to_python(self, value):
         text = value or ""
         if not text:
             return None
         try:
-            return parse_day(text)
-        except ValueError:
-            raise forms.ValidationError(
-                f"“{text}” is not a date; use YYYY-MM-DD, e.g. 2025-08-01.", code="invalid"
-            ) from None
+            return days.parse_day(text)
+        except days.DayError as error:
+            raise forms.ValidationError(str(error), code="invalid") from None
 
 
 class IsoDateFilter(django_filters.Filter):

@@ -17,7 +17,7 @@ from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from events import selectors
+from events import days, selectors
 from events.api import filters, serializers
 from events.models import (
     Actor,
@@ -64,15 +64,10 @@ AS_OF = OpenApiParameter(
 
 def parse_as_of(request) -> date | None:
     """`?as_of=YYYY-MM-DD`, the same parameter as the site's boards; 400 when unreadable."""
-    text = request.query_params.get("as_of", "")
-    if not text:
-        return None
     try:
-        return filters.parse_day(text)
-    except ValueError:
-        raise ValidationError(
-            {"as_of": [f"“{text}” is not a date; use YYYY-MM-DD, e.g. 2025-08-01."]}
-        ) from None
+        return days.parse_as_of(request.query_params.get("as_of", ""))
+    except days.DayError as error:
+        raise ValidationError({"as_of": [str(error)]}) from None
 
 
 @extend_schema_view(
