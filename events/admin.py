@@ -1,9 +1,9 @@
-"""The editors' workspace. Lists show dates as people write them; writes with rules (status
-changes, engagement lifecycle steps) go through `events.services`."""
+"""The editors' workspace. Lists show dates as people write them; every save, edit and delete —
+of a record or of an inline row — goes through `events.services`, whose rules the forms also
+show on their fields before saving."""
 
 import re
 
-import reversion
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.templatetags.admin_urls import admin_urlname  # noqa: F401
@@ -21,9 +21,10 @@ from events.forms import (
     FuzzyDateInlineForm,
     FuzzyDateModelForm,
     GuardedModelForm,
+    ServiceCheckedForm,
     fuzzy_date_form,
 )
-from events.history import version_history
+from events.history import register_versioned_models, version_history
 from events.models import (
     Actor,
     Channel,
@@ -44,24 +45,9 @@ from events.models import (
 from events.pagination import CappedCountPaginator
 from events.vocabularies import ALLOWED_TRANSITIONS, ChannelStatus, EngagementState
 
-# What each saved version carries along, so that restoring a version or recovering a deleted
-# record brings back the rows that belong to it — above all its source passages. (Reversion only
-# follows an admin's static `inlines`; these models pick theirs in `get_inlines`, or are inlines
-# whose own citations would otherwise be left behind.) Registered before the admins below, which
-# register only what is not registered yet.
-VERSION_FOLLOWS = {
-    Actor: ["citations", "office_holdings"],
-    OfficeHolding: ["citations"],
-    StatusChange: ["citations"],
-    Engagement: ["citations", "transitions", "participations", "characterisations"],
-    EngagementTransition: ["citations"],
-    Participation: ["citations"],
-    Characterisation: ["citations"],
-    Interpretation: ["citations"],
-}
-for _model, _follow in VERSION_FOLLOWS.items():
-    if not reversion.is_registered(_model):
-        reversion.register(_model, follow=_follow)
+# The admin's autodiscovery runs before this app's ready(): register every record's history
+# (events.history) now, or `VersionAdmin` would register them with follows of its own.
+register_versioned_models()
 
 admin.site.site_header = "Diplomacy Monitor — editors"
 admin.site.site_title = "Diplomacy Monitor"
@@ -120,6 +106,37 @@ class HistoryAdmin(VersionAdmin):
     def changelist_view(self, request, *args, **kwargs):
         return self._writing(super().changelist_view, request, *args, **kwargs)
 
+    # Every save and delete goes through the services, with their rules and a version.
+
+    def save_model(self, request, obj, form, change):
+        services.record_save(record=obj, user=request.user)
+
+    def delete_model(self, request, obj):
+        services.record_delete(record=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.record_delete(record=obj, user=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        links = {
+            field.name: form.cleaned_data[field.name]
+            for field in form.instance._meta.many_to_many
+            if field.name in form.cleaned_data
+        }
+        if links:
+            services.record_links_set(record=form.instance, links=links, user=request.user)
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        rows = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            services.record_delete(record=obj, user=request.user)
+        for obj in rows:
+            services.record_save(record=obj, user=request.user)
+        formset.save_m2m()
+
     def history_view(self, request, object_id, extra_context=None):
         context = {"history": version_history(self.model, object_id), **(extra_context or {})}
         return super().history_view(request, object_id, context)
@@ -144,7 +161,7 @@ class FuzzyDateInlineMixin:
 # --- Citations ---------------------------------------------------------------------------------
 
 
-class CitationForm(forms.ModelForm):
+class CitationForm(ServiceCheckedForm):
     class Meta:
         model = Citation
         fields = ["source", "locator", "passage", "passage_is_verbatim", "claim"]
@@ -498,6 +515,7 @@ def _adopt(obj, created) -> None:
 
 class ParticipationInline(admin.TabularInline):
     model = Participation
+    form = ServiceCheckedForm
     fields = ["actor", "side", "role", "attendance"]
     autocomplete_fields = ["actor", "side"]
     extra = 0
@@ -505,6 +523,7 @@ class ParticipationInline(admin.TabularInline):
 
 class CharacterisationInline(admin.TabularInline):
     model = Characterisation
+    form = ServiceCheckedForm
     fields = ["side", "words"]
     autocomplete_fields = ["side"]
     extra = 0
@@ -686,6 +705,7 @@ class EngagementTransitionAdmin(FuzzyDateAdmin):
 
 class InterpretationInline(admin.StackedInline):
     model = Interpretation
+    form = ServiceCheckedForm
     fields = ["side", "emphasis", "reading"]
     autocomplete_fields = ["side"]
     extra = 0

@@ -7,6 +7,10 @@ class EventsConfig(AppConfig):
     verbose_name = "Diplomacy records"
 
     def ready(self):
+        # History for every record, however it is saved (events.history).
+        from events.history import register_versioned_models
+
+        register_versioned_models()
         # Keep the full-text index in step with every save and delete.
         from events import caching, search
 

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core import signing
+from django.core.exceptions import ValidationError
 
 from events.fuzzydates import FuzzyDate, FuzzyDateError
 from events.models import Actor, Channel
@@ -47,7 +48,25 @@ def record_snapshot(instance) -> dict[str, str]:
     }
 
 
-class GuardedModelForm(forms.ModelForm):
+class ServiceCheckedForm(forms.ModelForm):
+    """Shows the services' rules for this record (`events.services.record_check`) on its fields
+    before anything is saved; the admin then saves through `events.services.record_save`, which
+    applies them again."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        from events import services
+
+        try:
+            services.record_check(self.instance)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+
+
+class GuardedModelForm(ServiceCheckedForm):
     """Refuses to overwrite a colleague's save.
 
     The form carries a signed snapshot of the record as the editor opened it. On save it locks
@@ -138,7 +157,7 @@ class FuzzyDateModelForm(FuzzyDateFormMixin, GuardedModelForm):
     """A record's own form: fuzzy dates as text, and protected against lost updates."""
 
 
-class FuzzyDateInlineForm(FuzzyDateFormMixin, forms.ModelForm):
+class FuzzyDateInlineForm(FuzzyDateFormMixin, ServiceCheckedForm):
     """A row of an inline: fuzzy dates as text (the parent's form guards the save)."""
 
 

@@ -3,9 +3,56 @@ the words the admin uses (labels, choice names, related records, fuzzy dates as 
 
 from dataclasses import dataclass
 
+import reversion
 from reversion.models import Version
 
 from events.fuzzydates import FuzzyDate, Precision
+from events.models import (
+    Actor,
+    Channel,
+    Characterisation,
+    Citation,
+    CounterpartClaim,
+    Engagement,
+    EngagementTransition,
+    Interpretation,
+    Office,
+    OfficeHolding,
+    Participation,
+    Source,
+    Statement,
+    StatusChange,
+    StickingPoint,
+)
+
+# Every record kind keeps versions, whoever saves it (admin, seed loader, intake, services), and
+# each version carries along the rows that belong to the record — above all its source passages
+# — so that restoring a version or recovering a deleted record brings them back.
+VERSION_FOLLOWS: dict[type, list[str]] = {
+    Source: [],
+    Citation: [],
+    Actor: ["citations", "office_holdings"],
+    Office: ["holdings", "citations"],
+    OfficeHolding: ["citations"],
+    Channel: ["status_changes", "citations"],
+    StatusChange: ["citations"],
+    Engagement: ["citations", "transitions", "participations", "characterisations"],
+    EngagementTransition: ["citations"],
+    Participation: ["citations"],
+    Characterisation: ["citations"],
+    Statement: ["interpretations", "citations"],
+    Interpretation: ["citations"],
+    CounterpartClaim: ["citations"],
+    StickingPoint: ["citations"],
+}
+
+
+def register_versioned_models() -> None:
+    """Register every record kind with django-reversion: at start-up (the app config), and
+    before the admin registers its `VersionAdmin`s. Calling it again changes nothing."""
+    for model, follow in VERSION_FOLLOWS.items():
+        if not reversion.is_registered(model):
+            reversion.register(model, follow=follow)
 
 
 @dataclass(frozen=True)

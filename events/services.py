@@ -1,12 +1,18 @@
-"""Writes that carry rules. The admin, the seed loader and any API call these functions, so every
-write path checks the same things.
+"""Every write. The admin (forms and inline rows), the seed loader, intake and any API call these
+functions, so every create and every edit checks the same rules.
 
 Each function is keyword-only, runs in one transaction, keeps a version of what it wrote (who,
 when, why — see the admin's History) and raises `ValidationError` (keyed by the offending field
 where there is one) before anything is saved.
+
+Records with a life of their own have a function that creates them (`status_change_record`,
+`engagement_create`, `engagement_transition`…). Everything else — edits of any record, and the
+records that are plain rows (actors, offices, participants, claims…) — is saved by
+`record_save`, which applies the model's own rules and the rules below (`record_check`), the
+same ones the admin's forms show on their fields before saving.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -21,8 +27,11 @@ from events.models import (
     Channel,
     Characterisation,
     Citation,
+    CounterpartClaim,
     Engagement,
     EngagementTransition,
+    Interpretation,
+    Participation,
     Source,
     Statement,
     StatusChange,
@@ -63,19 +72,27 @@ def citation_add(
     """Tie `fact` to a source passage."""
     if not passage.strip():
         raise ValidationError({"passage": "Give the passage of the source that supports this."})
-    return Citation.objects.create(
-        fact=fact,
-        source=source,
-        passage=passage.strip(),
-        passage_is_verbatim=passage_is_verbatim,
-        locator=locator,
-        claim=claim,
-    )
+    with _recorded(None, "Source passage added"):
+        return Citation.objects.create(
+            fact=fact,
+            source=source,
+            passage=passage.strip(),
+            passage_is_verbatim=passage_is_verbatim,
+            locator=locator,
+            claim=claim,
+        )
 
 
 @contextmanager
 def _recorded(user, comment: str):
-    """One transaction whose saves are kept as a version: who, when and why."""
+    """One transaction whose saves are kept as a version: who, when and why. Inside another
+    write's version (a service calling another, the admin's own), the saves join that version
+    and keep its user and comment."""
+    if reversion.is_active():
+        with transaction.atomic():
+            lock_data_version()
+            yield
+        return
     with transaction.atomic(), reversion.create_revision():
         lock_data_version()
         if user is not None and user.is_authenticated:
@@ -213,12 +230,7 @@ def engagement_create_check(*, engagement: Engagement, state: str, reported: Fuz
     if reported is None:
         raise ValidationError({"reported": "Give the date of this first step (it may be fuzzy)."})
     _check_step(None, "", state, reported)
-    channel = engagement.channel
-    if engagement.initiator_id and engagement.initiator_id not in (
-        channel.party_a_id,
-        channel.party_b_id,
-    ):
-        raise ValidationError({"initiator": f"{engagement.initiator} is not a party to {channel}."})
+    engagement_check(engagement)
 
 
 def engagement_transition_check(*, engagement: Engagement, to_state: str, date: FuzzyDate | None):
@@ -334,12 +346,140 @@ def characterisation_create(
 ) -> Characterisation:
     """Record one side's own description of an engagement, cited."""
     _require_citations(citations, "A characterisation")
-    channel = engagement.channel
-    if not channel.has_party(side):
-        raise ValidationError({"side": f"{side} is not a party to {channel}."})
+    characterisation = Characterisation(engagement=engagement, side=side, words=words.strip())
+    characterisation_check(characterisation)
     with _recorded(user, "Characterisation recorded"):
-        characterisation = Characterisation(engagement=engagement, side=side, words=words.strip())
         characterisation.full_clean()
         characterisation.save()
         _cite_all(characterisation, citations)
     return characterisation
+
+
+# --- Any record: the rules every save applies -------------------------------------------------
+
+
+def _party_rule(channel: Channel | None, actor_id: int | None, field: str, actor) -> None:
+    if channel is not None and actor_id and not channel.has_party(actor_id):
+        raise ValidationError(
+            {
+                field: f"{actor} is not a party to {channel}; choose "
+                f"{channel.party_a.label} or {channel.party_b.label}."
+            }
+        )
+
+
+def engagement_check(engagement: Engagement) -> None:
+    """The initiator, when known, is one of the channel's parties."""
+    if engagement.channel_id:
+        _party_rule(engagement.channel, engagement.initiator_id, "initiator", engagement.initiator)
+
+
+def participation_check(participation: Participation) -> None:
+    """A participant takes part on the side of one of the channel's parties."""
+    if participation.engagement_id or getattr(participation, "engagement", None):
+        channel = participation.engagement.channel
+        _party_rule(channel, participation.side_id, "side", participation.side)
+
+
+def characterisation_check(characterisation: Characterisation) -> None:
+    """A characterisation is one of the channel's parties' own description."""
+    engagement = getattr(characterisation, "engagement", None)
+    if engagement is not None and engagement.channel_id:
+        _party_rule(engagement.channel, characterisation.side_id, "side", characterisation.side)
+
+
+def counterpart_claim_check(claim: CounterpartClaim) -> None:
+    """The claimant is one of the channel's parties."""
+    if claim.channel_id:
+        _party_rule(claim.channel, claim.claimant_id, "claimant", claim.claimant)
+
+
+def interpretation_check(interpretation: Interpretation) -> None:
+    """A reading is by a party to one of the channels the statement bears on (any side while
+    the statement is on no channel yet)."""
+    statement = getattr(interpretation, "statement", None)
+    if statement is None or statement.pk is None or not interpretation.side_id:
+        return
+    channels = list(statement.channels.select_related("party_a", "party_b"))
+    if channels and not any(c.has_party(interpretation.side_id) for c in channels):
+        parties = sorted({p.label for c in channels for p in (c.party_a, c.party_b)})
+        raise ValidationError(
+            {
+                "side": f"{interpretation.side} is not a party to the channels this statement "
+                f"bears on; choose {' or '.join(parties)}."
+            }
+        )
+
+
+def transition_edit_check(step: EngagementTransition) -> None:
+    """An edited lifecycle step stays in order: not dated before the step it follows, nor after
+    the one that follows it."""
+    if step.pk is None or step.date is None:
+        return
+    steps = EngagementTransition.objects.filter(engagement=step.engagement_id).exclude(pk=step.pk)
+    previous = steps.filter(pk__lt=step.pk).order_by("-pk").first()
+    following = steps.filter(pk__gt=step.pk).order_by("pk").first()
+    if previous is not None and step.date.is_before(previous.date):
+        raise ValidationError(
+            {
+                "date": f"This step ({step.date}) cannot come before the previous one "
+                f"({previous.get_to_state_display().lower()}, {previous.date})."
+            }
+        )
+    if following is not None and following.date.is_before(step.date):
+        raise ValidationError(
+            {
+                "date": f"This step ({step.date}) cannot come after the next one "
+                f"({following.get_to_state_display().lower()}, {following.date})."
+            }
+        )
+
+
+RECORD_CHECKS = {
+    Engagement: engagement_check,
+    Participation: participation_check,
+    Characterisation: characterisation_check,
+    CounterpartClaim: counterpart_claim_check,
+    Interpretation: interpretation_check,
+    EngagementTransition: transition_edit_check,
+}
+
+
+def record_check(record: Model) -> None:
+    """The service rules for saving `record` as it stands (on top of the model's own `clean`):
+    `ValidationError` keyed by field. Forms call this to show the message on the field."""
+    check = RECORD_CHECKS.get(type(record))
+    if check is not None:
+        check(record)
+
+
+def record_save(
+    *,
+    record: Model,
+    user=None,
+    comment: str = "",
+    citations: Sequence[CitationInput] = (),
+) -> Model:
+    """Save a new or edited record of any kind after its model's `clean` and `record_check`,
+    with its citations, as one version."""
+    record.clean()
+    record_check(record)
+    verb = "added" if record.pk is None else "changed"
+    with _recorded(user, comment or f"{record._meta.verbose_name.capitalize()} {verb}"):
+        record.save()
+        _cite_all(record, citations)
+    return record
+
+
+def record_links_set(*, record: Model, links: dict[str, Iterable[Model]], user=None) -> None:
+    """Set a saved record's many-to-many links by field name (a statement's channels, a sticking
+    point's statements, claims and engagements)."""
+    with _recorded(user, f"{record._meta.verbose_name.capitalize()} links changed"):
+        for name, values in links.items():
+            getattr(record, name).set(values)
+
+
+def record_delete(*, record: Model, user=None, comment: str = "") -> None:
+    """Delete a record (the database refuses what other records still need)."""
+    with _recorded(user, comment or f"{record._meta.verbose_name.capitalize()} deleted"):
+        record.delete()

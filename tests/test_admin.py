@@ -604,7 +604,7 @@ def test_engagement_with_initiator_outside_the_channel_shows_error_and_saves_not
     )
 
     assert refused(response)
-    assert shows(response, f"Russia is not a party to {military}.")
+    assert shows(response, f"Russia is not a party to {military}; choose US or China.")
     assert counts_before == (
         Engagement.objects.count(),
         EngagementTransition.objects.count(),

@@ -4,7 +4,6 @@ lifecycle steps, who takes part on which side, and how each side characterised t
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 
@@ -257,18 +256,6 @@ class Participation(CitedModel):
 
     def __str__(self) -> str:
         return f"{self.actor} ({self.get_role_display()}, {self.side.label})"
-
-    def clean(self):
-        if not (self.engagement_id and self.side_id):
-            return
-        channel = self.engagement.channel
-        if not channel.has_party(self.side_id):
-            raise ValidationError(
-                {
-                    "side": f"{self.side} is not a party to {channel}; choose "
-                    f"{channel.party_a.label} or {channel.party_b.label}."
-                }
-            )
 
 
 class Characterisation(CitedModel):
