@@ -112,7 +112,7 @@ from events.models import (
     StickingPoint,
     Track,
 )
-from events.progress import Progress
+from events.offline.progress import Progress
 
 __all__ = [
     "DEFAULT_UNTIL",

@@ -36,7 +36,7 @@ from events.models import (
     StatusChange,
     StickingPoint,
 )
-from events.progress import Progress
+from events.offline.progress import Progress
 from events.quality import FACT_MODELS
 from tests.factories import ChannelFactory, SourceFactory
 

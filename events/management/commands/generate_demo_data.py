@@ -27,7 +27,7 @@ from events.models import (
     StatusChange,
     StickingPoint,
 )
-from events.progress import Progress
+from events.offline.progress import Progress
 
 SUMMARY = (
     ("States", Actor, {"kind": "state"}),
