@@ -48,7 +48,28 @@ from reversion.models import Revision, Version
 
 from events import search
 from events.caching import bump_data_version
-from events.demo_vocabulary import (
+from events.fuzzydates import FuzzyDate
+from events.models import (
+    Actor,
+    Channel,
+    Characterisation,
+    Citation,
+    CounterpartClaim,
+    Engagement,
+    EngagementTransition,
+    Interpretation,
+    Office,
+    OfficeHolding,
+    Participation,
+    Region,
+    SearchEntry,
+    Source,
+    Statement,
+    StatusChange,
+    StickingPoint,
+    Track,
+)
+from events.offline.demo.vocabulary import (
     CALL_KINDS,
     CHARACTERISATIONS,
     DELEGATES,
@@ -90,27 +111,6 @@ from events.demo_vocabulary import (
     TRACK_ODDS,
     TRACK_WEIGHTS,
     Phonology,
-)
-from events.fuzzydates import FuzzyDate
-from events.models import (
-    Actor,
-    Channel,
-    Characterisation,
-    Citation,
-    CounterpartClaim,
-    Engagement,
-    EngagementTransition,
-    Interpretation,
-    Office,
-    OfficeHolding,
-    Participation,
-    Region,
-    SearchEntry,
-    Source,
-    Statement,
-    StatusChange,
-    StickingPoint,
-    Track,
 )
 from events.offline.progress import Progress
 
