@@ -32,16 +32,13 @@ import random
 import re
 import sys
 import time
-from calendar import monthrange
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ImproperlyConfigured
-from django.core.management.color import no_style
 from django.db import connections, models, transaction
 from django.utils.text import slugify
 from reversion.models import Revision, Version
@@ -68,6 +65,28 @@ from events.models import (
     StatusChange,
     StickingPoint,
     Track,
+)
+from events.offline.demo.bulk import (
+    DeferredForeignKeys,
+    DeferredSearchIndex,
+    Writer,
+    sqlite_trigger,
+)
+from events.offline.demo.helpers import (
+    Chooser,
+    allocate,
+    ascii_slug,
+    period,
+    precision_of,
+    search_entry_values,
+)
+from events.offline.demo.sizes import (
+    DEFAULT_UNTIL,
+    FUTURE_DAYS,
+    HOLDINGS_LEAD_YEARS,
+    MIN_ACTORS_PER_STATE,
+    YEARS,
+    Sizes,
 )
 from events.offline.demo.vocabulary import (
     CALL_KINDS,
@@ -113,416 +132,6 @@ from events.offline.demo.vocabulary import (
     Phonology,
 )
 from events.offline.progress import Progress
-
-__all__ = [
-    "DEFAULT_UNTIL",
-    "LARGE",
-    "SCALES",
-    "Sizes",
-    "existing_records",
-    "flush_records",
-    "generate",
-    "sizes_for",
-]
-
-# --- Sizes ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Sizes:
-    """How much to build. `citations` is a floor: every fact cites at least one passage, so the
-    number written comes out above it."""
-
-    states: int
-    channels: int
-    actors: int
-    engagements: int
-    statements: int
-    sources: int
-    citations: int
-
-
-LARGE = Sizes(
-    states=200,
-    channels=1_000,
-    actors=20_000,
-    engagements=100_000,
-    statements=300_000,
-    sources=100_000,
-    citations=500_000,
-)
-SCALES = {"large": 1.0, "small": 0.1}
-
-MIN_STATES = 4
-MIN_ACTORS_PER_STATE = 16
-YEARS = 10  # the span of the history, ending on `until`
-HOLDINGS_LEAD_YEARS = 6  # offices were held before the history starts
-FUTURE_DAYS = 240  # open engagements may be expected this far after `until`
-DEFAULT_UNTIL = date(2026, 11, 30)  # fixed, so that a seed always gives the same data
-
-
-def sizes_for(factor: float) -> Sizes:
-    """The sizes at `factor` times `LARGE` (0.1 is `small`), with floors that keep a tiny world
-    coherent: at least four states, a channel per state, sixteen actors per state, and enough
-    sources for the appointments and for each channel."""
-    if factor <= 0:
-        raise ValueError("The scale factor must be positive.")
-
-    def scaled(value: int, floor: int) -> int:
-        return max(floor, round(value * factor))
-
-    states = scaled(LARGE.states, MIN_STATES)
-    pairs = states * (states - 1) // 2
-    channels = min(scaled(LARGE.channels, states), pairs * len(Track.values))
-    years = YEARS + HOLDINGS_LEAD_YEARS + 1
-    return Sizes(
-        states=states,
-        channels=channels,
-        actors=scaled(LARGE.actors, states * MIN_ACTORS_PER_STATE),
-        engagements=scaled(LARGE.engagements, channels),
-        statements=scaled(LARGE.statements, channels),
-        sources=scaled(LARGE.sources, states * years + channels * 3),
-        citations=scaled(LARGE.citations, 1),
-    )
-
-
-BATCH_SIZE = 5_000
-_ASCII_WORDS = re.compile(r"[a-z0-9]+")
-_NON_ASCII_CHAR = re.compile(r"[^\x00-\x7f]")
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-# --- Small helpers -------------------------------------------------------------------------------
-
-
-def _cumulative(odds: Sequence[tuple[object, float]]) -> tuple[list[object], list[float]]:
-    values, bounds, total = [], [], 0.0
-    for value, weight in odds:
-        total += weight
-        values.append(value)
-        bounds.append(total)
-    return values, [bound / total for bound in bounds]
-
-
-class Chooser:
-    """Weighted choice from a fixed table, fast (one random number and a bisect)."""
-
-    def __init__(self, odds: Sequence[tuple[object, float]]):
-        self.values, self.bounds = _cumulative(odds)
-
-    def __call__(self, rng: random.Random):
-        return self.values[bisect.bisect_left(self.bounds, rng.random())]
-
-
-def allocate(total: int, weights: Sequence[float], minimum: int = 0) -> list[int]:
-    """`total` split into whole parts in proportion to `weights` (largest remainder), each part
-    at least `minimum` when the total allows it."""
-    count = len(weights)
-    if count == 0:
-        return []
-    minimum = min(minimum, total // count)
-    rest = total - minimum * count
-    weight_sum = sum(weights) or 1.0
-    raw = [rest * weight / weight_sum for weight in weights]
-    parts = [int(value) for value in raw]
-    short = rest - sum(parts)
-    by_remainder = sorted(range(count), key=lambda i: (parts[i] - raw[i], i))
-    for index in by_remainder[:short]:
-        parts[index] += 1
-    return [part + minimum for part in parts]
-
-
-def _last_day(year: int, month: int) -> int:
-    return monthrange(year, month)[1]
-
-
-def period(day: date, unit: str) -> tuple[date, date]:
-    """The period of `unit` (a fuzzy-date precision) that contains `day`."""
-    year, month = day.year, day.month
-    if unit == "day":
-        return day, day
-    if unit == "part_of_month":
-        index = min((day.day - 1) // 10, 2)
-        end = (10, 20, _last_day(year, month))[index]
-        return date(year, month, 1 + 10 * index), date(year, month, end)
-    if unit == "month":
-        return date(year, month, 1), date(year, month, _last_day(year, month))
-    if unit == "quarter":
-        first = 3 * ((month - 1) // 3) + 1
-        return date(year, first, 1), date(year, first + 2, _last_day(year, first + 2))
-    if unit == "part_of_year":
-        first = 4 * ((month - 1) // 4) + 1
-        return date(year, first, 1), date(year, first + 3, _last_day(year, first + 3))
-    if unit == "year":
-        return date(year, 1, 1), date(year, 12, 31)
-    raise ValueError(unit)
-
-
-_PRECISIONS: dict[tuple[int, int], str] = {}
-
-
-def precision_of(earliest: date, latest: date) -> str:
-    """The precision `FuzzyDate` gives these bounds (so every stored date reads back)."""
-    key = (earliest.toordinal(), latest.toordinal())
-    precision = _PRECISIONS.get(key)
-    if precision is None:
-        precision = FuzzyDate.between(earliest, latest).precision.value
-        _PRECISIONS[key] = precision
-    return precision
-
-
-def _slug(text: str) -> str:
-    """A slug for ASCII text (what `slugify` gives it, quicker)."""
-    return _NOT_SLUG.sub("-", text.lower().replace("'", "")).strip("-")
-
-
-def fast_document(text: str) -> str:
-    """`search.document(text)`, quicker: ASCII words are split with one regular expression and
-    only words with other characters go through `search.document` (no word crosses white
-    space, so the two can be done apart)."""
-    limit = search.MAX_TOKEN_LENGTH
-    if text.isascii() or not any(c.isalnum() for c in _NON_ASCII_CHAR.findall(text)):
-        return " ".join(w for w in _ASCII_WORDS.findall(text.lower()) if len(w) <= limit)
-    parts = []
-    for chunk in text.split():
-        if chunk.isascii():
-            parts.extend(w for w in _ASCII_WORDS.findall(chunk.lower()) if len(w) <= limit)
-        elif document := search.document(chunk):
-            parts.append(document)
-    return " ".join(parts)
-
-
-def search_entry_values(model: type[models.Model], record: object) -> tuple[str, str]:
-    """(title, body) of a record's search entry, from an object that carries what
-    `search.SEARCHABLE[model]` reads — as `Searchable.entry_values`, with `fast_document`."""
-    spec = search.SEARCHABLE[model]
-    title = " ".join(spec.title(record).split())
-    if len(title) > search.TITLE_LENGTH:
-        title = title[: search.TITLE_LENGTH - 1].rstrip() + "…"
-    return title, fast_document("\n".join(spec.pieces(record)))
-
-
-# --- Writing rows --------------------------------------------------------------------------------
-
-
-class Table:
-    """Rows of one table, written in batches with primary keys assigned here. Columns the caller
-    does not give take their field's default (so a field added later with a default needs no
-    change here)."""
-
-    def __init__(self, writer: "Writer", model: type[models.Model], fields: Sequence[str]):
-        meta = model._meta
-        by_name = {f.attname: f for f in meta.concrete_fields}
-        unknown = [name for name in fields if name not in by_name]
-        if unknown:
-            raise ImproperlyConfigured(f"{model.__name__} has no field {', '.join(unknown)}.")
-        pk = meta.pk.attname
-        given = [pk, *fields]
-        missing = [f for f in meta.concrete_fields if f.attname not in given]
-        for f in missing:
-            if not f.has_default() and not f.null:
-                raise ImproperlyConfigured(
-                    f"{model.__name__}.{f.name} has no default; the demo data must set it."
-                )
-        self.writer = writer
-        self.model = model
-        self.fields = [by_name[name] for name in given] + missing
-        self.tail = tuple(f.get_default() if f.has_default() else None for f in missing)
-        self.next_id = self.first_id = writer.first_id(model)
-        self.rows: list[tuple] = []
-        self.count = 0
-        connection = writer.connection
-        # Dates and datetimes need the backend's own form outside PostgreSQL's COPY.
-        ops = connection.ops
-        self.converters = [
-            (
-                index,
-                ops.adapt_datetimefield_value
-                if isinstance(f, models.DateTimeField)
-                else ops.adapt_datefield_value,
-            )
-            for index, f in enumerate(self.fields)
-            if isinstance(f, models.DateField | models.DateTimeField)
-        ]
-        self.connection = connection
-
-    def add(self, *values) -> int:
-        pk = self.next_id
-        self.next_id += 1
-        self.rows.append((pk, *values, *self.tail))
-        if len(self.rows) >= self.writer.batch_size:
-            self.flush()
-        return pk
-
-    def flush(self) -> None:
-        if self.rows:
-            self.writer.write(self, self.rows)
-            self.count += len(self.rows)
-            self.rows = []
-
-    def prepared(self, rows: list[tuple]) -> Iterable[tuple]:
-        if not self.converters:
-            return rows
-        converters = self.converters
-
-        def prepare(row):
-            row = list(row)
-            for index, adapt in converters:
-                if row[index] is not None:
-                    row[index] = adapt(row[index])
-            return row
-
-        return (prepare(row) for row in rows)
-
-
-class Writer:
-    """Writes batches of rows: PostgreSQL `COPY`, `executemany` elsewhere."""
-
-    def __init__(self, connection, batch_size: int = BATCH_SIZE):
-        self.connection = connection
-        self.batch_size = batch_size
-        self.vendor = connection.vendor
-        self.tables: list[Table] = []
-
-    def table(self, model: type[models.Model], fields: Sequence[str]) -> Table:
-        table = Table(self, model, fields)
-        self.tables.append(table)
-        return table
-
-    def first_id(self, model: type[models.Model]) -> int:
-        highest = model._base_manager.using(self.connection.alias).aggregate(
-            highest=models.Max("pk")
-        )["highest"]
-        return (highest or 0) + 1
-
-    def write(self, table: Table, rows: list[tuple]) -> None:
-        quote = self.connection.ops.quote_name
-        columns = ", ".join(quote(f.column) for f in table.fields)
-        name = quote(table.model._meta.db_table)
-        self.connection.ensure_connection()
-        raw = self.connection.connection
-        if self.vendor == "postgresql":
-            with raw.cursor() as cursor, cursor.copy(f"COPY {name} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        elif self.vendor == "sqlite":
-            marks = ", ".join("?" * len(table.fields))
-            raw.executemany(
-                f"INSERT INTO {name} ({columns}) VALUES ({marks})", table.prepared(rows)
-            )
-        else:
-            marks = ", ".join(["%s"] * len(table.fields))
-            with self.connection.cursor() as cursor:
-                cursor.executemany(
-                    f"INSERT INTO {name} ({columns}) VALUES ({marks})", list(table.prepared(rows))
-                )
-
-    def flush(self) -> None:
-        for table in self.tables:
-            table.flush()
-
-    def reset_sequences(self) -> None:
-        """Let the database's own id sequences continue after the ids written here."""
-        models_written = [table.model for table in self.tables]
-        statements = self.connection.ops.sequence_reset_sql(no_style(), models_written)
-        with self.connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
-
-
-class DeferredSearchIndex:
-    """Keeps the full-text index out of the way of a bulk load and builds it once at the end:
-    maintaining it row by row is what makes loading search entries slow (PostgreSQL's GIN index
-    is created with `fastupdate = off`; SQLite's FTS5 table is fed by a trigger per row).
-
-    The index (PostgreSQL) or the insert trigger (SQLite) is read from the database's catalog,
-    dropped, and created again from that same definition — all inside the caller's transaction,
-    so a failed load leaves them as they were. Other databases: nothing to do."""
-
-    SQLITE_INSERT_TRIGGER = "events_searchentry_fts_insert"
-
-    def __init__(self, connection):
-        self.connection = connection
-        self.definition: str | None = None
-
-    def suspend(self) -> None:
-        with self.connection.cursor() as cursor:
-            if self.connection.vendor == "postgresql":
-                cursor.execute("SELECT pg_get_indexdef(to_regclass(%s))", [search.PG_INDEX])
-                self.definition = cursor.fetchone()[0]
-                if self.definition:
-                    cursor.execute(f"DROP INDEX {self.connection.ops.quote_name(search.PG_INDEX)}")
-            elif self.connection.vendor == "sqlite":
-                self.definition = _sqlite_trigger(cursor, self.SQLITE_INSERT_TRIGGER)
-                if self.definition:
-                    cursor.execute(f"DROP TRIGGER {self.SQLITE_INSERT_TRIGGER}")
-
-    def resume(self, first_new_entry: int) -> None:
-        """Build the index; on SQLite, index the entries from `first_new_entry` on."""
-        if not self.definition:
-            return
-        with self.connection.cursor() as cursor:
-            if self.connection.vendor == "postgresql":
-                # CREATE INDEX refuses a table with deferred checks pending: run them now (they
-                # would run at commit anyway). It sorts in memory when it can: give it room.
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-                cursor.execute(self.definition)
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-            else:
-                table = SearchEntry._meta.db_table
-                cursor.execute(
-                    f"INSERT INTO {search.FTS_TABLE}(rowid, body) "
-                    f"SELECT id, body FROM {table} WHERE id >= %s",
-                    [first_new_entry],
-                )
-                cursor.execute(self.definition)
-        self.definition = None
-
-
-class DeferredForeignKeys:
-    """On PostgreSQL, drops the foreign keys of the tables being loaded and adds them back at the
-    end: re-adding one validates it with a single join, where keeping it checks every row with a
-    trigger (deferred to commit, and about as slow as the load itself). This is PostgreSQL's own
-    advice for bulk loads. The definitions are read from the catalog and restored as they were,
-    inside the caller's transaction. Other databases: nothing to do."""
-
-    def __init__(self, connection, tables: Sequence[str]):
-        self.connection = connection
-        self.tables = list(tables)
-        self.constraints: list[tuple[str, str, str]] = []  # (table, name, definition)
-
-    def suspend(self) -> None:
-        if self.connection.vendor != "postgresql":
-            return
-        quote = self.connection.ops.quote_name
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
-                "FROM pg_constraint WHERE contype = 'f' "
-                "AND conrelid = ANY(%s::regclass[]) ORDER BY 1, 2",
-                [self.tables],
-            )
-            self.constraints = cursor.fetchall()
-            # ALTER TABLE refuses tables with deferred checks pending in this transaction.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            for table, name, _ in self.constraints:
-                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-
-    def resume(self) -> None:
-        quote = self.connection.ops.quote_name
-        with self.connection.cursor() as cursor:
-            for table, name, definition in self.constraints:
-                cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
-        self.constraints = []
-
-
-def _sqlite_trigger(cursor, name: str) -> str | None:
-    cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s", [name])
-    row = cursor.fetchone()
-    return row[0] if row else None
-
 
 # --- What is kept in memory while building -------------------------------------------------------
 
@@ -1480,7 +1089,7 @@ class DemoWorld:
                 title = f"Brief: {a.short}, {b.short} and {topic}"
             title = self.unique_title(outlet, title, d)
             earliest, latest, precision = self.fuzzy(day, "published", before=self.until_ord + 1)
-            url = f"https://{domain}/{d:%Y/%m/%d}/{_slug(title)[:80]}"
+            url = f"https://{domain}/{d:%Y/%m/%d}/{ascii_slug(title)[:80]}"
             source_id = self.t_source.add(
                 kind,
                 outlet,
@@ -2218,7 +1827,7 @@ def flush_records(using: str = "default") -> None:
         else:
             # SQLite: empty the full-text table at once, not through its per-row trigger.
             trigger = "events_searchentry_fts_delete"
-            definition = _sqlite_trigger(cursor, trigger) if connection.vendor == "sqlite" else None
+            definition = sqlite_trigger(cursor, trigger) if connection.vendor == "sqlite" else None
             if definition:
                 cursor.execute(f"DROP TRIGGER {trigger}")
                 cursor.execute(
