@@ -6,7 +6,8 @@ entries.
 
 One `random.Random(seed)` drives everything, so the data depends on the order of every draw:
 the writers run in a fixed order (`build.build`) and each draws in the order it writes. Moving a
-draw changes the data a seed gives (the tests pin counts and rules, not the values).
+draw changes the data a seed gives: the tests check that a seed repeats itself and that the
+rules hold, not the values themselves, so compare the rows before and after such a change.
 
 The planning is done first, in memory, because the other records hang from it: states get a
 region, a weight ("power") and names; pairs of states get channels on tracks; and each state's
