@@ -528,7 +528,7 @@ def test_import_of_a_missing_file_says_so(empty_db, tmp_path):
 
 
 def test_a_failed_export_leaves_no_file(db, tmp_path, monkeypatch):
-    from events import archive
+    from events.offline import archive
 
     def broken(self, context):
         yield from ()

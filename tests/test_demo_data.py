@@ -12,8 +12,7 @@ from django.core.management.base import OutputWrapper
 from django.db import connection
 from django.db.models import Count
 
-from events import demo_data, search
-from events.demo_data import LARGE, fast_document, sizes_for
+from events import search
 from events.fuzzydates import FuzzyDate
 from events.models import (
     Actor,
@@ -33,7 +32,8 @@ from events.models import (
     StatusChange,
     StickingPoint,
 )
-from events.progress import Progress
+from events.offline.demo import LARGE, SCALES, fast_document, sizes_for
+from events.offline.progress import Progress
 from events.quality import FACT_MODELS
 from events.vocabularies import ALLOWED_TRANSITIONS, OPEN_ENGAGEMENT_STATES, Region
 from tests.factories import ChannelFactory, SourceFactory
@@ -410,4 +410,4 @@ def test_progress_reports_rate_and_time_left():
 def test_scale_or_factor_is_required():
     with pytest.raises(CommandError, match="--scale"):
         call_command("generate_demo_data", verbosity=0)
-    assert demo_data.SCALES == {"large": 1.0, "small": 0.1}
+    assert SCALES == {"large": 1.0, "small": 0.1}

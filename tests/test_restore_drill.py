@@ -40,7 +40,7 @@ import json, re
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test import Client
-from events.archive import row_counts
+from events.offline.archive import row_counts
 
 counts = row_counts()
 pages = {{}}

@@ -94,7 +94,9 @@ def test_entries_say_what_kind_they_are_link_to_their_channel_and_cite_sources(c
     )
     assert "Shangri-La Dialogue, Singapore" in text_of(statement.group(1))
     assert '<a href="/channels/us-china-military/#statements">' in statement.group(1)
-    step = re.search(r'<li class="timeline__entry timeline__entry--step" id="[^"]*">(.*?)</li>', html, re.S)
+    step = re.search(
+        r'<li class="timeline__entry timeline__entry--step" id="[^"]*">(.*?)</li>', html, re.S
+    )
     assert re.search(r'<a href="/channels/us-china-leaders/#engagement-\d+">', step.group(1))
 
 

@@ -1,11 +1,11 @@
 """`manage.py export_archive FILE`: write every curated record, the accounts and the history to a
-portable archive (see events/archive.py); gzip-compressed when FILE ends in .gz."""
+portable archive (see events/offline/archive.py); gzip-compressed when FILE ends in .gz."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 
-from events.archive import ArchiveError, export_archive
-from events.progress import Progress
+from events.offline.archive import ArchiveError, export_archive
+from events.offline.progress import Progress
 
 
 class Command(BaseCommand):

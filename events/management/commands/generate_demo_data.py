@@ -1,5 +1,5 @@
 """`manage.py generate_demo_data --scale small|large [--seed N]`: build a made-up world of channels,
-engagements, statements and sources for demos and benchmarks (see `events.demo_data`)."""
+engagements, statements and sources for demos and benchmarks (see `events.offline.demo`)."""
 
 import argparse
 import time
@@ -8,7 +8,6 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from events import demo_data
 from events.models import (
     Actor,
     Channel,
@@ -27,7 +26,8 @@ from events.models import (
     StatusChange,
     StickingPoint,
 )
-from events.progress import Progress
+from events.offline import demo
+from events.offline.progress import Progress
 
 SUMMARY = (
     ("States", Actor, {"kind": "state"}),
@@ -72,7 +72,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--scale",
-            choices=sorted(demo_data.SCALES),
+            choices=sorted(demo.SCALES),
             help="How much to build: small or large.",
         )
         # For tests and experiments: any fraction of `large` (0.1 is small). Not advertised.
@@ -86,9 +86,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--until",
             type=date.fromisoformat,
-            default=demo_data.DEFAULT_UNTIL,
+            default=demo.DEFAULT_UNTIL,
             help="Last day of the ten-year history, YYYY-MM-DD "
-            f"(default {demo_data.DEFAULT_UNTIL.isoformat()}, fixed so a seed always gives the "
+            f"(default {demo.DEFAULT_UNTIL.isoformat()}, fixed so a seed always gives the "
             "same data).",
         )
         mode = parser.add_mutually_exclusive_group()
@@ -112,11 +112,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if (options["scale"] is None) == (options["factor"] is None):
             raise CommandError("Give --scale small or --scale large.")
-        factor = options["factor"] or demo_data.SCALES[options["scale"]]
-        sizes = demo_data.sizes_for(factor)
+        factor = options["factor"] or demo.SCALES[options["scale"]]
+        sizes = demo.sizes_for(factor)
         using = options["database"]
         if not options["append"] and not options["flush"]:
-            existing = demo_data.existing_records(using)
+            existing = demo.existing_records(using)
             if existing:
                 held = ", ".join(f"{count:,} {name}" for name, count in existing.items())
                 raise CommandError(
@@ -135,7 +135,7 @@ class Command(BaseCommand):
                 f"on {vendor}…"
             )
         started = time.monotonic()
-        demo_data.generate(
+        demo.generate(
             sizes,
             seed=options["seed"],
             until=options["until"],

@@ -4,8 +4,8 @@ migrated database — all of it in one transaction, or nothing."""
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 
-from events.archive import ArchiveError, import_archive
-from events.progress import Progress
+from events.offline.archive import ArchiveError, import_archive
+from events.offline.progress import Progress
 
 
 class Command(BaseCommand):

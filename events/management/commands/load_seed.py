@@ -5,8 +5,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from events.offline.seeding import SeedError, load_seed_files
 from events.search import reindex_all
-from events.seeding import SeedError, load_seed_files
 
 
 class Command(BaseCommand):

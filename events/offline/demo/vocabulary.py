@@ -1,4 +1,4 @@
-"""The words and odds behind the demo data (`events.demo_data`): sounds for made-up names,
+"""The words and odds behind the demo data (`events.offline.demo`): sounds for made-up names,
 outlets, topics, quote and explanation templates, and how likely each kind of record and
 each lifecycle is. Everything here is invented."""
 

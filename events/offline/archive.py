@@ -60,7 +60,7 @@ from django.utils import timezone
 from reversion.models import Revision, Version
 
 from events.caching import bump_data_version, lock_data_version
-from events.progress import Progress
+from events.offline.progress import Progress
 from events.roles import curated_models
 from events.search import reindex_all
 
