@@ -471,10 +471,12 @@ def record_save(
     return record
 
 
-def record_links_set(*, record: Model, links: dict[str, Iterable[Model]], user=None) -> None:
+def record_links_set(
+    *, record: Model, links: dict[str, Iterable[Model]], user=None, comment: str = ""
+) -> None:
     """Set a saved record's many-to-many links by field name (a statement's channels, a sticking
     point's statements, claims and engagements)."""
-    with _recorded(user, f"{record._meta.verbose_name.capitalize()} links changed"):
+    with _recorded(user, comment or f"{record._meta.verbose_name.capitalize()} links changed"):
         for name, values in links.items():
             getattr(record, name).set(values)
 

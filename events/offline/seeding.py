@@ -1,8 +1,8 @@
 """Loads the curated seed files in `seeds/` (TOML) into the database.
 
 Records refer to each other by key (actor slugs, channel slugs, and `key` fields). Every record
-is looked up by its natural key first, so loading twice changes nothing. Writes with rules
-(status changes, engagements) go through `events.services` like any editor's.
+is looked up by its natural key first, so loading twice changes nothing. Every write goes
+through `events.services`, with the same rules as an editor's, and keeps a version.
 """
 
 import tomllib
@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import reversion
 from django.db import transaction
 
 from events import services
@@ -30,6 +31,9 @@ from events.models import (
     StatusChange,
     StickingPoint,
 )
+
+# The history comment of every record the seed loader writes.
+SEED_COMMENT = "Loaded from the seed files"
 
 
 class SeedError(Exception):
@@ -111,9 +115,18 @@ class SeedLoader:
         for name, value in (dates or {}).items():
             setattr(obj, name, value)
         obj.full_clean()
-        obj.save()
+        services.record_save(record=obj, comment=SEED_COMMENT)
         self.created += 1
         return obj
+
+    @staticmethod
+    def link(record, name: str, related: list) -> None:
+        """Add `related` to the record's many-to-many `name`, keeping what is there."""
+        current = set(getattr(record, name).all())
+        if set(related) - current:
+            services.record_links_set(
+                record=record, links={name: [*current, *related]}, comment=SEED_COMMENT
+            )
 
     # --- sections ------------------------------------------------------------------------------
 
@@ -193,7 +206,7 @@ class SeedLoader:
         )
         if holding.start is None and item.get("start"):
             holding.start = self.date(item["start"])
-            holding.save()
+            services.record_save(record=holding, comment=SEED_COMMENT)
         self.cite(holding, item.get("citations", []))
 
     def load_channels(self, item: dict) -> None:
@@ -286,7 +299,7 @@ class SeedLoader:
         engagement = self._keyed(self.engagements, item["engagement"], "engagement")
         if "location" in item and engagement.location != item["location"]:
             engagement.location = item["location"]
-            engagement.save(update_fields=["location"])
+            services.record_save(record=engagement, comment=SEED_COMMENT)
         self.cite(engagement, item.get("citations", []))
 
     def load_statements(self, item: dict) -> None:
@@ -302,7 +315,7 @@ class SeedLoader:
             },
             {"said": self.date(item.get("said"))},
         )
-        statement.channels.add(*[self.channel(slug) for slug in item.get("channels", [])])
+        self.link(statement, "channels", [self.channel(s) for s in item.get("channels", [])])
         self.cite(statement, item["citations"])
         self.statements[item["key"]] = statement
         for reading in item.get("interpretations", []):
@@ -318,7 +331,7 @@ class SeedLoader:
         if statement.said is None and item.get("said"):
             statement.said = self.date(item["said"])
             statement.venue = item.get("venue", statement.venue)
-            statement.save()
+            services.record_save(record=statement, comment=SEED_COMMENT)
         self.cite(statement, item.get("citations", []))
 
     def load_counterpart_claims(self, item: dict) -> None:
@@ -345,28 +358,22 @@ class SeedLoader:
             {"kind": item["kind"], "state": item["state"], "description": item["description"]},
             {"raised": self.date(item.get("raised")), "resolved": self.date(item.get("resolved"))},
         )
-        point.statements.add(
-            *[self._keyed(self.statements, key, "statement") for key in item.get("statements", [])]
-        )
-        point.counterpart_claims.add(
-            *[
-                self._keyed(self.claims, key, "counterpart claim")
-                for key in item.get("counterpart_claims", [])
-            ]
-        )
-        point.engagements.add(
-            *[
-                self._keyed(self.engagements, key, "engagement")
-                for key in item.get("engagements", [])
-            ]
-        )
+        for name, table, what in (
+            ("statements", self.statements, "statement"),
+            ("counterpart_claims", self.claims, "counterpart claim"),
+            ("engagements", self.engagements, "engagement"),
+        ):
+            self.link(point, name, [self._keyed(table, key, what) for key in item.get(name, [])])
         self.cite(point, item["citations"])
 
 
 def load_seed_files(paths: Iterable[Path]) -> int:
-    """Load the files in order, all or nothing; returns the number of records created."""
+    """Load the files in order, all or nothing; returns the number of records created. Every
+    record written goes through `events.services` and joins one version, so each has a history
+    entry saying it came from the seed files."""
     loader = SeedLoader()
-    with transaction.atomic():
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_comment(SEED_COMMENT)
         for path in paths:
             with path.open("rb") as handle:
                 try:
