@@ -342,11 +342,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Several models have a `kind` or a `state`: name each vocabulary after its model.
     "ENUM_NAME_OVERRIDES": {
-        "ActorKindEnum": "events.models.ActorKind",
-        "SourceKindEnum": "events.models.SourceKind",
-        "EngagementKindEnum": "events.models.EngagementKind",
-        "StickingPointKindEnum": "events.models.StickingPointKind",
-        "EngagementStateEnum": "events.models.EngagementState",
-        "StickingPointStateEnum": "events.models.StickingPointState",
+        "ActorKindEnum": "events.vocabularies.ActorKind",
+        "SourceKindEnum": "events.vocabularies.SourceKind",
+        "EngagementKindEnum": "events.vocabularies.EngagementKind",
+        "StickingPointKindEnum": "events.vocabularies.StickingPointKind",
+        "EngagementStateEnum": "events.vocabularies.EngagementState",
+        "StickingPointStateEnum": "events.vocabularies.StickingPointState",
     },
 }

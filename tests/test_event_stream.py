@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import feedparser
 import pytest
 
+from events.models import Statement
 from tests.factories import (
     ChannelFactory,
     EngagementFactory,
@@ -76,7 +77,10 @@ def test_timeline_and_board_feed_list_the_same_items_in_the_same_order(client, b
     assert timeline_refs(client) == feed
     # The undated statement sits at its first report (15 January), among the dated records;
     # the one with no source either comes last.
-    undated, unsourced = (f"statement-{pk}" for pk in (21, 22))
+    undated, unsourced = (
+        f"statement-{Statement.objects.get(text__startswith=start).pk}"
+        for start in ("Undated, first", "Undated and unsourced")
+    )
     assert 10 < feed.index(undated) < 40
     assert unsourced not in feed
 
