@@ -285,7 +285,8 @@ class StreamItem:
     @property
     def when(self) -> FuzzyDate | None:
         """The record's own fuzzy date (None for an undated statement)."""
-        return self.record.said if self.kind == "statement" else self.record.date
+        record = self.record
+        return record.said if isinstance(record, Statement) else record.date
 
     @property
     def sort_key(self) -> tuple:

@@ -594,7 +594,7 @@ def main() -> int:
         print(f"  ! {problem}")
     for kind, marker in lost[:20]:
         print(f"  lost {kind}: {marker}")
-    failed = lost or tally.server_errors or tally.transport_errors or tally.unexpected
+    failed = bool(lost or tally.server_errors or tally.transport_errors or tally.unexpected)
     if not tally.acknowledged:
         print("soak: no write was acknowledged")
         failed = True

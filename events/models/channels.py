@@ -23,6 +23,8 @@ from events.vocabularies import (
 )
 
 if TYPE_CHECKING:
+    import datetime
+
     from events.models.engagements import Engagement
     from events.models.obstacles import StickingPoint
 
@@ -247,6 +249,9 @@ class StatusChange(CitedModel):
         help_text="How sure the assessment is, given the sources.",
     )
     date = FuzzyDateField("date", help_text="When the channel took this status.")
+    # Columns the fuzzy date adds (events.fields), declared for type checkers.
+    date_earliest: "datetime.date"
+    date_latest: "datetime.date"
     explanation = models.TextField(help_text="Why the status is what it is, in a sentence or two.")
     recorded_at = models.DateTimeField(auto_now_add=True)
 

@@ -105,7 +105,9 @@ class Phase0(Phase):
 class Progress:
     """Where and whether progress is shown."""
 
-    def __init__(self, stream: TextIO, *, enabled: bool = True, tty: bool | None = None):
+    def __init__(
+        self, stream: TextIO | OutputWrapper, *, enabled: bool = True, tty: bool | None = None
+    ):
         self.stream = stream
         self.enabled = enabled
         if tty is None:
