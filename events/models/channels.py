@@ -108,7 +108,7 @@ class ChannelQuerySet(models.QuerySet):
     def status_tallies(self) -> dict[str, int]:
         """How many of these channels stand at each status ("none": no status recorded); one
         query. Call on `with_status_as_of()`/`on_board()`."""
-        tallies = {value: 0 for value in (*BOARD_STATUS_ORDER, "none")}
+        tallies = dict.fromkeys((*BOARD_STATUS_ORDER, "none"), 0)
         for row in self.order_by().values("status_now").annotate(n=Count("pk")):
             tallies[row["status_now"] or "none"] += row["n"]
         return tallies

@@ -319,10 +319,7 @@ class GroupSection(Section):
 
     def load(self, rows: Iterator[list], context: ImportContext) -> None:
         existing = set(Group.objects.using(context.using).values_list("name", flat=True))
-        wanted = {}
-        for name, permission_keys in rows:
-            if name not in existing:
-                wanted[name] = permission_keys
+        wanted = {name: permission_keys for name, permission_keys in rows if name not in existing}
         Group.objects.using(context.using).bulk_create(
             [Group(name=name) for name in wanted], batch_size=BATCH_SIZE
         )
@@ -555,10 +552,8 @@ def _json_lines(stream: IO[str]) -> Iterator[tuple[int, Any]]:
 
 def _applied_migrations(using: str) -> dict[str, str]:
     """The latest applied migration of each app, for the header (a clue when schemas differ)."""
-    latest: dict[str, str] = {}
-    for app, name in sorted(MigrationRecorder(connections[using]).applied_migrations()):
-        latest[app] = name
-    return latest
+    # Sorted, so the latest migration of each app is the one its key keeps.
+    return dict(sorted(MigrationRecorder(connections[using]).applied_migrations()))
 
 
 @contextmanager

@@ -392,11 +392,12 @@ class World:
                 degree[i] += 1
                 degree[j] += 1
         # The rest by weighted sampling without replacement (Efraimidis–Spirakis keys).
-        keyed = []
-        for i in range(len(states)):
-            for j in range(i + 1, len(states)):
-                if (i, j) not in chosen:
-                    keyed.append((rng.random() ** (1.0 / affinity(i, j)), i, j))
+        keyed = [
+            (rng.random() ** (1.0 / affinity(i, j)), i, j)
+            for i in range(len(states))
+            for j in range(i + 1, len(states))
+            if (i, j) not in chosen
+        ]
         keyed.sort(reverse=True)
         pairs.extend((i, j) for _, i, j in keyed)
 
