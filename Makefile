@@ -65,6 +65,7 @@ test-all: $(VENV)/.installed
 lint: $(VENV)/.installed var
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	DEBUG=$(DEBUG) $(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 
 # Every analyst page under load (wrk) against gunicorn with production settings on PostgreSQL,

@@ -26,6 +26,7 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 def database_unavailable(request) -> HttpResponse:
     """503 with Retry-After: JSON for the API, otherwise a page that needs no database (no
     user, no session, no messages — only static text)."""
+    response: HttpResponse
     if request.path_info.startswith("/api/"):
         response = JsonResponse({"detail": UNAVAILABLE}, status=503)
     else:

@@ -3,6 +3,7 @@ of a record or of an inline row — goes through `events.services`, whose rules 
 show on their fields before saving."""
 
 import re
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import admin
@@ -44,6 +45,11 @@ from events.models import (
 )
 from events.pagination import CappedCountPaginator
 from events.vocabularies import ALLOWED_TRANSITIONS, ChannelStatus, EngagementState
+
+if TYPE_CHECKING:
+    _InlineAdminBase = admin.options.InlineModelAdmin
+else:
+    _InlineAdminBase = object
 
 # The admin's autodiscovery runs before this app's ready(): register every record's history
 # (events.history) now, or `VersionAdmin` would register them with follows of its own.
@@ -152,7 +158,7 @@ class FuzzyDateAdmin(HistoryAdmin):
         return super().get_form(request, obj, **kwargs)
 
 
-class FuzzyDateInlineMixin:
+class FuzzyDateInlineMixin(_InlineAdminBase):
     def get_formset(self, request, obj=None, **kwargs):
         kwargs.setdefault("form", fuzzy_date_form(self.model, base=FuzzyDateInlineForm))
         return super().get_formset(request, obj, **kwargs)
@@ -216,7 +222,8 @@ class StatementCitationFormSet(BaseGenericInlineFormSet):
 
 
 class StatementCitationInline(CitationInline):
-    formset = StatementCitationFormSet
+    # The stubs type InlineModelAdmin.formset narrower than the generic inlines' formsets.
+    formset = StatementCitationFormSet  # type: ignore[assignment]
 
 
 class OptionalCitationInline(CitationInline):

@@ -143,8 +143,9 @@ def _window(
     if start is None and end is None:
         return default_start, default_end
     if start is None:
+        assert end is not None  # both None returned above
         start = min(default_start, _add_months(end, 1 - MIN_WINDOW_MONTHS))
-    if end is None:
+    elif end is None:
         end = max(default_end, _month_end(_add_months(start, MIN_WINDOW_MONTHS - 1)))
     if end <= start:
         raise ValueError(f"The time strip needs start < end, got {start} and {end}.")

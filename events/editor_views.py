@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from events import services
 from events.fuzzydates import FuzzyDate
 from events.intake import analyse
-from events.models import Actor, Channel, Engagement, Source
+from events.models import Actor, Channel, Characterisation, Engagement, Source, Statement
 from events.quality import quality_checks
 from events.text import Sentences
 from events.vocabularies import ActorKind, SourceKind, Stance, Track
@@ -96,7 +96,7 @@ def intake_detail(request, pk: int):
     speakers = list(
         Actor.objects.filter(pk__in=[pk for pk in named if pk]).order_by("kind", "name")
     )
-    by_id = {actor.pk: actor for actor in speakers}
+    by_id: dict[int | None, Actor] = {actor.pk: actor for actor in speakers}
     rows = []
     sentences = Sentences(source.text)
     for suggestion in suggestions:
@@ -158,6 +158,7 @@ def intake_accept(request, pk: int):
         passage_is_verbatim=True,
         locator=f"characters {start}–{end}",
     )
+    record: Statement | Characterisation
     try:
         if data["kind"] == "statement":
             if data["speaker"] is None:

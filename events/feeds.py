@@ -143,7 +143,7 @@ def _sources(citations: Iterable[Citation]) -> SafeString:
 
 
 def _join(*parts: SafeString) -> SafeString:
-    return mark_safe("".join(parts))
+    return mark_safe("".join(parts))  # noqa: S308 (joins strings already marked safe)
 
 
 # --- One entry per record ----------------------------------------------------------------------
@@ -278,12 +278,14 @@ def latest_entries(channel: Channel | None = None) -> list[Entry]:
     items = event_stream(StreamFilter(channel=channel), limit=MAX_ENTRIES)
     entries = []
     for item in items:
-        if item.kind == "status":
-            entries.append(status_change_entry(item.record))
-        elif item.kind == "step":
-            entries.append(transition_entry(item.record))
+        # item.kind names the record's model ("status", "step", "statement").
+        record = item.record
+        if isinstance(record, StatusChange):
+            entries.append(status_change_entry(record))
+        elif isinstance(record, EngagementTransition):
+            entries.append(transition_entry(record))
         else:
-            entries.append(statement_entry(item.record, channel, day=item.day))
+            entries.append(statement_entry(record, channel, day=item.day))
     return entries
 
 

@@ -5,6 +5,8 @@ inclusive bounds) and `when_precision`, and a descriptor so `obj.when` reads and
 `FuzzyDate`. Queries filter and sort on the bound columns; forms edit the value as text.
 """
 
+from typing import TYPE_CHECKING, Any, Literal, overload
+
 from django.db import models
 from django.db.models import Q
 
@@ -39,9 +41,28 @@ class FuzzyDateDescriptor:
         setattr(instance, f"{self.name}_precision", precision)
 
 
-class FuzzyDateField:
-    """Declares a fuzzy date on a model; not a column itself (see module docstring)."""
+class FuzzyDateField[T: (FuzzyDate, FuzzyDate | None)]:
+    """Declares a fuzzy date on a model; not a column itself (see module docstring).
 
+    Generic only for type checkers: `obj.when` reads a `FuzzyDate`, or `FuzzyDate | None` when the
+    field is declared with `null=True`. At run time the class attribute is the descriptor."""
+
+    @overload
+    def __init__(
+        self: "FuzzyDateField[FuzzyDate | None]",
+        verbose_name: str = "",
+        *,
+        null: Literal[True],
+        help_text: str = "",
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: "FuzzyDateField[FuzzyDate]",
+        verbose_name: str = "",
+        *,
+        null: Literal[False] = False,
+        help_text: str = "",
+    ) -> None: ...
     def __init__(self, verbose_name: str = "", *, null: bool = False, help_text: str = ""):
         self.verbose_name = verbose_name
         self.null = null
@@ -84,6 +105,15 @@ class FuzzyDateField:
         )
         setattr(cls, name, FuzzyDateDescriptor(name, self.null))
         cls._fuzzy_dates = {**getattr(cls, "_fuzzy_dates", {}), name: self}
+
+    if TYPE_CHECKING:
+        # contribute_to_class() puts a FuzzyDateDescriptor in this field's place; these describe it.
+        @overload
+        def __get__(self, instance: None, owner: Any) -> FuzzyDateDescriptor: ...
+        @overload
+        def __get__(self, instance: models.Model, owner: Any) -> T: ...
+        def __get__(self, instance: models.Model | None, owner: Any) -> Any: ...
+        def __set__(self, instance: models.Model, value: T) -> None: ...
 
 
 def fuzzy_date_constraints(name: str, *, null: bool = False) -> list[models.BaseConstraint]:

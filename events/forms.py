@@ -1,5 +1,7 @@
 """Forms shared by the admin and the site: fuzzy dates are typed as text and parsed."""
 
+from typing import TYPE_CHECKING, cast
+
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -7,6 +9,11 @@ from django.core.exceptions import ValidationError
 from events.fuzzydates import FuzzyDate, FuzzyDateError
 from events.models import Actor, Channel
 from events.vocabularies import TIMELINE_KINDS, ActorKind, ChannelStatus, Region, Track
+
+if TYPE_CHECKING:
+    _ModelFormBase = forms.ModelForm
+else:
+    _ModelFormBase = object
 
 FUZZY_DATE_HELP = (
     "As a person writes it: “11 July 2025”, “early Sept 2025”, “Q3 2025”, "
@@ -54,7 +61,7 @@ class ServiceCheckedForm(forms.ModelForm):
     applies them again."""
 
     def _post_clean(self):
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # Django's hook, missing from the stubs
         if self.errors:
             return
         from events import services
@@ -127,7 +134,7 @@ def opened_values(model, snapshot: dict[str, str]) -> dict:
     return values
 
 
-class FuzzyDateFormMixin:
+class FuzzyDateFormMixin(_ModelFormBase):
     """Edits each of the model's fuzzy dates as one text field.
 
     The three columns behind a fuzzy date are not editable; this form adds a field named like
@@ -150,7 +157,7 @@ class FuzzyDateFormMixin:
         for name in getattr(self._meta.model, "_fuzzy_dates", {}):
             if name in self.cleaned_data:
                 setattr(self.instance, name, self.cleaned_data[name])
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # Django's hook, missing from the stubs
 
 
 class FuzzyDateModelForm(FuzzyDateFormMixin, GuardedModelForm):
@@ -186,19 +193,19 @@ class FastSelect(forms.Select):
         for group_name, options, _ in widget["optgroups"]:
             if group_name:
                 parts.append(format_html('<optgroup label="{}">', group_name))
-            for option in options:
-                parts.append(
-                    format_html(
-                        '<option value="{}"{}>{}</option>',
-                        "" if option["value"] is None else str(option["value"]),
-                        flatatt(option["attrs"]),
-                        option["label"],
-                    )
+            parts.extend(
+                format_html(
+                    '<option value="{}"{}>{}</option>',
+                    "" if option["value"] is None else str(option["value"]),
+                    flatatt(option["attrs"]),
+                    option["label"],
                 )
+                for option in options
+            )
             if group_name:
                 parts.append(mark_safe("</optgroup>"))
         parts.append(mark_safe("</select>"))
-        return mark_safe("".join(parts))
+        return mark_safe("".join(parts))  # noqa: S308 (each part is from format_html or a literal)
 
 
 def use_fast_selects(form: forms.Form) -> forms.Form:
@@ -256,9 +263,11 @@ class SlugOrNameChoiceField(forms.ModelChoiceField):
         if value in self.empty_values:
             return None
         text = str(value).strip()
-        found = self.queryset.filter(slug=text).first()
-        if found is None and hasattr(self.queryset.model, "name"):
-            found = self.queryset.filter(name__iexact=text).order_by("pk").first()
+        queryset = self.queryset
+        assert queryset is not None  # every form using this field sets it in __init__
+        found = queryset.filter(slug=text).first()
+        if found is None and hasattr(queryset.model, "name"):
+            found = queryset.filter(name__iexact=text).order_by("pk").first()
         if found is None:
             raise forms.ValidationError(
                 f"No match for “{text}”; pick a name from the suggestions.", code="invalid_choice"
@@ -277,7 +286,7 @@ class TimelineForm(forms.Form):
     channel = SlugOrNameChoiceField(
         queryset=None, required=False, to_field_name="slug", widget=SuggestInput("channels")
     )
-    party = forms.ModelChoiceField(
+    party: "forms.ModelChoiceField[Actor]" = forms.ModelChoiceField(
         queryset=None, required=False, to_field_name="slug", empty_label="Any party"
     )
     track = forms.ChoiceField(required=False)
@@ -297,10 +306,14 @@ class TimelineForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["channel"].queryset = Channel.objects.with_parties()
-        self.fields["party"].queryset = Actor.objects.filter(kind=ActorKind.STATE)
-        self.fields["track"].choices = [("", "Any track"), *Track.choices]
-        self.fields["kind"].choices = list(TIMELINE_KINDS.items())
+        # self.fields holds copies of the declared fields, typed only as forms.Field.
+        fields = self.fields
+        cast(forms.ModelChoiceField, fields["channel"]).queryset = Channel.objects.with_parties()
+        cast(forms.ModelChoiceField, fields["party"]).queryset = Actor.objects.filter(
+            kind=ActorKind.STATE
+        )
+        cast(forms.ChoiceField, fields["track"]).choices = [("", "Any track"), *Track.choices]
+        cast(forms.ChoiceField, fields["kind"]).choices = list(TIMELINE_KINDS.items())
         use_fast_selects(self)
 
 
@@ -310,7 +323,7 @@ class BoardForm(forms.Form):
     q = forms.CharField(
         required=False, max_length=100, label="Party name", help_text="Words in either name."
     )
-    party = forms.ModelChoiceField(
+    party: "forms.ModelChoiceField[Actor]" = forms.ModelChoiceField(
         queryset=None, required=False, to_field_name="slug", empty_label="Any party"
     )
     region = forms.ChoiceField(required=False)
@@ -324,13 +337,17 @@ class BoardForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["party"].queryset = Actor.objects.filter(kind=ActorKind.STATE).only(
-            "slug", "name"
-        )
-        self.fields["party"].label_from_instance = lambda actor: actor.name
-        self.fields["region"].choices = [("", "Any region"), *Region.choices]
-        self.fields["track"].choices = [("", "Any track"), *Track.choices]
-        self.fields["status"].choices = [
+        # self.fields holds copies of the declared fields, typed only as forms.Field.
+        party = cast(forms.ModelChoiceField, self.fields["party"])
+        party.queryset = Actor.objects.filter(kind=ActorKind.STATE).only("slug", "name")
+        # Overriding the method on the instance is Django's documented idiom; mypy sees a method.
+        party.label_from_instance = lambda actor: actor.name  # type: ignore[assignment]
+        cast(forms.ChoiceField, self.fields["region"]).choices = [
+            ("", "Any region"),
+            *Region.choices,
+        ]
+        cast(forms.ChoiceField, self.fields["track"]).choices = [("", "Any track"), *Track.choices]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
             ("", "Any status"),
             *ChannelStatus.choices,
             ("none", "No status recorded"),

@@ -50,7 +50,7 @@ class FuzzyDateError(ValidationError):
 
     def __str__(self) -> str:
         # ValidationError's own str() is a list repr, which reads badly in logs and consoles.
-        return self.message
+        return str(self.message)
 
 
 EXAMPLES = (
@@ -405,14 +405,14 @@ _QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 
 def _partial(unit: Precision, groups: dict[str, str | None]) -> _Partial:
     """Turn a form's named groups into a partial value; each unit keeps a day of its period."""
-    year = int(groups["year"]) if groups.get("year") else None
+    year = int(year_text) if (year_text := groups.get("year")) else None
     if month_name := groups.get("month"):
         month: int | None = _MONTH_NUMBERS[month_name[:3].lower()]
-    elif groups.get("mnum"):
-        month = int(groups["mnum"])
+    elif month_number := groups.get("mnum"):
+        month = int(month_number)
     else:
         month = None
-    day = int(groups["day"]) if groups.get("day") else 1
+    day = int(day_text) if (day_text := groups.get("day")) else 1
     match unit:
         case Precision.QUARTER:
             quarter = groups.get("quarter") or groups.get("qword") or "1"
@@ -439,8 +439,8 @@ def _read_pair(text: str, separator: re.Pattern[str]) -> tuple[_Partial, _Partia
     if separator is _RANGE_SEPARATOR:
         for pattern in _DAY_SPAN_FORMS:
             if match := pattern.fullmatch(text):
-                right = _partial(Precision.DAY, match.groupdict())
-                return replace(right, day=int(match["first"])), right
+                last = _partial(Precision.DAY, match.groupdict())
+                return replace(last, day=int(match["first"])), last
     for cut in separator.finditer(text):
         left, right = _read_single(text[: cut.start()]), _read_single(text[cut.end() :])
         if left is None or right is None or right.month is None:

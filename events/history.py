@@ -94,10 +94,14 @@ def changes_between(model, before: dict | None, after: dict) -> list[Change]:
     fuzzy_columns = set()
     for name, declaration in getattr(model, "_fuzzy_dates", {}).items():
         fuzzy_columns |= {f"{name}_earliest", f"{name}_latest", f"{name}_precision"}
-        old, new = _fuzzy(before, name), _fuzzy(after, name)
-        if old != new:
+        old_date, new_date = _fuzzy(before, name), _fuzzy(after, name)
+        if old_date != new_date:
             label = (declaration.verbose_name or name).capitalize()
-            changes.append(Change(label, str(old) if old else "—", str(new) if new else "—"))
+            changes.append(
+                Change(
+                    label, str(old_date) if old_date else "—", str(new_date) if new_date else "—"
+                )
+            )
     for field in [*model._meta.concrete_fields, *model._meta.many_to_many]:
         key = field.attname
         if field.primary_key or key in fuzzy_columns or key not in after:

@@ -29,6 +29,7 @@ import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from events.fuzzydates import FuzzyDate, FuzzyDateError
 from events.models import Actor, Channel, Office, OfficeHolding
@@ -155,7 +156,7 @@ class _Mention:
     kind: str  # "actor" | "office"
     candidates: list  # actors or offices the text may name, best first
     how: str
-    target: object = None  # the chosen actor or office
+    target: Any = None  # the chosen Actor (kind "actor") or Office (kind "office")
 
     @property
     def length(self) -> int:
@@ -530,7 +531,7 @@ class _Speakers:
         if linked_people:
             best = min(linked_people, key=lambda m: distance(m.start, m.end))
             return answer(best.target, "high", "named with a speech verb or cue")
-        others = []
+        others: list[tuple[int, str, _Mention | str, Actor | None]] = []
         for m in linked:
             if m.kind == "office" and (holder := self._holder(m)):
                 others.append((distance(m.start, m.end), "office", m, holder))
@@ -547,6 +548,7 @@ class _Speakers:
                     "named with a speech verb, but not a known actor",
                     unmatched_speaker=what,
                 )
+            assert isinstance(what, _Mention) and actor is not None  # only "unknown" rows lack them
             if how == "office":
                 return answer(actor, "medium", f"holder of {what.target.title}, named as speaking")
             return answer(actor, "medium", f"{actor.kind} named as speaking")
@@ -750,6 +752,7 @@ def _date_suggestions(text: str, published: date, sentences: Sentences) -> list[
     suggestions = []
     position = 0
     while candidate := _DATE.search(text, position):
+        match: re.Match[str] | None
         try:
             match, value = candidate, _read_date(text, candidate, published)
             if value is None and candidate.group("single") is None:
@@ -764,7 +767,7 @@ def _date_suggestions(text: str, published: date, sentences: Sentences) -> list[
             continue
         position = match.end()
         start, end = match.span()
-        result = {
+        result: dict[str, str | bool] = {
             "human": value.human,
             "earliest": value.earliest.isoformat(),
             "latest": value.latest.isoformat(),
@@ -777,6 +780,7 @@ def _date_suggestions(text: str, published: date, sentences: Sentences) -> list[
         if value.latest < published and not relative:
             sentence = sentences.span(sentences.index(start))
             ahead = re.match(r"(?:\W*\w+){0,6}", text[end : sentence[1]])
+            assert ahead is not None  # the pattern also matches the empty string
             looking = list(_FORWARD.finditer(text, sentence[0], start))
             looking += list(_FORWARD.finditer(text, end, end + len(ahead.group())))
             recent = _PAST_MARK.search(text[max(sentence[0], start - 30) : start])
@@ -852,7 +856,7 @@ _TRACK_CUES = {
 }
 
 
-def _actor_tracks(actor: Actor, known: _Known) -> set[str]:
+def _actor_tracks(actor: Actor, known: _Known) -> set[Track]:
     """Tracks an actor stands for: its institution's name, or a person's offices."""
     names = []
     if actor.kind == ActorKind.INSTITUTION:

@@ -61,7 +61,8 @@ def lockout_response(request, original_response=None, credentials=None):
             "wait_minutes": max(1, math.ceil(wait_seconds / 60)),
             "sign_in_url": request.path,
         },
-        status=settings.AXES_HTTP_RESPONSE_CODE,
+        # axes.conf sets this default on settings at import; the stubs know only our module.
+        status=settings.AXES_HTTP_RESPONSE_CODE,  # type: ignore[misc]
     )
     response["Retry-After"] = str(wait_seconds)
     return response

@@ -100,11 +100,11 @@ def quality_checks(*, review_days: int = 30, today: date | None = None) -> list[
         "Each of these records states a fact but cites no source passage.",
     )
     for model in FACT_MODELS:
-        records = model.objects.filter(citations__isnull=True)
+        records = model._default_manager.filter(citations__isnull=True)
         if model in FACT_RELATED:
             records = records.select_related(*FACT_RELATED[model])
         for record in records[:200]:
-            unsourced.rows.append(Row(model._meta.verbose_name.capitalize(), record))
+            unsourced.rows.append(Row(str(model._meta.verbose_name).capitalize(), record))
     checks.append(unsourced)
 
     forecast = Check(
@@ -148,9 +148,9 @@ def quality_checks(*, review_days: int = 30, today: date | None = None) -> list[
         "Proposals past their expected date",
         "Still “proposed” although the latest day they were expected has passed.",
     )
-    for engagement in Engagement.objects.filter(
+    for proposal in Engagement.objects.filter(
         state=EngagementState.PROPOSED, when_latest__lt=today
     ).select_related("channel__party_a", "channel__party_b"):
-        overdue.rows.append(Row(f"expected {engagement.when}", engagement))
+        overdue.rows.append(Row(f"expected {proposal.when}", proposal))
     checks.append(overdue)
     return checks

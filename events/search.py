@@ -44,11 +44,12 @@ from dataclasses import dataclass
 from functools import reduce
 from itertools import batched
 from operator import and_
+from typing import Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, router, transaction
 from django.db.models import Case, F, IntegerField, Model, Q, QuerySet, Value, When
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import ModelSignal, post_delete, post_save
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -96,7 +97,7 @@ MAX_TOKEN_LENGTH = 100
 QUOTE_LENGTH = 80  # how much of a statement's text its title shows
 SNIPPET_LENGTH = 200
 BATCH_SIZE = 500
-TITLE_LENGTH = SearchEntry._meta.get_field("title").max_length
+TITLE_LENGTH = cast(int, SearchEntry._meta.get_field("title").max_length)  # a CharField's
 
 
 # --- Tokens --------------------------------------------------------------------------------------
@@ -149,13 +150,13 @@ def query_terms(q: str | None) -> list[str]:
 
 
 @dataclass(frozen=True)
-class Searchable:
+class Searchable[M: Model]:
     """How one model's records are indexed: the hit's title, and the pieces of text whose words
     make up the body (also used for snippets). `select_related`/`prefetch_related` load what
     the two functions read, for bulk indexing and for loading hits."""
 
-    title: Callable[[Model], str]
-    texts: Callable[[Model], Iterable[str]]
+    title: Callable[[M], str]
+    texts: Callable[[M], Iterable[str]]
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
 
@@ -167,10 +168,10 @@ class Searchable:
             queryset = queryset.prefetch_related(*self.prefetch_related)
         return queryset
 
-    def pieces(self, obj: Model) -> list[str]:
+    def pieces(self, obj: M) -> list[str]:
         return [" ".join(text.split()) for text in self.texts(obj) if text and text.strip()]
 
-    def entry_values(self, obj: Model) -> tuple[str, str]:
+    def entry_values(self, obj: M) -> tuple[str, str]:
         """(title, body) of the record's entry."""
         title = " ".join(self.title(obj).split())
         if len(title) > TITLE_LENGTH:
@@ -201,7 +202,7 @@ def _engagement_texts(engagement: Engagement) -> list[str]:
     ]
 
 
-SEARCHABLE: dict[type[Model], Searchable] = {
+SEARCHABLE: dict[type[Model], Searchable[Any]] = {
     Statement: Searchable(
         title=lambda s: f"{s.speaker.name}: “{_quote_start(s.text)}”",
         texts=_statement_texts,
@@ -224,8 +225,8 @@ SEARCHABLE: dict[type[Model], Searchable] = {
 }
 
 
-def _spec(model: type[Model]) -> tuple[type[Model], Searchable]:
-    concrete = model._meta.concrete_model
+def _spec(model: type[Model]) -> tuple[type[Model], Searchable[Any]]:
+    concrete = model._meta.concrete_model or model  # None only for abstract models
     try:
         return concrete, SEARCHABLE[concrete]
     except KeyError:
@@ -346,7 +347,7 @@ def _channel_saved(sender, instance, created=False, raw=False, using=None, **kwa
         index_queryset(Engagement._base_manager.using(using).filter(channel=instance))
 
 
-_RECEIVERS = [
+_RECEIVERS: list[tuple[ModelSignal, type[Model], Callable[..., None]]] = [
     (post_save, Statement, _record_saved),
     (post_delete, Statement, _record_deleted),
     (post_save, Engagement, _record_saved),
@@ -405,7 +406,7 @@ class SearchHit:
 
     @property
     def verbose_name(self) -> str:
-        return self.record._meta.verbose_name if self.record is not None else self.model_name
+        return str(self.record._meta.verbose_name) if self.record is not None else self.model_name
 
 
 @dataclass(frozen=True)
@@ -580,7 +581,7 @@ def search(
             continue
         hits.append(
             SearchHit(
-                model_name=model._meta.model_name,
+                model_name=model._meta.model_name or "",  # set on every concrete model
                 pk=record.pk,
                 title=row.title,
                 snippet=_snippet(specs[model].pieces(record), terms_set),
@@ -596,7 +597,7 @@ def search(
 
 def _highlight(text: str, terms: set[str]) -> SafeString:
     text = unicodedata.normalize("NFC", str(text or ""))
-    parts = []
+    parts: list[str] = []
     position = 0
     for start, end in _words(text):
         word = text[start:end]
@@ -605,7 +606,8 @@ def _highlight(text: str, terms: set[str]) -> SafeString:
             parts.append(f"<mark>{escape(word)}</mark>")
             position = end
     parts.append(escape(text[position:]))
-    return mark_safe("".join(parts))
+    # Safe: every piece of the text went through escape(); only <mark> tags are added.
+    return mark_safe("".join(parts))  # noqa: S308
 
 
 def highlight(text: str | None, q: str | None) -> SafeString:

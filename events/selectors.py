@@ -285,7 +285,8 @@ class StreamItem:
     @property
     def when(self) -> FuzzyDate | None:
         """The record's own fuzzy date (None for an undated statement)."""
-        return self.record.said if self.kind == "statement" else self.record.date
+        record = self.record
+        return record.said if isinstance(record, Statement) else record.date
 
     @property
     def sort_key(self) -> tuple:
@@ -373,32 +374,33 @@ def event_stream(where: StreamFilter, *, limit: int, offset: int = 0) -> list[St
     for kind, queryset in _stream_querysets(where).items():
         rows = queryset.order_by(*newest_first)
         if kind == "status":
-            for change in rows.select_related(
-                "channel__party_a", "channel__party_b"
-            ).prefetch_related(cited())[:end]:
-                items.append(
-                    StreamItem(
-                        kind, change, change.stream_day, change.recorded_at, (change.channel,)
-                    )
-                )
+            items.extend(
+                StreamItem(kind, change, change.stream_day, change.recorded_at, (change.channel,))
+                for change in rows.select_related(
+                    "channel__party_a", "channel__party_b"
+                ).prefetch_related(cited())[:end]
+            )
         elif kind == "step":
-            for step in rows.select_related(
-                "engagement__channel__party_a", "engagement__channel__party_b"
-            ).prefetch_related(cited())[:end]:
-                channel = step.engagement.channel
-                items.append(StreamItem(kind, step, step.stream_day, step.recorded_at, (channel,)))
-        else:
-            for statement in rows.select_related("speaker", "toward").prefetch_related(
-                cited(), Prefetch("channels", queryset=Channel.objects.with_parties())
-            )[:end]:
-                items.append(
-                    StreamItem(
-                        kind,
-                        statement,
-                        statement.stream_day,
-                        statement.recorded_at,
-                        tuple(statement.channels.all()),
-                    )
+            items.extend(
+                StreamItem(
+                    kind, step, step.stream_day, step.recorded_at, (step.engagement.channel,)
                 )
+                for step in rows.select_related(
+                    "engagement__channel__party_a", "engagement__channel__party_b"
+                ).prefetch_related(cited())[:end]
+            )
+        else:
+            items.extend(
+                StreamItem(
+                    kind,
+                    statement,
+                    statement.stream_day,
+                    statement.recorded_at,
+                    tuple(statement.channels.all()),
+                )
+                for statement in rows.select_related("speaker", "toward").prefetch_related(
+                    cited(), Prefetch("channels", queryset=Channel.objects.with_parties())
+                )[:end]
+            )
     items.sort(key=lambda item: item.sort_key, reverse=True)
     return items[offset:end]

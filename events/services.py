@@ -12,9 +12,10 @@ records that are plain rows (actors, offices, participants, claims…) — is sa
 same ones the admin's forms show on their fields before saving.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import reversion
 from django.core.exceptions import ValidationError
@@ -219,6 +220,7 @@ def engagement_create(
         engagement.save()
         _cite_all(engagement, citations)
         step = EngagementTransition(engagement=engagement, from_state="", to_state=state, note=note)
+        assert reported is not None  # engagement_create_check refuses a missing date
         step.date = reported
         step.save()
         _cite_all(step, citations)
@@ -260,6 +262,7 @@ def engagement_transition(
         step = EngagementTransition(
             engagement=locked, from_state=locked.state, to_state=to_state, note=note.strip()
         )
+        assert date is not None  # engagement_transition_check refuses a missing date
         step.date = date
         step.save()
         _cite_all(step, citations)
@@ -435,7 +438,7 @@ def transition_edit_check(step: EngagementTransition) -> None:
         )
 
 
-RECORD_CHECKS = {
+RECORD_CHECKS: dict[type[Model], Callable[[Any], None]] = {
     Engagement: engagement_check,
     Participation: participation_check,
     Characterisation: characterisation_check,
@@ -465,7 +468,7 @@ def record_save(
     record.clean()
     record_check(record)
     verb = "added" if record.pk is None else "changed"
-    with _recorded(user, comment or f"{record._meta.verbose_name.capitalize()} {verb}"):
+    with _recorded(user, comment or f"{str(record._meta.verbose_name).capitalize()} {verb}"):
         record.save()
         _cite_all(record, citations)
     return record
@@ -476,12 +479,13 @@ def record_links_set(
 ) -> None:
     """Set a saved record's many-to-many links by field name (a statement's channels, a sticking
     point's statements, claims and engagements)."""
-    with _recorded(user, comment or f"{record._meta.verbose_name.capitalize()} links changed"):
+    label = str(record._meta.verbose_name).capitalize()
+    with _recorded(user, comment or f"{label} links changed"):
         for name, values in links.items():
             getattr(record, name).set(values)
 
 
 def record_delete(*, record: Model, user=None, comment: str = "") -> None:
     """Delete a record (the database refuses what other records still need)."""
-    with _recorded(user, comment or f"{record._meta.verbose_name.capitalize()} deleted"):
+    with _recorded(user, comment or f"{str(record._meta.verbose_name).capitalize()} deleted"):
         record.delete()

@@ -117,7 +117,10 @@ def channel_detail(request, slug: str):
     as_of, as_of_error = parse_as_of(request)
 
     def context() -> dict:
-        pk = get_object_or_404(Channel.objects.values_list("pk", flat=True), slug=slug)
+        # get_object_or_404 takes any queryset; the stubs only allow one of model instances.
+        pk: int = get_object_or_404(  # type: ignore[type-var, assignment]
+            Channel.objects.values_list("pk", flat=True), slug=slug
+        )
         channel = selectors.channel_status_board(
             Channel.objects.filter(pk=pk), as_of=as_of, recent_of=pk
         ).get()
@@ -282,7 +285,7 @@ class TimelineEntry:
     title: str
     text: str
     channels: tuple
-    record: object
+    record: StatusChange | EngagementTransition | Statement
     anchor: str
 
     @classmethod

@@ -127,9 +127,11 @@ def draw_urls(size: str, seed: int) -> dict[str, list[str]]:
             "SELECT a.slug FROM events_actor a WHERE a.kind = 'person' AND EXISTS "
             "(SELECT 1 FROM events_statement s WHERE s.speaker_id = a.id) LIMIT 5000"
         )
-        first, last = conn.execute(
+        bounds = conn.execute(
             "SELECT min(date_earliest), max(date_latest) FROM events_statuschange"
         ).fetchone()
+        assert bounds is not None  # an aggregate without GROUP BY returns one row
+        first, last = bounds
         texts = column("SELECT text FROM events_statement ORDER BY id LIMIT 3000")
     words = sorted(
         {w.strip(".,;:“”\"'()").lower() for t in texts for w in t.split() if len(w) > 5} - {""}

@@ -307,7 +307,7 @@ class Client:
 
     def sign_in(self, username: str) -> bool:
         self.request("sign-in", "GET", "/accounts/login/")
-        status, response, _ = self.request(
+        status, _response, _ = self.request(
             "sign-in",
             "POST",
             "/accounts/login/",
@@ -458,7 +458,7 @@ def percentile(values: list[float], fraction: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def ms(seconds: float) -> str:
@@ -594,7 +594,7 @@ def main() -> int:
         print(f"  ! {problem}")
     for kind, marker in lost[:20]:
         print(f"  lost {kind}: {marker}")
-    failed = lost or tally.server_errors or tally.transport_errors or tally.unexpected
+    failed = bool(lost or tally.server_errors or tally.transport_errors or tally.unexpected)
     if not tally.acknowledged:
         print("soak: no write was acknowledged")
         failed = True

@@ -421,17 +421,17 @@ def test_every_registered_changelist_has_a_query_count_test():
 
 
 def _status_change_form(channel_: Channel, date_text: str, source: Source | None) -> dict:
-    return dict(
-        channel=channel_.pk,
-        status="limited",
-        date=date_text,
-        trend="improving",
-        confidence="low",
-        explanation="Leaders' offices have begun to talk about a call.",
-        source=source.pk if source else "",
-        locator="para. 3",
-        passage="US officials see the call as groundwork for a Trump–Xi summit.",
-    )
+    return {
+        "channel": channel_.pk,
+        "status": "limited",
+        "date": date_text,
+        "trend": "improving",
+        "confidence": "low",
+        "explanation": "Leaders' offices have begun to talk about a call.",
+        "source": source.pk if source else "",
+        "locator": "para. 3",
+        "passage": "US officials see the call as groundwork for a Trump–Xi summit.",
+    }
 
 
 def test_status_change_with_fuzzy_date_is_recorded_with_its_citation(seeded, admin_client):
@@ -519,20 +519,20 @@ def test_status_change_without_passage_shows_error_and_saves_nothing(seeded, adm
 
 
 def _engagement_form(channel_: Channel, first_state: str, initiator: Actor | None) -> dict:
-    return dict(
-        channel=channel_.pk,
-        kind="visit",
-        title="Deputy assistant secretary attends the Xiangshan Forum",
-        when="17–19 September 2025",
-        location="Beijing",
-        initiator=initiator.pk if initiator else "",
-        purpose="Keep a senior US presence at the forum.",
-        first_state=first_state,
-        reported="16 September 2025",
-        source=report().pk,
-        locator="para. 7",
-        passage="Alvaro Smith, a deputy assistant secretary of defense, may attend.",
-    )
+    return {
+        "channel": channel_.pk,
+        "kind": "visit",
+        "title": "Deputy assistant secretary attends the Xiangshan Forum",
+        "when": "17–19 September 2025",
+        "location": "Beijing",
+        "initiator": initiator.pk if initiator else "",
+        "purpose": "Keep a senior US presence at the forum.",
+        "first_state": first_state,
+        "reported": "16 September 2025",
+        "source": report().pk,
+        "locator": "para. 7",
+        "passage": "Alvaro Smith, a deputy assistant secretary of defense, may attend.",
+    }
 
 
 def test_engagement_added_as_proposed_gets_its_first_step_and_citations(seeded, admin_client):
@@ -616,15 +616,15 @@ def test_engagement_with_initiator_outside_the_channel_shows_error_and_saves_not
 
 
 def _transition_form(engagement: Engagement, to_state: str, date_text: str) -> dict:
-    return dict(
-        engagement=engagement.pk,
-        to_state=to_state,
-        date=date_text,
-        note="Beijing agreed a date.",
-        source=report().pk,
-        locator="para. 2",
-        passage="The call has been scheduled.",
-    )
+    return {
+        "engagement": engagement.pk,
+        "to_state": to_state,
+        "date": date_text,
+        "note": "Beijing agreed a date.",
+        "source": report().pk,
+        "locator": "para. 2",
+        "passage": "The call has been scheduled.",
+    }
 
 
 def test_lifecycle_step_moves_engagement_along_and_refuses_going_back(seeded, admin_client):
@@ -759,15 +759,15 @@ def test_source_with_unparseable_published_date_shows_error_and_keeps_old_date(
 
 
 def _statement_form() -> dict:
-    return dict(
-        speaker=actor("pete-hegseth").pk,
-        text="We are ready to talk.",
-        said="mid Sept 2025",
-        venue="Pentagon briefing",
-        stance="conciliatory",
-        toward=actor("china").pk,
-        channels=[str(channel("us-china-military").pk)],
-    )
+    return {
+        "speaker": actor("pete-hegseth").pk,
+        "text": "We are ready to talk.",
+        "said": "mid Sept 2025",
+        "venue": "Pentagon briefing",
+        "stance": "conciliatory",
+        "toward": actor("china").pk,
+        "channels": [str(channel("us-china-military").pk)],
+    }
 
 
 def test_statement_without_any_citation_row_is_refused_and_saves_nothing(seeded, admin_client):
@@ -825,7 +825,7 @@ def test_statement_with_one_citation_is_saved_with_it(seeded, admin_client):
 
 
 def _channel_form(party_a: Actor, party_b: Actor, slug: str) -> dict:
-    return dict(party_a=party_a.pk, party_b=party_b.pk, track="military", slug=slug)
+    return {"party_a": party_a.pk, "party_b": party_b.pk, "track": "military", "slug": slug}
 
 
 def test_channel_between_a_state_and_itself_is_refused(seeded, admin_client):

@@ -427,7 +427,7 @@ def test_an_archive_without_passwords_restores_accounts_that_cannot_sign_in(
 def test_import_refuses_a_database_that_holds_records(written, seeded, fast_hashing):
     before = _snapshot()
 
-    with pytest.raises(CommandError, match="already holds records: events.source"):
+    with pytest.raises(CommandError, match=r"already holds records: events.source"):
         restore(written.plain)
 
     assert _snapshot() == before
@@ -523,7 +523,7 @@ def test_import_refuses_a_damaged_gzip_file(written, empty_db, tmp_path):
 
 
 def test_import_of_a_missing_file_says_so(empty_db, tmp_path):
-    with pytest.raises(CommandError, match="cannot open .*missing.jsonl"):
+    with pytest.raises(CommandError, match=r"cannot open .*missing.jsonl"):
         restore(tmp_path / "missing.jsonl")
 
 

@@ -5,6 +5,7 @@ as XML so a broken SVG fails here, not in a browser; the database parts check th
 that the number of queries does not grow with the number of channels.
 """
 
+import itertools
 import random
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
@@ -160,7 +161,7 @@ def test_explicit_window_clips_bars_and_leaves_out_markers_beyond_it():
 
 
 def test_window_must_run_forwards():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="needs start < end"):
         time_strip(
             status_changes=[],
             engagements=[],
@@ -177,7 +178,7 @@ def test_bars_are_in_date_order_contiguous_and_labelled(strip):
     bars = strip["bars"]
     assert [b["status"] for b in bars] == ["open", "stalled", "frozen"]
     assert [b["label"] for b in bars] == ["Open", "Stalled", "Frozen"]
-    for before, after in zip(bars, bars[1:], strict=False):
+    for before, after in itertools.pairwise(bars):
         assert before["x"] + before["width"] == pytest.approx(after["x"], abs=0.02)
     assert bars[-1]["x"] + bars[-1]["width"] == pytest.approx(strip["lanes"]["right"], abs=0.02)
     assert all(b["show_label"] for b in bars)  # each is wide enough for its name
@@ -564,7 +565,7 @@ def test_sparkline_template_is_valid_svg_with_its_words():
 
 
 def test_sparkline_needs_counts():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="needs at least one month"):
         sparkline([], end=END)
 
 

@@ -3,6 +3,7 @@ same for the same seed — built here at a tiny fraction of `large`."""
 
 import hashlib
 import io
+import itertools
 from datetime import date
 
 import pytest
@@ -214,7 +215,7 @@ def test_generated_world_keeps_every_rule():
     for channel in Channel.objects.all():
         changes = list(channel.status_changes.order_by("date_earliest", "id"))
         assert changes
-        for earlier, later in zip(changes, changes[1:], strict=False):
+        for earlier, later in itertools.pairwise(changes):
             assert earlier.date.latest < later.date.earliest
 
     # A verbatim quote is found in a passage it cites; the speaker is a person.
@@ -348,7 +349,7 @@ def curated(db):
 
 
 def test_refuses_a_database_that_holds_records(curated):
-    with pytest.raises(CommandError, match="already holds records.*--append.*--flush"):
+    with pytest.raises(CommandError, match=r"already holds records.*--append.*--flush"):
         build()
     assert (Actor.objects.count(), Channel.objects.count(), Source.objects.count()) == (2, 1, 1)
 

@@ -367,7 +367,7 @@ PAGES = {
 }
 
 
-@pytest.mark.parametrize("url, tags", PAGES.values(), ids=PAGES.keys())
+@pytest.mark.parametrize(("url", "tags"), PAGES.values(), ids=PAGES.keys())
 def test_pages_show_hostile_text_as_text(world, client, url, tags):
     assert_inert(get_page(client, url), tags=tags)
 
@@ -426,7 +426,7 @@ def test_an_http_source_address_is_a_link(world, client):
 
 
 @pytest.mark.parametrize(
-    "address, link",
+    ("address", "link"),
     [
         ("https://news.example.org/report", "https://news.example.org/report"),
         ("HTTP://NEWS.EXAMPLE.ORG/", "HTTP://NEWS.EXAMPLE.ORG/"),
@@ -545,7 +545,7 @@ EXPORTS = {
 }
 
 
-@pytest.mark.parametrize("url, columns", EXPORTS.values(), ids=EXPORTS.keys())
+@pytest.mark.parametrize(("url", "columns"), EXPORTS.values(), ids=EXPORTS.keys())
 def test_csv_cells_never_start_a_formula(world, client, url, columns):
     rows = download_csv(client, url)
 

@@ -3,6 +3,7 @@
 The seed article is read from the shared folder next to the repository (skipped when absent);
 the other articles in tests/articles/ were written for these tests."""
 
+import itertools
 import json
 from datetime import date, datetime
 from io import StringIO
@@ -162,7 +163,7 @@ def test_seed_known_actors(seed_result):
 def test_seed_mentions_are_whole_words_and_do_not_overlap(seed_article, seed_result):
     for kind in ("actor", "office"):
         spans = sorted((s.start, s.end) for s in of_kind(seed_result, kind))
-        for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+        for (_, end), (start, _) in itertools.pairwise(spans):
             assert end <= start
     # "Xi" is not found inside "Xiangshan", nor "US" inside other words.
     for s in of_kind(seed_result, "actor") + of_kind(seed_result, "office"):
@@ -441,9 +442,9 @@ def test_command_listing(seeded):
 
 
 def test_command_errors(seeded, tmp_path):
-    with pytest.raises(CommandError, match="No article file at .*missing.txt"):
+    with pytest.raises(CommandError, match=r"No article file at .*missing.txt"):
         run(str(tmp_path / "missing.txt"), published="2025-09-05")
-    with pytest.raises(CommandError, match="YYYY-MM-DD.*'5 Sept 2025'"):
+    with pytest.raises(CommandError, match=r"YYYY-MM-DD.*'5 Sept 2025'"):
         run(str(ARTICLES / "geneva-talks.txt"), published="5 Sept 2025")
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         run(str(ARTICLES / "geneva-talks.txt"), published="2025-02-30")

@@ -161,7 +161,7 @@ def test_suggestions_page_lists_quotes_characterisations_dates_channels_and_acto
 
 
 @pytest.mark.parametrize(
-    "overrides, field, message",
+    ("overrides", "field", "message"),
     [
         ({"outlet": ""}, "outlet", "This field is required."),
         ({"published": "2026-02-30"}, "published", "Enter a valid date."),
@@ -278,7 +278,7 @@ def test_accepting_a_characterisation_records_it_under_its_engagement(
 
 
 @pytest.mark.parametrize(
-    "words, fields, message",
+    ("words", "fields", "message"),
     [
         (CANDID, {"kind": "statement", "stance": "neutral"}, "Choose who said it."),
         (
@@ -322,7 +322,7 @@ def test_a_characterisation_by_a_state_outside_the_channel_is_refused(source, ed
 
 
 @pytest.mark.parametrize(
-    "offsets, message",
+    ("offsets", "message"),
     [
         (lambda n: (10, n + 1), "That suggestion no longer matches the article text."),
         (lambda n: (n, n + 40), "That suggestion no longer matches the article text."),

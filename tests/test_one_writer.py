@@ -153,7 +153,7 @@ def test_lifecycle_step_edited_within_its_neighbours_is_saved_with_a_version(see
 
 
 @pytest.mark.parametrize(
-    "model, lookup",
+    ("model", "lookup"),
     [
         (Actor, {"slug": "zhang-youxia"}),
         (OfficeHolding, {"person__slug": "zhang-youxia"}),

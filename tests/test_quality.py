@@ -168,9 +168,7 @@ def test_channel_reviewed_long_ago_is_listed_and_the_period_can_be_changed(seede
 
     assert str(military) in stale
     assert str(military) not in longer
-    notes = dict(
-        (record, note) for note, record in section(editor_client.get(QUALITY), NOT_REVIEWED)
-    )
+    notes = {record: note for note, record in section(editor_client.get(QUALITY), NOT_REVIEWED)}
     assert notes[str(military)].startswith("last reviewed ")
 
 

@@ -210,7 +210,7 @@ def test_search_can_be_limited_to_models(seeded):
     models = {hit.model_name for hit in search.search("Hegseth", models=[Statement, Actor])}
     assert models == {"statement", "actor"}
     assert len(search.search("Hegseth", limit=2)) == 2
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="is not searchable"):
         search.search("Hegseth", models=[ContentType])
 
 

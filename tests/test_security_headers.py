@@ -452,7 +452,7 @@ def test_browsable_api_runs_no_inline_script(db, client):
 
 
 @pytest.mark.parametrize(
-    "password, reason",
+    ("password", "reason"),
     [
         ("Tr0ub4dor&3", "too short"),  # 11 characters
         ("password1234", "too common"),

@@ -210,9 +210,9 @@ def test_every_seeded_fact_has_a_source(seeded):
     for model in apps.get_app_config("events").get_models():
         if not issubclass(model, CitedModel) or model._meta.model_name in STRUCTURAL:
             continue
-        for obj in model.objects.all():
-            if not obj.citations.exists():
-                uncited.append(f"{model.__name__} {obj}")
+        uncited.extend(
+            f"{model.__name__} {obj}" for obj in model.objects.all() if not obj.citations.exists()
+        )
     assert uncited == []
 
 

@@ -266,14 +266,14 @@ def test_status_change_with_an_empty_passage_is_refused_by_the_service(unchanged
 
 
 def _transition_form(engagement: Engagement, to_state: str, source: Source | None) -> dict:
-    return dict(
-        engagement=engagement.pk,
-        to_state=to_state,
-        date="17 September 2025",
-        note="",
-        source=source.pk if source else "",
-        passage="The call has been scheduled.",
-    )
+    return {
+        "engagement": engagement.pk,
+        "to_state": to_state,
+        "date": "17 September 2025",
+        "note": "",
+        "source": source.pk if source else "",
+        "passage": "The call has been scheduled.",
+    }
 
 
 def test_transition_without_a_source_is_refused_in_the_admin(unchanged, editor_client):

@@ -262,7 +262,8 @@ class FilterSchemaExtension(DjangoFilterExtension):
     """Describes the site's own filter types in the schema: fuzzy dates are free text,
     choices of records are slugs."""
 
-    target_class = FilterBackend
+    # OpenApiFilterExtension takes a class or a dotted path; DjangoFilterExtension set a path.
+    target_class = FilterBackend  # type: ignore[assignment]
     priority = 1
 
     def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):

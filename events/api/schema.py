@@ -9,7 +9,8 @@ class ErrorSerializer(serializers.Serializer):
     """What every refusal looks like: a message, and for bad parameters the message of each."""
 
     detail = serializers.CharField(help_text="What went wrong, in a sentence.")
-    errors = serializers.DictField(
+    # A declared field (DRF's metaclass takes it off the class), not Serializer.errors.
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="For 400: each parameter that could not be read, with why.",

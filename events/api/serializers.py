@@ -86,7 +86,10 @@ def links(view_name: str, **kwargs):
 class CitationSerializer(serializers.ModelSerializer):
     """One source passage behind a fact."""
 
-    source = serializers.HyperlinkedRelatedField(view_name="api:source-detail", read_only=True)
+    # A declared field (DRF's metaclass takes it off the class), not Field.source.
+    source = serializers.HyperlinkedRelatedField(  # type: ignore[assignment, var-annotated]
+        view_name="api:source-detail", read_only=True
+    )
     outlet = serializers.CharField(source="source.outlet", read_only=True)
     source_title = serializers.CharField(source="source.title", read_only=True)
     source_kind = serializers.ChoiceField(

@@ -23,6 +23,8 @@ from events.vocabularies import (
 )
 
 if TYPE_CHECKING:
+    import datetime
+
     from events.models.engagements import Engagement
     from events.models.obstacles import StickingPoint
 
@@ -106,7 +108,7 @@ class ChannelQuerySet(models.QuerySet):
     def status_tallies(self) -> dict[str, int]:
         """How many of these channels stand at each status ("none": no status recorded); one
         query. Call on `with_status_as_of()`/`on_board()`."""
-        tallies = {value: 0 for value in (*BOARD_STATUS_ORDER, "none")}
+        tallies = dict.fromkeys((*BOARD_STATUS_ORDER, "none"), 0)
         for row in self.order_by().values("status_now").annotate(n=Count("pk")):
             tallies[row["status_now"] or "none"] += row["n"]
         return tallies
@@ -247,6 +249,9 @@ class StatusChange(CitedModel):
         help_text="How sure the assessment is, given the sources.",
     )
     date = FuzzyDateField("date", help_text="When the channel took this status.")
+    # Columns the fuzzy date adds (events.fields), declared for type checkers.
+    date_earliest: "datetime.date"
+    date_latest: "datetime.date"
     explanation = models.TextField(help_text="Why the status is what it is, in a sentence or two.")
     recorded_at = models.DateTimeField(auto_now_add=True)
 

@@ -2,6 +2,7 @@
 lifecycle steps, who takes part on which side, and how each side characterised them.
 """
 
+import datetime
 from datetime import date
 
 from django.db import models
@@ -96,6 +97,8 @@ class Engagement(CitedModel):
     when = FuzzyDateField(
         "when", null=True, help_text="When it took place, or is expected to take place."
     )
+    # A column the fuzzy date adds (events.fields), declared for type checkers.
+    when_latest: "date | None"
     location = models.CharField(max_length=200, blank=True, help_text="City or venue, if known.")
     initiator = models.ForeignKey(
         Actor,
@@ -176,6 +179,8 @@ class EngagementTransition(CitedModel):
         max_length=16, choices=EngagementState.choices, help_text="State after."
     )
     date = FuzzyDateField("date", help_text="When the step happened (or was reported).")
+    # A column the fuzzy date adds (events.fields), declared for type checkers.
+    date_earliest: "datetime.date"
     note = models.TextField(blank=True, help_text="What happened, in a line.")
     recorded_at = models.DateTimeField(auto_now_add=True)
 

@@ -41,6 +41,8 @@ class Statement(CitedModel):
         "verbatim", default=True, help_text="Unticked when the text is a paraphrase."
     )
     said = FuzzyDateField("said", null=True, help_text="When it was said, if known.")
+    # A column the fuzzy date adds (events.fields), declared for type checkers.
+    said_earliest: date | None
     venue = models.CharField(max_length=200, blank=True, help_text="Where it was said, if known.")
     stance = models.CharField(
         max_length=16, choices=Stance.choices, help_text="Tone toward the other party."

@@ -44,13 +44,13 @@ from datetime import time as time_of_day
 from decimal import Decimal
 from itertools import batched
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 from uuid import UUID
 
 from django.apps import apps
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import AbstractUser, Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.color import no_style
 from django.db import DatabaseError, connections, models, transaction
@@ -101,7 +101,11 @@ def _dumps(value: Any) -> str:
 
 def _decoder(model_field: models.Field) -> Callable[[Any], Any] | None:
     """How to turn a JSON value back into the column's Python value (None: use it as it is)."""
-    target = model_field.target_field if model_field.is_relation else model_field
+    target = (
+        cast(models.ForeignKey, model_field).target_field
+        if model_field.is_relation
+        else model_field
+    )
     if isinstance(
         target, models.DateField | models.TimeField | models.DecimalField | models.UUIDField
     ):
@@ -185,7 +189,8 @@ def _insert(model: type[models.Model], objs: list[models.Model], using: str) -> 
     size = connections[using].ops.bulk_batch_size(fields, objs) or BATCH_SIZE
     manager = model._base_manager.using(using)
     for batch in batched(objs, min(size, BATCH_SIZE)):
-        manager._insert(batch, fields=fields, raw=True, using=using)
+        # QuerySet._insert is Django's own raw insert (loaddata's); the stubs leave it out.
+        manager._insert(batch, fields=fields, raw=True, using=using)  # type: ignore[attr-defined]
 
 
 class RecordSection(Section):
@@ -314,10 +319,7 @@ class GroupSection(Section):
 
     def load(self, rows: Iterator[list], context: ImportContext) -> None:
         existing = set(Group.objects.using(context.using).values_list("name", flat=True))
-        wanted = {}
-        for name, permission_keys in rows:
-            if name not in existing:
-                wanted[name] = permission_keys
+        wanted = {name: permission_keys for name, permission_keys in rows if name not in existing}
         Group.objects.using(context.using).bulk_create(
             [Group(name=name) for name in wanted], batch_size=BATCH_SIZE
         )
@@ -353,6 +355,8 @@ class UserSection(Section):
     """Accounts by username: every concrete field but the id, their groups by name and their
     permissions by natural key. An account the target database already has is kept as it is
     (history written by that username is attributed to it)."""
+
+    model: type[AbstractUser]  # groups, permissions and USERNAME_FIELD are read
 
     def __init__(self):
         self.model = get_user_model()
@@ -417,10 +421,10 @@ class UserSection(Section):
                     )
                 else:
                     context.warnings.append(f"user “{username}”: permission {key} no longer exists")
-        User.groups.through.objects.using(context.using).bulk_create(
+        User.groups.through._default_manager.using(context.using).bulk_create(
             in_groups, batch_size=BATCH_SIZE
         )
-        User.user_permissions.through.objects.using(context.using).bulk_create(
+        User.user_permissions.through._default_manager.using(context.using).bulk_create(
             allowed, batch_size=BATCH_SIZE
         )
         context.created[self.label] = len(new_users)
@@ -521,15 +525,16 @@ def _reader(path: Path) -> Iterator[IO[str]]:
     except OSError as error:
         raise ArchiveError(f"cannot open {path}: {error.strerror}") from error
     with binary:
+        stream: IO[bytes] | gzip.GzipFile = binary
         if binary.peek(2)[:2] == GZIP_MAGIC:
-            binary = gzip.GzipFile(fileobj=binary)
-        yield io.TextIOWrapper(binary, encoding="utf-8")
+            stream = gzip.GzipFile(fileobj=binary)
+        yield io.TextIOWrapper(stream, encoding="utf-8")
 
 
 def _json_lines(stream: IO[str]) -> Iterator[tuple[int, Any]]:
     number = 0
     try:
-        for number, line in enumerate(stream, start=1):  # noqa: B007 (used after the loop)
+        for number, line in enumerate(stream, start=1):
             if not line.strip():
                 continue
             try:
@@ -547,10 +552,8 @@ def _json_lines(stream: IO[str]) -> Iterator[tuple[int, Any]]:
 
 def _applied_migrations(using: str) -> dict[str, str]:
     """The latest applied migration of each app, for the header (a clue when schemas differ)."""
-    latest: dict[str, str] = {}
-    for app, name in sorted(MigrationRecorder(connections[using]).applied_migrations()):
-        latest[app] = name
-    return latest
+    # Sorted, so the latest migration of each app is the one its key keeps.
+    return dict(sorted(MigrationRecorder(connections[using]).applied_migrations()))
 
 
 @contextmanager

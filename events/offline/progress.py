@@ -23,7 +23,7 @@ LOG_EVERY = 5.0  # seconds between lines when not on a terminal
 
 
 def _duration(seconds: float) -> str:
-    seconds = max(0, int(round(seconds)))
+    seconds = max(0, round(seconds))
     hours, rest = divmod(seconds, 3600)
     minutes, seconds = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
@@ -105,7 +105,9 @@ class Phase0(Phase):
 class Progress:
     """Where and whether progress is shown."""
 
-    def __init__(self, stream: TextIO, *, enabled: bool = True, tty: bool | None = None):
+    def __init__(
+        self, stream: TextIO | OutputWrapper, *, enabled: bool = True, tty: bool | None = None
+    ):
         self.stream = stream
         self.enabled = enabled
         if tty is None:

@@ -225,6 +225,7 @@ class SeedLoader:
     def load_status_changes(self, item: dict) -> None:
         channel = self.channel(item["channel"])
         date = self.date(item["date"])
+        assert date is not None, "a status change in the seed needs a date"
         if StatusChange.objects.filter(
             channel=channel,
             status=item["status"],

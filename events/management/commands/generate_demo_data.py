@@ -6,7 +6,7 @@ import time
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, models
 
 from events.models import (
     Actor,
@@ -29,7 +29,7 @@ from events.models import (
 from events.offline import demo
 from events.offline.progress import Progress
 
-SUMMARY = (
+SUMMARY: tuple[tuple[str, type[models.Model], dict[str, str]], ...] = (
     ("States", Actor, {"kind": "state"}),
     ("Institutions", Actor, {"kind": "institution"}),
     ("People", Actor, {"kind": "person"}),

@@ -84,7 +84,7 @@ class Command(BaseCommand):
         text = _read(article)
         suggestions = analyse(text, published=when)
         if options["json"]:
-            payload = {"published": when.isoformat()}
+            payload: dict[str, object] = {"published": when.isoformat()}
             if outlet:
                 payload["outlet"] = outlet
             if url:

@@ -170,6 +170,7 @@ class ActorWriter:
         first_person = self.tables.actor.next_id
         holdings: list[tuple[int, OfficeInfo, int, int | None]] = []
         fresh = 0
+        end: int | None  # a tenure's last day; None while it lasts
         for info, (shortest, longest) in tenures:
             day = world.start_ord - rng.randint(0, HOLDINGS_LEAD_YEARS * 365)
             while day <= world.until_ord:

@@ -140,8 +140,8 @@ def flush_records(using: str = "default") -> None:
 def record_models() -> list[type[models.Model]]:
     """Every model of the events app that holds records, with the auto-created many-to-many
     tables."""
-    found = []
-    for model in apps.get_app_config("events").get_models(include_auto_created=True):
-        if model._meta.model_name not in _NOT_RECORDS:
-            found.append(model)
-    return found
+    return [
+        model
+        for model in apps.get_app_config("events").get_models(include_auto_created=True)
+        if model._meta.model_name not in _NOT_RECORDS
+    ]

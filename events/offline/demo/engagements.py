@@ -245,15 +245,17 @@ class EngagementWriter:
         rng = self.rng
         until = world.until_ord
         final = path[-1]
-        steps: list[tuple[date, date, str]] = []
+        steps: list[tuple[date, date, str] | tuple[()]] = []
         previous_end: int | None = None
         for position, day in enumerate(days):
             if path[position] == "held":
                 steps.append(())  # filled in below from `when`
                 continue
             before = days[position + 1] if position + 1 < len(days) else until + 1
-            steps.append(world.fuzzy(day, "step", after=previous_end, before=before))
-            previous_end = steps[-1][1].toordinal()
+            step = world.fuzzy(day, "step", after=previous_end, before=before)
+            steps.append(step)
+            previous_end = step[1].toordinal()
+        when: tuple[date | None, date | None, str]
         if final == "held":
             when = world.fuzzy(plan, "held", after=previous_end, before=until + 1)
             steps[-1] = when

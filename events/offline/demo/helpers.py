@@ -108,7 +108,7 @@ def fast_document(text: str) -> str:
     limit = search.MAX_TOKEN_LENGTH
     if text.isascii() or not any(c.isalnum() for c in _NON_ASCII_CHAR.findall(text)):
         return " ".join(w for w in _ASCII_WORDS.findall(text.lower()) if len(w) <= limit)
-    parts = []
+    parts: list[str] = []
     for chunk in text.split():
         if chunk.isascii():
             parts.extend(w for w in _ASCII_WORDS.findall(chunk.lower()) if len(w) <= limit)

@@ -9,6 +9,8 @@ its topics, remarks (resting on a recent hostile statement) and counterpart disp
 resolved; open ones may block the channel's recently troubled engagements.
 """
 
+from datetime import date
+
 from events.models import CounterpartClaim, StickingPoint
 from events.offline.demo.world import ChannelInfo, World
 
@@ -153,6 +155,7 @@ class ObstacleWriter:
             raised_day = rng.randint(max(channel.start, until - 6 * 365), until - 20)
             raised = world.fuzzy(raised_day, "raised", before=until + 1)
             resolved_ok = rng.random() < 0.4 and raised[1].toordinal() < until - 60
+            resolved: tuple[date | None, date | None, str]
             if resolved_ok:
                 resolved_day = rng.randint(raised[1].toordinal() + 30, until)
                 resolved = world.fuzzy(

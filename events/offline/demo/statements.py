@@ -7,6 +7,7 @@ channel of the same pair too; some are read by the other side, or by both, with 
 rest on one.
 """
 
+from datetime import date
 from types import SimpleNamespace
 
 from events.models import Interpretation, Statement
@@ -74,6 +75,7 @@ class StatementWriter:
                 text = lead + quote.format(**fill)
             else:
                 text = rng.choice(PARAPHRASES[stance]).format(**fill)
+            said: tuple[date | None, date | None, str]
             if rng.random() < 0.03:
                 said = (None, None, "")
             else:

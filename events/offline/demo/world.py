@@ -25,7 +25,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models
 from django.utils.text import slugify
 
-from events.fuzzydates import FuzzyDate
+from events.fuzzydates import FuzzyDate, Precision
 from events.models import (
     Actor,
     Channel,
@@ -158,7 +158,7 @@ class World:
         self.states: list[StateInfo] = []
         self.channels: list[ChannelInfo] = []
         self.people: dict[int, Person] = {}
-        self.content_types = {
+        self.content_types: dict[type[models.Model], int] = {
             model: ContentType.objects.db_manager(using).get_for_model(model).pk
             for model in (
                 Actor,
@@ -277,7 +277,7 @@ class World:
         key = (value[0], value[1])
         text = self._human.get(key)
         if text is None:
-            text = self._human[key] = str(FuzzyDate(value[0], value[1], value[2]))
+            text = self._human[key] = str(FuzzyDate(value[0], value[1], Precision(value[2])))
         return text
 
     def word(self, phonology: Phonology, endings: tuple[str, ...], syllables: int) -> str:
@@ -392,11 +392,12 @@ class World:
                 degree[i] += 1
                 degree[j] += 1
         # The rest by weighted sampling without replacement (Efraimidis–Spirakis keys).
-        keyed = []
-        for i in range(len(states)):
-            for j in range(i + 1, len(states)):
-                if (i, j) not in chosen:
-                    keyed.append((rng.random() ** (1.0 / affinity(i, j)), i, j))
+        keyed = [
+            (rng.random() ** (1.0 / affinity(i, j)), i, j)
+            for i in range(len(states))
+            for j in range(i + 1, len(states))
+            if (i, j) not in chosen
+        ]
         keyed.sort(reverse=True)
         pairs.extend((i, j) for _, i, j in keyed)
 
