@@ -225,7 +225,8 @@ class SeedLoader:
     def load_status_changes(self, item: dict) -> None:
         channel = self.channel(item["channel"])
         date = self.date(item["date"])
-        assert date is not None, "a status change in the seed needs a date"
+        if date is None:
+            raise SeedError(f"The status change of “{item['channel']}” needs a date.")
         if StatusChange.objects.filter(
             channel=channel,
             status=item["status"],
