@@ -1,8 +1,27 @@
-import pytest
-from django.contrib.auth.models import Group
-from django.core.management import call_command
+"""Fixtures shared by the whole suite, and the environment it runs in."""
 
-from events.roles import ANALYSTS, EDITORS
+import os
+
+# The environment a bare `pytest` runs in, the same as `make test` gives it. Set here, before
+# Django first reads diplomacy/settings.py (which needs a SECRET_KEY unless DEBUG is on), rather
+# than as DJANGO_SETTINGS_MODULE in pyproject.toml: pytest-django would read the settings from
+# there before any conftest runs. DEBUG is off whatever the shell says, so the suite checks the
+# production defaults (HTTPS, hosts, static files) as CI does.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "diplomacy.settings")
+os.environ.setdefault("SECRET_KEY", "test-only-secret")
+os.environ["DEBUG"] = "0"
+
+import django  # noqa: E402
+from django.apps import apps  # noqa: E402
+
+if not apps.ready:  # pytest-django has set Django up when DJANGO_SETTINGS_MODULE was exported
+    django.setup()
+
+import pytest  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+from events.roles import ANALYSTS, EDITORS  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
