@@ -1,6 +1,14 @@
-"""Fixtures shared by the whole suite, and the environment it runs in."""
+"""Fixtures shared by the whole suite, and the environment it runs in.
 
+The seed (`load_seed`, a second of inserts and history) is loaded once per test module, inside a
+transaction that is rolled back after the module; each test that asks for `seeded` runs in a
+savepoint within it, as Django's `setUpTestData` does. Tests that commit (`transactional_db`,
+`live_server`, `django_db(transaction=True)`) load it for real with `seeded_committed`.
+"""
+
+import itertools
 import os
+import sys
 
 # The environment a bare `pytest` runs in, the same as `make test` gives it. Set here, before
 # Django first reads diplomacy/settings.py (which needs a SECRET_KEY unless DEBUG is on), rather
@@ -20,6 +28,8 @@ if not apps.ready:  # pytest-django has set Django up when DJANGO_SETTINGS_MODUL
 import pytest  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.db import transaction  # noqa: E402
+from pytest_django.fixtures import validate_django_db  # noqa: E402
 
 from events.roles import ANALYSTS, EDITORS  # noqa: E402
 
@@ -33,12 +43,6 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def seeded(db):
-    """The database after `load_seed` on an empty database."""
-    call_command("load_seed", verbosity=0)
 
 
 def make_user(django_user_model, username: str, group: str | None, *, staff: bool = False):
@@ -107,3 +111,112 @@ def _plain_http():
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     ):
         yield
+
+
+# --- The seed ------------------------------------------------------------------------------------
+
+
+def commits(item: pytest.Item) -> bool:
+    """Whether the test commits what it writes (pytest-django runs it as a TransactionTestCase,
+    emptying the database afterwards) rather than running in a transaction rolled back after it."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if fixtures & {"transactional_db", "live_server", "django_db_reset_sequences"}:
+        return True
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return False
+    transactional, reset_sequences, _, serialized_rollback, _ = validate_django_db(marker)
+    return transactional or reset_sequences or serialized_rollback
+
+
+def shares_the_seed(item: pytest.Item) -> bool:
+    return "seeded" in getattr(item, "fixturenames", ())
+
+
+class SharedSeed:
+    """The seed of one test module: loaded in a transaction of its own, kept open while the
+    module's tests that ask for `seeded` run (each in a savepoint), rolled back afterwards.
+
+    A test of the same module that does not ask for the seed expects the database without it, so
+    the transaction is rolled back before that test (`pytest_runtest_setup` below) and begun again,
+    seed and all, for the next test that asks for it. The tests of a module that share the seed
+    run one after another (`pytest_collection_modifyitems` below), so that is rare."""
+
+    open: "SharedSeed | None" = None  # the seed whose transaction is open in this process
+    of_module: dict = {}  # the seed of each module whose tests are running, open or not
+
+    def __init__(self, module, django_db_blocker):
+        self.module = module
+        self.blocker = django_db_blocker
+        self.atomic = None
+
+    def begin(self) -> None:
+        assert SharedSeed.open is None, "another module's seed is still loaded"
+        with self.blocker.unblock():
+            self.atomic = transaction.atomic()
+            self.atomic.__enter__()
+            try:
+                call_command("load_seed", verbosity=0)
+            except BaseException:
+                self.atomic.__exit__(*sys.exc_info())
+                raise
+        SharedSeed.open = self
+
+    def end(self) -> None:
+        if SharedSeed.open is not self:
+            return
+        with self.blocker.unblock():
+            transaction.set_rollback(True)
+            self.atomic.__exit__(None, None, None)
+        self.atomic = None
+        SharedSeed.open = None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Before any fixture of `item` is set up: the seed's transaction is open exactly when the
+    test shares the seed of its own module."""
+    loaded = SharedSeed.open
+    wanted = shares_the_seed(item)
+    if loaded is not None and not (wanted and loaded.module is getattr(item, "module", None)):
+        loaded.end()
+    seed = SharedSeed.of_module.get(getattr(item, "module", None)) if wanted else None
+    if seed is not None and SharedSeed.open is None:
+        seed.begin()
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's order: rolled-back tests, then committing
+def pytest_collection_modifyitems(config, items):
+    """Within each run of one module's tests, those that share the seed come last, so the seed
+    is loaded once per module rather than once each time the module switches back to it."""
+    for item in items:
+        if shares_the_seed(item) and commits(item):
+            raise pytest.UsageError(
+                f"{item.nodeid}: `seeded` is rolled back with its module; a test that commits "
+                "asks for `seeded_committed`."
+            )
+    runs = itertools.groupby(items, key=lambda item: getattr(item, "module", None))
+    items[:] = [item for _, run in runs for item in sorted(run, key=shares_the_seed)]
+
+
+@pytest.fixture(scope="module")
+def module_seed(request, django_db_setup, django_db_blocker):
+    seed = SharedSeed(request.module, django_db_blocker)
+    SharedSeed.of_module[request.module] = seed
+    seed.begin()
+    yield seed
+    seed.end()
+    del SharedSeed.of_module[request.module]
+
+
+@pytest.fixture
+def seeded(module_seed, db):
+    """The database after `load_seed` on an empty database: loaded once per module, each test's
+    changes rolled back after it."""
+
+
+@pytest.fixture
+def seeded_committed(transactional_db):
+    """The database after `load_seed` on an empty database, committed (for tests that need
+    other connections or threads to see it); emptied after the test, as `transactional_db` is."""
+    call_command("load_seed", verbosity=0)

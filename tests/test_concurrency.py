@@ -56,11 +56,22 @@ def colleague_client(colleague):
     return client
 
 
-@pytest.fixture
-def statement(seeded) -> Statement:
+def the_statement() -> Statement:
     statement = Statement.objects.get(text=ORIGINAL)
     assert statement.is_verbatim
     return statement
+
+
+@pytest.fixture
+def statement(seeded) -> Statement:
+    return the_statement()
+
+
+@pytest.fixture
+def committed_statement(seeded_committed) -> Statement:
+    """The same statement, committed, for tests whose threads each read it on a connection of
+    their own."""
+    return the_statement()
 
 
 def run_together(*jobs):
@@ -188,8 +199,9 @@ def test_a_form_without_its_edit_check_is_refused(statement, editor_client):
 @needs_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_two_editors_saving_at_the_same_moment_one_wins_one_is_refused(
-    statement, editor_client, colleague_client, monkeypatch
+    committed_statement, editor_client, colleague_client, monkeypatch
 ):
+    statement = committed_statement
     url = change_url(statement)
     forms = {
         "editor": (editor_client, rendered_form(editor_client, url), FIRST_EDIT),
