@@ -65,6 +65,12 @@ def editor(db, django_user_model):
 
 
 @pytest.fixture
+def colleague(db, django_user_model):
+    """A second editor, for two people editing the same record."""
+    return make_user(django_user_model, "colleague", EDITORS, staff=True)
+
+
+@pytest.fixture
 def anonymous_client():
     from django.test import Client
 
@@ -88,6 +94,15 @@ def editor_client(db, editor):
 
     signed_in = Client()
     signed_in.force_login(editor)
+    return signed_in
+
+
+@pytest.fixture
+def colleague_client(db, colleague):
+    from django.test import Client
+
+    signed_in = Client()
+    signed_in.force_login(colleague)
     return signed_in
 
 

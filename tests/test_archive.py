@@ -23,7 +23,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from reversion.models import Revision, Version
 
 from events import search, services
@@ -39,7 +39,6 @@ from events.models import (
 )
 from events.roles import ANALYSTS, EDITORS, NOT_CURATED, setup_roles
 
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PAGES = ["/", "/channels/us-china-military/", "/channels/us-china-leaders/", "/timeline/"]
 
 
@@ -255,7 +254,6 @@ def written(django_db_setup, django_db_blocker, tmp_path_factory) -> Written:
     User = get_user_model()
     with (
         django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHER),
         transaction.atomic(),
     ):
         call_command("load_seed", verbosity=0)
@@ -279,12 +277,7 @@ def written(django_db_setup, django_db_blocker, tmp_path_factory) -> Written:
 
 
 @pytest.fixture
-def fast_hashing(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHER
-
-
-@pytest.fixture
-def empty_db(db, fast_hashing):
+def empty_db(db):
     """The empty, migrated database (migrate's groups, no records, no accounts)."""
     assert not Actor.objects.exists() and not get_user_model().objects.exists()
 
@@ -432,7 +425,7 @@ def test_an_archive_without_passwords_restores_accounts_that_cannot_sign_in(
 # --- Refusals: nothing restored ------------------------------------------------------------------
 
 
-def test_import_refuses_a_database_that_holds_records(written, seeded, fast_hashing):
+def test_import_refuses_a_database_that_holds_records(written, seeded):
     before = _snapshot()
 
     with pytest.raises(CommandError, match="already holds records: events.source"):

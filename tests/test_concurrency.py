@@ -12,15 +12,13 @@ import pytest
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 from django.utils.html import escape
 from reversion.models import Revision, Version
 
 from events import admin as events_admin
 from events import services
 from events.models import Citation, Engagement, EngagementState, EngagementTransition, Statement
-from events.roles import EDITORS
-from tests.conftest import make_user
 from tests.factories import ChannelFactory, SourceFactory
 from tests.factories import fuzzy as parse
 from tests.test_admin import change_url, refused, rendered_form
@@ -36,24 +34,6 @@ needs_postgresql = pytest.mark.skipif(
     reason="needs PostgreSQL: SQLite has no row locks (SELECT … FOR UPDATE is a no-op there) and "
     "its in-memory test database cannot be shared by two threads' connections",
 )
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Accounts are made per test; a fast hasher keeps these tests quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def colleague(db, django_user_model):
-    return make_user(django_user_model, "colleague", EDITORS, staff=True)
-
-
-@pytest.fixture
-def colleague_client(colleague):
-    client = Client()
-    client.force_login(colleague)
-    return client
 
 
 def the_statement() -> Statement:
