@@ -9,6 +9,7 @@ savepoint within it, as Django's `setUpTestData` does. Tests that commit (`trans
 import itertools
 import os
 import sys
+from contextlib import contextmanager
 
 # The environment a bare `pytest` runs in, the same as `make test` gives it. Set here, before
 # Django first reads diplomacy/settings.py (which needs a SECRET_KEY unless DEBUG is on), rather
@@ -29,6 +30,7 @@ import pytest  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
+from django.test import Client  # noqa: E402
 from pytest_django.fixtures import validate_django_db  # noqa: E402
 
 from events.roles import ANALYSTS, EDITORS  # noqa: E402
@@ -70,10 +72,15 @@ def colleague(db, django_user_model):
     return make_user(django_user_model, "colleague", EDITORS, staff=True)
 
 
+def signed_in(user) -> Client:
+    """A test client with `user` signed in."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 @pytest.fixture
 def anonymous_client():
-    from django.test import Client
-
     return Client()
 
 
@@ -81,29 +88,17 @@ def anonymous_client():
 def client(db, analyst):
     """The site as an analyst sees it: signed in, read-only. Use `anonymous_client` for a
     visitor who is not signed in, `editor_client` or `admin_client` for editors."""
-    from django.test import Client
-
-    signed_in = Client()
-    signed_in.force_login(analyst)
-    return signed_in
+    return signed_in(analyst)
 
 
 @pytest.fixture
 def editor_client(db, editor):
-    from django.test import Client
-
-    signed_in = Client()
-    signed_in.force_login(editor)
-    return signed_in
+    return signed_in(editor)
 
 
 @pytest.fixture
 def colleague_client(db, colleague):
-    from django.test import Client
-
-    signed_in = Client()
-    signed_in.force_login(colleague)
-    return signed_in
+    return signed_in(colleague)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -235,3 +230,15 @@ def seeded_committed(transactional_db):
     """The database after `load_seed` on an empty database, committed (for tests that need
     other connections or threads to see it); emptied after the test, as `transactional_db` is."""
     call_command("load_seed", verbosity=0)
+
+
+# --- Data built once per module ----------------------------------------------------------------
+
+
+@contextmanager
+def rolled_back(django_db_blocker):
+    """Database access for a module-scoped fixture, in a transaction rolled back at the end: data
+    built once, measured or exported once, for several tests that then check the results."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
