@@ -38,6 +38,7 @@ from events.models import (
     Statement,
 )
 from events.roles import ANALYSTS, EDITORS, NOT_CURATED, setup_roles
+from tests.conftest import rolled_back
 
 PAGES = ["/", "/channels/us-china-military/", "/channels/us-china-leaders/", "/timeline/"]
 
@@ -252,10 +253,7 @@ def _editors_work(editor) -> None:
 def written(django_db_setup, django_db_blocker, tmp_path_factory) -> Written:
     folder = tmp_path_factory.mktemp("archive")
     User = get_user_model()
-    with (
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-    ):
+    with rolled_back(django_db_blocker):
         call_command("load_seed", verbosity=0)
         editor = User.objects.create_user("editor", password="a long passphrase", is_staff=True)
         editor.groups.add(Group.objects.get(name=EDITORS))
@@ -272,7 +270,6 @@ def written(django_db_setup, django_db_blocker, tmp_path_factory) -> Written:
         progress = io.StringIO()
         call_command("export_archive", str(gzipped), stdout=io.StringIO(), stderr=progress)
         result = Written(plain, gzipped, _snapshot(), _pages("analyst"), progress.getvalue())
-        transaction.set_rollback(True)
     return result
 
 
