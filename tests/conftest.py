@@ -197,16 +197,23 @@ def pytest_runtest_setup(item):
 
 @pytest.hookimpl(trylast=True)  # after pytest-django's order: rolled-back tests, then committing
 def pytest_collection_modifyitems(config, items):
-    """Within each run of one module's tests, those that share the seed come last, so the seed
-    is loaded once per module rather than once each time the module switches back to it."""
+    """Within each run of one module's tests, those that share the seed come one after another
+    (after the others, before those that commit), so the seed is loaded once per module rather
+    than once each time the module switches back to it."""
     for item in items:
         if shares_the_seed(item) and commits(item):
             raise pytest.UsageError(
                 f"{item.nodeid}: `seeded` is rolled back with its module; a test that commits "
                 "asks for `seeded_committed`."
             )
+
+    def order(item: pytest.Item) -> tuple[bool, bool]:
+        # Tests that commit stay last: pytest-django runs them after the rolled-back ones
+        # because they leave an emptied database behind (no groups, no data version).
+        return commits(item), shares_the_seed(item)
+
     runs = itertools.groupby(items, key=lambda item: getattr(item, "module", None))
-    items[:] = [item for _, run in runs for item in sorted(run, key=shares_the_seed)]
+    items[:] = [item for _, run in runs for item in sorted(run, key=order)]
 
 
 @pytest.fixture(scope="module")
