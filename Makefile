@@ -54,14 +54,20 @@ serve: $(VENV)/.installed var
 	@echo "Serving with production settings on http://$(HOST):$(PORT)/ (gunicorn; Ctrl-C stops)."
 	exec env $(SERVE_ENV) $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py
 
-# The fast suite (no browser, no slow tests), on SQLite unless DATABASE_URL says otherwise.
+# The fast suite (no browser, no slow tests), on SQLite unless DATABASE_URL says otherwise, on
+# every core (pytest-xdist; each worker has its own test database, each test file stays on one
+# worker so a module's shared data is built once). PYTEST_WORKERS=0 runs it in this process.
+PYTEST_WORKERS ?= auto
+PYTEST = DEBUG=0 SECRET_KEY=test-only-secret $(VENV)/bin/pytest -q -n $(PYTEST_WORKERS) --dist loadfile
+
 test: $(VENV)/.installed
-	DEBUG=0 SECRET_KEY=test-only-secret $(VENV)/bin/pytest -q
+	$(PYTEST)
 
 # Everything, slow and browser tests included.
 test-all: $(VENV)/.installed
-	DEBUG=0 SECRET_KEY=test-only-secret $(VENV)/bin/pytest -q -m ""
+	$(PYTEST) -m ""
 
+# Checks that fail in seconds (CI runs them first): lint, formatting, then missing migrations.
 lint: $(VENV)/.installed var
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -2,21 +2,13 @@
 measured at 2 and at 20 of every record, each with its related rows and citations."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from events.models import Characterisation, CounterpartClaim, Interpretation, OfficeHolding
-from tests.factories import (
-    ChannelFactory,
-    EngagementFactory,
-    OfficeFactory,
-    ParticipationFactory,
-    StatementFactory,
-    StatusChangeFactory,
-    StickingPointFactory,
-    TransitionFactory,
-    cite,
-)
+from events.roles import ANALYSTS
+from tests.builders import populate
+from tests.conftest import make_user, rolled_back, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -32,46 +24,6 @@ LISTS = [
 ]
 
 
-def populate(count: int) -> None:
-    """`count` channels, each with one of every record linked to it, every record cited (each
-    citation from its own source, so sources cite every kind of fact)."""
-    for _ in range(count):
-        channel = ChannelFactory()
-        cite(channel)
-        cite(StatusChangeFactory(channel=channel))
-        engagement = EngagementFactory(channel=channel, initiator=channel.party_a)
-        cite(engagement)
-        cite(TransitionFactory(engagement=engagement))
-        cite(ParticipationFactory(engagement=engagement))
-        cite(
-            Characterisation.objects.create(engagement=engagement, side=channel.party_a, words="ok")
-        )
-        statement = StatementFactory(toward=channel.party_b)
-        statement.channels.add(channel)
-        cite(statement)
-        cite(
-            Interpretation.objects.create(
-                statement=statement, side=channel.party_a, emphasis="highlights", reading="…"
-            )
-        )
-        office = OfficeFactory()
-        cite(office)
-        cite(OfficeHolding.objects.create(person=statement.speaker, office=office))
-        claim = CounterpartClaim.objects.create(
-            channel=channel,
-            office=office,
-            claimant=channel.party_a,
-            counterpart_office=OfficeFactory(),
-            counterpart_person=statement.speaker,
-        )
-        cite(claim)
-        point = StickingPointFactory(channel=channel)
-        point.statements.add(statement)
-        point.counterpart_claims.add(claim)
-        point.engagements.add(engagement)
-        cite(point)
-
-
 def measure(client, path: str) -> tuple[int, int, str]:
     """(queries, rows) for one page of up to 100 rows, after a first request that fills the
     per-process caches (content types)."""
@@ -84,9 +36,9 @@ def measure(client, path: str) -> tuple[int, int, str]:
 
 
 def test_list_query_counts_do_not_grow_with_rows(client):
-    populate(2)
+    populate(channels=2, per_channel=1)
     small = {path: measure(client, path) for path in LISTS}
-    populate(18)
+    populate(channels=18, per_channel=1)
     large = {path: measure(client, path) for path in LISTS}
     for path in LISTS:
         (queries_small, rows_small, sql_small) = small[path]
@@ -115,21 +67,37 @@ EXPECTED = {
 
 def test_list_query_counts_are_as_expected(client):
     """The numbers themselves, so that a new query per page is a deliberate change."""
-    populate(3)
+    populate(channels=3, per_channel=1)
     assert {path: measure(client, path)[0] for path in LISTS} == EXPECTED
 
 
-@pytest.mark.parametrize(
-    "path",
-    ["/api/engagements/", "/api/statements/", "/api/channels/"],
-)
-def test_detail_query_counts_do_not_grow_with_related_rows(client, path):
-    populate(1)
-    first = client.get(path).json()["results"][0]["url"]
-    client.get(first)
-    with CaptureQueriesContext(connection) as small:
-        client.get(first)
-    populate(10)
-    with CaptureQueriesContext(connection) as large:
-        client.get(first)
-    assert len(small.captured_queries) == len(large.captured_queries)
+DETAILS = ["/api/engagements/", "/api/statements/", "/api/channels/"]
+
+
+@pytest.fixture(scope="module")
+def detail_queries(django_db_setup, django_db_blocker) -> dict[str, tuple[int, int]]:
+    """For each of DETAILS: the queries of its first record's detail with one of every related
+    record, then with ten more channels' worth added (the data built once for all three)."""
+    with rolled_back(django_db_blocker):
+        client = signed_in(make_user(get_user_model(), "analyst", ANALYSTS))
+        populate(channels=1, per_channel=1)
+        firsts = {path: client.get(path).json()["results"][0]["url"] for path in DETAILS}
+        small = {path: detail_query_count(client, url) for path, url in firsts.items()}
+        populate(channels=10, per_channel=1)
+        large = {path: detail_query_count(client, url) for path, url in firsts.items()}
+    return {path: (small[path], large[path]) for path in DETAILS}
+
+
+def detail_query_count(client, url: str) -> int:
+    client.get(url)  # fills the per-process caches (content types)
+    with CaptureQueriesContext(connection) as context:
+        client.get(url)
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize("path", DETAILS)
+def test_detail_query_counts_do_not_grow_with_related_rows(detail_queries, path):
+    small, large = detail_queries[path]
+    assert small == large, (
+        f"{path}: {small} queries with one of each related row, {large} with more"
+    )

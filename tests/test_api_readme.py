@@ -30,7 +30,7 @@ def test_readme_documents_the_token_step():
     assert "make run" in section
 
 
-def test_readme_example_pulls_the_status_history(live_server, seeded, editor, tmp_path):
+def test_readme_example_pulls_the_status_history(live_server, seeded_committed, editor, tmp_path):
     # More than one page of history, so the example has to follow `next`.
     channel = Channel.objects.get(slug="us-china-military")
     StatusChange.objects.bulk_create(

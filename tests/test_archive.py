@@ -23,15 +23,15 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from reversion.models import Revision, Version
 
 from events import search, services
 from events.fuzzydates import FuzzyDate
 from events.models import Actor, Channel, Citation, Engagement, SearchEntry, Source, Statement
 from events.roles import ANALYSTS, EDITORS, NOT_CURATED, setup_roles
+from tests.conftest import rolled_back
 
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PAGES = ["/", "/channels/us-china-military/", "/channels/us-china-leaders/", "/timeline/"]
 
 
@@ -245,11 +245,7 @@ def _editors_work(editor) -> None:
 def written(django_db_setup, django_db_blocker, tmp_path_factory) -> Written:
     folder = tmp_path_factory.mktemp("archive")
     User = get_user_model()
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHER),
-        transaction.atomic(),
-    ):
+    with rolled_back(django_db_blocker):
         call_command("load_seed", verbosity=0)
         editor = User.objects.create_user("editor", password="a long passphrase", is_staff=True)
         editor.groups.add(Group.objects.get(name=EDITORS))
@@ -266,17 +262,11 @@ def written(django_db_setup, django_db_blocker, tmp_path_factory) -> Written:
         progress = io.StringIO()
         call_command("export_archive", str(gzipped), stdout=io.StringIO(), stderr=progress)
         result = Written(plain, gzipped, _snapshot(), _pages("analyst"), progress.getvalue())
-        transaction.set_rollback(True)
     return result
 
 
 @pytest.fixture
-def fast_hashing(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHER
-
-
-@pytest.fixture
-def empty_db(db, fast_hashing):
+def empty_db(db):
     """The empty, migrated database (migrate's groups, no records, no accounts)."""
     assert not Actor.objects.exists() and not get_user_model().objects.exists()
 
@@ -424,7 +414,7 @@ def test_an_archive_without_passwords_restores_accounts_that_cannot_sign_in(
 # --- Refusals: nothing restored ------------------------------------------------------------------
 
 
-def test_import_refuses_a_database_that_holds_records(written, seeded, fast_hashing):
+def test_import_refuses_a_database_that_holds_records(written, seeded):
     before = _snapshot()
 
     with pytest.raises(CommandError, match=r"already holds records: events.source"):

@@ -12,16 +12,14 @@ import pytest
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 from django.utils.html import escape
 from reversion.models import Revision, Version
 
 from events import admin as events_admin
 from events import services
 from events.models import Citation, Engagement, EngagementTransition, Statement
-from events.roles import EDITORS
 from events.vocabularies import EngagementState
-from tests.conftest import make_user
 from tests.factories import ChannelFactory, SourceFactory
 from tests.factories import fuzzy as parse
 from tests.test_admin import change_url, refused, rendered_form
@@ -39,29 +37,22 @@ needs_postgresql = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Accounts are made per test; a fast hasher keeps these tests quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def colleague(db, django_user_model):
-    return make_user(django_user_model, "colleague", EDITORS, staff=True)
-
-
-@pytest.fixture
-def colleague_client(colleague):
-    client = Client()
-    client.force_login(colleague)
-    return client
+def the_statement() -> Statement:
+    statement = Statement.objects.get(text=ORIGINAL)
+    assert statement.is_verbatim
+    return statement
 
 
 @pytest.fixture
 def statement(seeded) -> Statement:
-    statement = Statement.objects.get(text=ORIGINAL)
-    assert statement.is_verbatim
-    return statement
+    return the_statement()
+
+
+@pytest.fixture
+def committed_statement(seeded_committed) -> Statement:
+    """The same statement, committed, for tests whose threads each read it on a connection of
+    their own."""
+    return the_statement()
 
 
 def run_together(*jobs):
@@ -190,8 +181,9 @@ def test_a_form_without_its_edit_check_is_refused(statement, editor_client):
 @needs_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_two_editors_saving_at_the_same_moment_one_wins_one_is_refused(
-    statement, editor_client, colleague_client, monkeypatch
+    committed_statement, editor_client, colleague_client, monkeypatch
 ):
+    statement = committed_statement
     url = change_url(statement)
     forms = {
         "editor": (editor_client, rendered_form(editor_client, url), FIRST_EDIT),

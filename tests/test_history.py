@@ -5,7 +5,6 @@ services keep a version of what they write, with who wrote it and why."""
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 from reversion.models import Version
@@ -13,8 +12,6 @@ from reversion.models import Version
 from events import services
 from events.history import Change, changes_between
 from events.models import Actor, Channel, Citation, Engagement, Source, Statement
-from events.roles import EDITORS
-from tests.conftest import make_user
 from tests.factories import ChannelFactory, EngagementFactory, SourceFactory, TransitionFactory
 from tests.factories import fuzzy as parse
 from tests.test_admin import CITATIONS, add_url, change_url, rendered_form, submit
@@ -22,24 +19,6 @@ from tests.test_admin import CITATIONS, add_url, change_url, rendered_form, subm
 ORIGINAL = "We are ready to talk at any level."
 CHANGED = "We are ready to talk."
 PASSAGE = "Hegseth said: “We are ready to talk at any level.”"
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Accounts are made per test; a fast hasher keeps these tests quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def colleague(db, django_user_model):
-    return make_user(django_user_model, "colleague", EDITORS, staff=True)
-
-
-@pytest.fixture
-def colleague_client(colleague):
-    client = Client()
-    client.force_login(colleague)
-    return client
 
 
 def history_url(statement: Statement) -> str:

@@ -89,11 +89,6 @@ def hostile(tag: str) -> str:
 H = {tag: hostile(tag) for tag in TAGS}
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def new_engagement(*, when: FuzzyDate, **fields) -> Engagement:
     engagement = Engagement(**fields)
     engagement.when = when

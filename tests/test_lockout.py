@@ -19,11 +19,6 @@ HOME = "10.0.0.1"
 ELSEWHERE = "10.0.0.2"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def sign_in(client, url, username, password, ip=HOME, **headers):
     data = {"username": username, "password": password}
     if url == ADMIN:

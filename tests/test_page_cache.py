@@ -279,7 +279,7 @@ def test_the_board_party_name_filter_stays_out_of_the_quote_search_box(seeded, c
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="two writers at once need PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_an_admin_delete_and_a_transition_on_the_same_engagement_do_not_collide(
-    seeded, django_user_model
+    seeded_committed, django_user_model
 ):
     """The admin takes the data-version lock before it collects what a delete removes, as the
     services do before they lock a row: the two writers queue, neither deadlocks nor trips a

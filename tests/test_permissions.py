@@ -78,12 +78,6 @@ CONTENT_TYPES = {
 }
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Accounts are made per test; a fast hasher keeps the table quick (signing in still works)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_the_policy_table_covers_every_role():
     assert all(len(outcomes) == len(ROLES) for outcomes in POLICY.values())
 

@@ -4,7 +4,6 @@ source is listed; and the page costs the same number of queries however much the
 
 from datetime import date, timedelta
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -48,11 +47,6 @@ OVERDUE = "Proposals past their expected date"
 
 SUMMIT = "Anticipated Trump–Xi summit"
 CALL = "Proposed call between the Pentagon and China's military leadership"
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def sections(response) -> dict[str, list[tuple[str, str]]]:

@@ -28,12 +28,6 @@ from tests.test_admin import CITATIONS, add_url, change_url, refused, rendered_f
 IMPOSSIBLE = "31 February 2025"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Accounts are made per test; a fast hasher keeps these tests quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def everything() -> dict[str, int]:
     """How many rows each table of the app holds, and how many versions are kept."""
     counts = {m._meta.label: m.objects.count() for m in apps.get_app_config("events").get_models()}

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.test import Client
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -87,9 +86,8 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
-def seeded_live(live_server, transactional_db):
+def seeded_live(live_server, seeded_committed):
     """The live server's database after `load_seed`, emptied again after the test."""
-    call_command("load_seed", verbosity=0)
     return live_server
 
 
