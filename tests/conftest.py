@@ -10,6 +10,7 @@ import itertools
 import os
 import sys
 from contextlib import contextmanager
+from types import ModuleType
 
 # The environment a bare `pytest` runs in, the same as `make test` gives it. Set here, before
 # Django first reads diplomacy/settings.py (which needs a SECRET_KEY unless DEBUG is on), rather
@@ -30,6 +31,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import transaction
+from django.db.transaction import Atomic
 from django.test import Client
 from pytest_django.fixtures import validate_django_db
 
@@ -152,46 +154,48 @@ class SharedSeed:
     seed and all, for the next test that asks for it. The tests of a module that share the seed
     run one after another (`pytest_collection_modifyitems` below), so that is rare."""
 
-    open: "SharedSeed | None" = None  # the seed whose transaction is open in this process
-    of_module: dict = {}  # the seed of each module whose tests are running, open or not
+    loaded: "SharedSeed | None" = None  # the seed whose transaction is open in this process
+    of_module: "dict[ModuleType, SharedSeed]" = {}  # each running module's seed, open or not
 
-    def __init__(self, module, django_db_blocker):
+    def __init__(self, module: ModuleType, django_db_blocker) -> None:
         self.module = module
         self.blocker = django_db_blocker
-        self.atomic = None
+        self.atomic: Atomic | None = None
 
     def begin(self) -> None:
-        assert SharedSeed.open is None, "another module's seed is still loaded"
+        assert SharedSeed.loaded is None, "another module's seed is still loaded"
         with self.blocker.unblock():
-            self.atomic = transaction.atomic()
-            self.atomic.__enter__()
+            atomic = self.atomic = transaction.atomic()
+            atomic.__enter__()
             try:
                 call_command("load_seed", verbosity=0)
             except BaseException:
-                self.atomic.__exit__(*sys.exc_info())
+                atomic.__exit__(*sys.exc_info())
+                self.atomic = None
                 raise
-        SharedSeed.open = self
+        SharedSeed.loaded = self
 
     def end(self) -> None:
-        if SharedSeed.open is not self:
+        if SharedSeed.loaded is not self or self.atomic is None:
             return
         with self.blocker.unblock():
             transaction.set_rollback(True)
             self.atomic.__exit__(None, None, None)
         self.atomic = None
-        SharedSeed.open = None
+        SharedSeed.loaded = None
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     """Before any fixture of `item` is set up: the seed's transaction is open exactly when the
     test shares the seed of its own module."""
-    loaded = SharedSeed.open
+    module = getattr(item, "module", None)
     wanted = shares_the_seed(item)
-    if loaded is not None and not (wanted and loaded.module is getattr(item, "module", None)):
+    loaded = SharedSeed.loaded
+    if loaded is not None and not (wanted and loaded.module is module):
         loaded.end()
-    seed = SharedSeed.of_module.get(getattr(item, "module", None)) if wanted else None
-    if seed is not None and SharedSeed.open is None:
+    seed = SharedSeed.of_module.get(module) if wanted else None
+    if seed is not None and SharedSeed.loaded is None:
         seed.begin()
 
 
