@@ -5,6 +5,407 @@ import django.db.models.functions.comparison
 from django.db import migrations, models
 
 
+# The operations sit outside the class only to keep the generated class short to read.
+OPERATIONS = [
+    migrations.CreateModel(
+        name='Actor',
+        fields=[
+            ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+            ('kind', models.CharField(choices=[('state', 'State'), ('institution', 'Institution'), ('person', 'Person')], help_text='State, institution or person.', max_length=16)),
+            ('name', models.CharField(help_text='Full name as analysts know it.', max_length=200)),
+            ('short_name', models.CharField(blank=True, help_text="Short form for cards and tables, e.g. 'US', 'PLA'.", max_length=100)),
+            ('slug', models.SlugField(help_text='Stable identifier used in URLs.', max_length=120, unique=True)),
+            ('aliases', models.TextField(blank=True, help_text='Other names and spellings, one per line (used by search).')),
+            ('description', models.TextField(blank=True, help_text='One or two lines of context.')),
+            ('parent', models.ForeignKey(blank=True, help_text='For institutions: the body it is part of.', limit_choices_to={'kind__in': ['state', 'institution']}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='events.actor')),
+            ('state', models.ForeignKey(blank=True, help_text='The state this institution or person belongs to. Empty for states.', limit_choices_to={'kind': 'state'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='events.actor')),
+        ],
+        options={
+            'ordering': ['name'],
+        },
+    ),
+    migrations.CreateModel(
+        name='Channel',
+        fields=[
+            ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+            ('track', models.CharField(choices=[('military', 'Military-to-military'), ('diplomatic', 'Diplomatic'), ('leaders', 'Leaders (summit)'), ('economic', 'Economic'), ('multilateral', 'Multilateral forum')], help_text='The kind of contact.', max_length=16)),
+            ('slug', models.SlugField(help_text='Stable identifier used in URLs.', max_length=120, unique=True)),
+            ('summary', models.TextField(blank=True, help_text='What this channel covers, in a line or two.')),
+            ('party_a', models.ForeignKey(help_text='One party (shown first).', limit_choices_to={'kind': 'state'}, on_delete=django.db.models.deletion.PROTECT, related_name='channels_as_a', to='events.actor')),
+            ('party_b', models.ForeignKey(help_text='The other party.', limit_choices_to={'kind': 'state'}, on_delete=django.db.models.deletion.PROTECT, related_name='channels_as_b', to='events.actor')),
+        ],
+        options={
+            'ordering': ['party_a__name', 'party_b__name', 'track'],
+        },
+    ),
+    migrations.CreateModel(
+        name='Engagement',
+        fields=[
+            ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+            ('kind', models.CharField(choices=[('phone_call', 'Phone call'), ('video_call', 'Video call'), ('meeting', 'Meeting'), ('visit', 'Visit'), ('summit', 'Summit'), ('forum', 'Forum attendance'), ('dialogue_round', 'Dialogue round')], help_text='Form of contact.', max_length=16)),
+            ('title', models.CharField(help_text="Short description, e.g. 'Hegseth–Zhang call'.", max_length=300)),
+            ('state', models.CharField(choices=[('proposed', 'Proposed'), ('scheduled', 'Scheduled'), ('held', 'Held'), ('declined', 'Declined'), ('postponed', 'Postponed'), ('cancelled', 'Cancelled')], editable=False, help_text='Current lifecycle state; changed only by recording a transition.', max_length=16)),
+            ('location', models.CharField(blank=True, help_text='City or venue, if known.', max_length=200)),
+            ('purpose', models.TextField(blank=True, help_text='What it is for or expected to lead to, as the sources put it.')),
+            ('significance', models.TextField(blank=True, help_text="Why it matters, e.g. 'first high-level exchange since …'.")),
+            ('when_earliest', models.DateField(blank=True, db_index=True, editable=False, help_text='Earliest day when can be. When it took place, or is expected to take place.', null=True, verbose_name='when (earliest)')),
+            ('when_latest', models.DateField(blank=True, editable=False, help_text='Latest day when can be.', null=True, verbose_name='when (latest)')),
+            ('when_precision', models.CharField(blank=True, choices=[('day', 'Day'), ('part_of_month', 'Part of month (early/mid/late)'), ('month', 'Month'), ('quarter', 'Quarter'), ('part_of_year', 'Part of year (early/mid/late)'), ('year', 'Year'), ('range', 'Explicit range')], default='', editable=False, help_text='How precisely the source gives the date.', max_length=16, verbose_name='when (precision)')),
+            ('channel', models.ForeignKey(help_text='The channel it is on.', on_delete=django.db.models.deletion.PROTECT, related_name='engagements', to='events.channel')),
+            ('initiator', models.ForeignKey(blank=True, help_text='The party that proposed it, if known.', limit_choices_to={'kind': 'state'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='initiated_engagements', to='events.actor')),
+        ],
+        options={
+            'ordering': ['when_earliest', 'id'],
+        },
+    ),
+    migrations.CreateModel(
+        name='Characterisation',
+        fields=[
+            ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+            ('words', models.CharField(help_text='The description, verbatim.', max_length=300)),
+            ('side', models.ForeignKey(help_text='Whose description it is.', limit_choices_to={'kind': 'state'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='events.actor')),
+            ('engagement', models.ForeignKey(help_text='The engagement described.', on_delete=django.db.models.deletion.CASCADE, related_name='characterisations', to='events.engagement')),
+        ],
+        options={
+            'ordering': ['engagement', 'side__name'],
+        },
+    ),
+    migrations.CreateModel(
+        name='EngagementTransition',
+        fields=[
+            ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+            ('from_state', models.CharField(blank=True, choices=[('proposed', 'Proposed'), ('scheduled', 'Scheduled'), ('held', 'Held'), ('declined', 'Declined'), ('postponed', 'Postponed'), ('cancelled', 'Cancelled')], help_text='State before; empty for the first record.', max_length=16)),
+            ('to_state', models.CharField(choices=[('proposed', 'Proposed'), ('scheduled', 'Scheduled'), ('held', 'Held'), ('declined', 'Declined'), ('postponed', 'Postponed'), ('cancelled', 'Cancelled')], help_text='State after.', max_length=16)),
+            ('note', models.TextField(blank=True, help_text='What happened, in a line.')),
+            ('recorded_at', models.DateTimeField(auto_now_add=True)),
+            ('date_earliest', models.DateField(db_index=True, editable=False, help_text='Earliest day date can be. When the step happened (or was reported).', verbose_name='date (earliest)')),
+            ('date_latest', models.DateField(editable=False, help_text='Latest day date can be.', verbose_name='date (latest)')),
+            ('date_precision', models.CharField(choices=[('day', 'Day'), ('part_of_month', 'Part of month (early/mid/late)'), ('month', 'Month'), ('quarter', 'Quarter'), ('part_of_year', 'Part of year (early/mid/late)'), ('year', 'Year'), ('range', 'Explicit range')], default='', editable=False, help_text='How precisely the source gives the date.', max_length=16, verbose_name='date (precision)')),
+            ('engagement', models.ForeignKey(help_text='The engagement.', on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='events.engagement')),
+        ],
+        options={
+            'ordering': ['date_earliest', 'id'],
+        },
+    ),
+    migrations.CreateModel(
+        name='Office',
+        fields=[
+            ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+            ('title', models.CharField(help_text="The post's title, e.g. 'Minister of National Defense'.", max_length=200)),
+            ('description', models.TextField(blank=True, help_text='What the office is, if not obvious.')),
+            ('institution', models.ForeignKey(help_text='The institution the office belongs to.', limit_choices_to={'kind': 'institution'}, on_delete=django.db.models.deletion.PROTECT, related_name='offices', to='events.actor')),
+        ],
+        options={
+            'ordering': ['institution__name', 'title'],
+        },
+    ),
+    migrations.CreateModel(
+        name='CounterpartClaim',
+        fields=[
+            ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+            ('rationale', models.TextField(blank=True, help_text='Why the claimant holds this view.')),
+            ('channel', models.ForeignKey(help_text='The channel where the question arises.', on_delete=django.db.models.deletion.CASCADE, related_name='counterpart_claims', to='events.channel')),
+            ('claimant', models.ForeignKey(help_text='The side making the claim.', limit_choices_to={'kind': 'state'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='events.actor')),
+            ('counterpart_person', models.ForeignKey(blank=True, help_text='The person the claimant sees as the counterpart, when it is about a person.', limit_choices_to={'kind': 'person'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='claimed_as_counterpart', to='events.actor')),
+            ('counterpart_office', models.ForeignKey(blank=True, help_text='The office the claimant sees as the counterpart.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='claimed_as_counterpart', to='events.office')),
+            ('office', models.ForeignKey(help_text='The office whose counterpart is in question.', on_delete=django.db.models.deletion.PROTECT, related_name='counterpart_claims', to='events.office')),
+        ],
+        options={
+            'ordering': ['channel', 'office', 'claimant__name'],
+        },
+    ),
+    migrations.CreateModel(
+        name='OfficeHolding',
+        fields=[
+            ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+            ('start_earliest', models.DateField(blank=True, db_index=True, editable=False, help_text='Earliest day start can be. When the person took office, if known.', null=True, verbose_name='start (earliest)')),
+            ('start_latest', models.DateField(blank=True, editable=False, help_text='Latest day start can be.', null=True, verbose_name='start (latest)')),
+            ('start_precision', models.CharField(blank=True, choices=[('day', 'Day'), ('part_of_month', 'Part of month (early/mid/late)'), ('month', 'Month'), ('quarter', 'Quarter'), ('part_of_year', 'Part of year (early/mid/late)'), ('year', 'Year'), ('range', 'Explicit range')], default='', editable=False, help_text='How precisely the source gives the date.', max_length=16, verbose_name='start (precision)')),
+            ('end_earliest', models.DateField(blank=True, db_index=True, editable=False, help_text='Earliest day end can be. When the person left office; empty while in office.', null=True, verbose_name='end (earliest)')),
+            ('end_latest', models.DateField(blank=True, editable=False, help_text='Latest day end can be.', null=True, verbose_name='end (latest)')),
+            ('end_precision', models.CharField(blank=True, choices=[('day', 'Day'), ('part_of_month', 'Part of month (early/mid/late)'), ('month', 'Month'), ('quarter', 'Quarter'), ('part_of_year', 'Part of year (early/mid/late)'), ('year', 'Year'), ('range', 'Explicit range')], default='', editable=False, help_text='How precisely the source gives the date.', max_length=16, verbose_name='end (precision)')),
+            ('office', models.ForeignKey(help_text='The office held.', on_delete=django.db.models.deletion.PROTECT, related_name='holdings', to='events.office')),
+            ('person', models.ForeignKey(help_text='Who holds the office.', limit_choices_to={'kind': 'person'}, on_delete=django.db.models.deletion.CASCADE, related_name='office_holdings', to='events.actor')),
+        ],
+        options={
+            'ordering': ['start_earliest'],
+        },
+    ),
+    migrations.CreateModel(
+        name='Participation',
+        fields=[
+            ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+            ('role', models.CharField(choices=[('principal', 'Principal'), ('delegation', 'Delegation member'), ('attache', 'Attaché'), ('host', 'Host'), ('observer', 'Observer')], help_text='Their role.', max_length=16)),
+            ('attendance', models.CharField(choices=[('confirmed', 'Confirmed'), ('tentative', 'Considering / tentative'), ('sought', 'Sought by the other side'), ('declined', 'Declined')], default='confirmed', help_text='Whether their taking part is confirmed.', max_length=16)),
+            ('actor', models.ForeignKey(help_text='Who takes part.', on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='events.actor')),
+            ('engagement', models.ForeignKey(help_text='The engagement.', on_delete=django.db.models.deletion.CASCADE, related_name='participations', to='events.engagement')),
+            ('side', models.ForeignKey(help_text="Which of the channel's parties they represent.", limit_choices_to={'kind': 'state'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='events.actor')),
+        ],
+        options={
+            'ordering': ['engagement', 'side__name', 'role', 'actor__name'],
+        },
+    ),
+    migrations.CreateModel(
+        name='Source',
+        fields=[
+            ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+            ('kind', models.CharField(choices=[('official_readout', 'Official readout'), ('transcript', 'Official transcript'), ('official_statement', 'Official statement or profile'), ('major_outlet', 'Major outlet citing officials'), ('secondary_report', 'Secondary report'), ('other', 'Other')], help_text='What kind of document this is; analysts weigh kinds differently.', max_length=32)),
+            ('outlet', models.CharField(help_text="Publisher or issuing body, e.g. 'Nikkei Asia', 'US State Department'.", max_length=200)),
+            ('title', models.CharField(help_text='Headline or document title.', max_length=400)),
+            ('url', models.URLField(blank=True, help_text='Address of the document, if known.', max_length=1000)),
+            ('relays', models.CharField(blank=True, help_text="Whom the document names as its own source, e.g. 'Nikkei Asia, citing officials'.", max_length=300)),
+            ('notes', models.TextField(blank=True, help_text="Editor's notes, e.g. how the date was established.")),
+            ('created_at', models.DateTimeField(auto_now_add=True)),
+            ('published_earliest', models.DateField(db_index=True, editable=False, help_text='Earliest day published can be. When the document was published; a range when only inferred from its content.', verbose_name='published (earliest)')),
+            ('published_latest', models.DateField(editable=False, help_text='Latest day published can be.', verbose_name='published (latest)')),
+            ('published_precision', models.CharField(choices=[('day', 'Day'), ('part_of_month', 'Part of month (early/mid/late)'), ('month', 'Month'), ('quarter', 'Quarter'), ('part_of_year', 'Part of year (early/mid/late)'), ('year', 'Year'), ('range', 'Explicit range')], default='', editable=False, help_text='How precisely the source gives the date.', max_length=16, verbose_name='published (precision)')),
+        ],
+        options={
+            'ordering': ['-published_earliest', 'outlet'],
+            'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['official_readout', 'transcript', 'official_statement', 'major_outlet', 'secondary_report', 'other'])), name='events_source_kind_valid'), models.UniqueConstraint(fields=('outlet', 'title'), name='events_source_unique_outlet_title'), models.CheckConstraint(condition=models.Q(('published_earliest__lte', models.F('published_latest')), ('published_precision__in', ['day', 'part_of_month', 'month', 'quarter', 'part_of_year', 'year', 'range']), models.Q(models.Q(('published_precision', 'day'), _negated=True), ('published_earliest', models.F('published_latest')), _connector='OR')), name='events_source_published_fuzzy_date_valid')],
+        },
+    ),
+    migrations.CreateModel(
+        name='Citation',
+        fields=[
+            ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+            ('object_id', models.PositiveBigIntegerField()),
+            ('passage', models.TextField(help_text="The supporting passage: verbatim when quoted, else the editor's summary.")),
+            ('passage_is_verbatim', models.BooleanField(default=False, help_text="Ticked when the passage reproduces the source's own words.", verbose_name='verbatim')),
+            ('locator', models.CharField(blank=True, help_text="Where in the source, e.g. 'para. 4' or 'p. 2'.", max_length=100)),
+            ('claim', models.CharField(blank=True, help_text="Which part of the fact this supports, if not all (e.g. 'date and venue').", max_length=200)),
+            ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype')),
+            ('source', models.ForeignKey(help_text='The document cited.', on_delete=django.db.models.deletion.PROTECT, related_name='citations', to='events.source')),
+        ],
+        options={
+            'ordering': ['id'],
+        },
+    ),
+    migrations.CreateModel(
+        name='Statement',
+        fields=[
+            ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+            ('text', models.TextField(help_text='The words: verbatim, or a paraphrase marked as such.')),
+            ('is_verbatim', models.BooleanField(default=True, help_text='Unticked when the text is a paraphrase.', verbose_name='verbatim')),
+            ('venue', models.CharField(blank=True, help_text='Where it was said, if known.', max_length=200)),
+            ('stance', models.CharField(choices=[('conciliatory', 'Conciliatory'), ('cooperative', 'Cooperative'), ('neutral', 'Neutral'), ('critical', 'Critical'), ('hostile', 'Hostile')], help_text='Tone toward the other party.', max_length=16)),
+            ('said_earliest', models.DateField(blank=True, db_index=True, editable=False, help_text='Earliest day said can be. When it was said, if known.', null=True, verbose_name='said (earliest)')),
+            ('said_latest', models.DateField(blank=True, editable=False, help_text='Latest day said can be.', null=True, verbose_name='said (latest)')),
+            ('said_precision', models.CharField(blank=True, choices=[('day', 'Day'), ('part_of_month', 'Part of month (early/mid/late)'), ('month', 'Month'), ('quarter', 'Quarter'), ('part_of_year', 'Part of year (early/mid/late)'), ('year', 'Year'), ('range', 'Explicit range')], default='', editable=False, help_text='How precisely the source gives the date.', max_length=16, verbose_name='said (precision)')),
+            ('channels', models.ManyToManyField(blank=True, help_text='Channels it bears on.', related_name='statements', to='events.channel')),
+            ('speaker', models.ForeignKey(help_text='Who said it.', on_delete=django.db.models.deletion.PROTECT, related_name='statements', to='events.actor')),
+            ('toward', models.ForeignKey(blank=True, help_text='The party the stance is toward.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='statements_about', to='events.actor')),
+        ],
+        options={
+            'ordering': ['-said_earliest', 'id'],
+        },
+    ),
+    migrations.CreateModel(
+        name='Interpretation',
+        fields=[
+            ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+            ('emphasis', models.CharField(choices=[('highlights', 'Highlights'), ('focuses_on', 'Focuses on as the real message'), ('downplays', 'Downplays'), ('disputes', 'Disputes')], help_text='What the side does with it.', max_length=16)),
+            ('reading', models.TextField(help_text="The side's reading, in the editor's words.")),
+            ('side', models.ForeignKey(help_text='Whose reading this is.', limit_choices_to={'kind': 'state'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='events.actor')),
+            ('statement', models.ForeignKey(help_text='The statement read.', on_delete=django.db.models.deletion.CASCADE, related_name='interpretations', to='events.statement')),
+        ],
+        options={
+            'ordering': ['statement', 'side__name'],
+        },
+    ),
+    migrations.CreateModel(
+        name='StatusChange',
+        fields=[
+            ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+            ('status', models.CharField(choices=[('open', 'Open'), ('limited', 'Limited'), ('stalled', 'Stalled'), ('frozen', 'Frozen')], help_text='The new status.', max_length=16)),
+            ('trend', models.CharField(choices=[('improving', 'Improving'), ('unchanged', 'Unchanged'), ('deteriorating', 'Deteriorating')], default='unchanged', help_text='Direction of travel as assessed at this change.', max_length=16)),
+            ('confidence', models.CharField(choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High')], default='medium', help_text='How sure the assessment is, given the sources.', max_length=8)),
+            ('explanation', models.TextField(help_text='Why the status is what it is, in a sentence or two.')),
+            ('recorded_at', models.DateTimeField(auto_now_add=True)),
+            ('date_earliest', models.DateField(db_index=True, editable=False, help_text='Earliest day date can be. When the channel took this status.', verbose_name='date (earliest)')),
+            ('date_latest', models.DateField(editable=False, help_text='Latest day date can be.', verbose_name='date (latest)')),
+            ('date_precision', models.CharField(choices=[('day', 'Day'), ('part_of_month', 'Part of month (early/mid/late)'), ('month', 'Month'), ('quarter', 'Quarter'), ('part_of_year', 'Part of year (early/mid/late)'), ('year', 'Year'), ('range', 'Explicit range')], default='', editable=False, help_text='How precisely the source gives the date.', max_length=16, verbose_name='date (precision)')),
+            ('channel', models.ForeignKey(help_text='The channel.', on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='events.channel')),
+        ],
+        options={
+            'ordering': ['channel', '-date_earliest', '-date_latest', '-id'],
+            'get_latest_by': ['date_earliest', 'date_latest', 'id'],
+        },
+    ),
+    migrations.CreateModel(
+        name='StickingPoint',
+        fields=[
+            ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+            ('title', models.CharField(help_text='Name of the obstacle.', max_length=200)),
+            ('kind', models.CharField(choices=[('remark', 'Remark'), ('counterpart_dispute', 'Counterpart dispute'), ('sanction', 'Sanction'), ('incident', 'Incident'), ('other', 'Other')], help_text='What kind of obstacle.', max_length=24)),
+            ('state', models.CharField(choices=[('open', 'Open'), ('resolved', 'Resolved')], default='open', help_text='Open or resolved.', max_length=16)),
+            ('description', models.TextField(help_text='What the obstacle is and how it blocks the channel.')),
+            ('raised_earliest', models.DateField(blank=True, db_index=True, editable=False, help_text='Earliest day raised can be. Since when it stands in the way.', null=True, verbose_name='raised (earliest)')),
+            ('raised_latest', models.DateField(blank=True, editable=False, help_text='Latest day raised can be.', null=True, verbose_name='raised (latest)')),
+            ('raised_precision', models.CharField(blank=True, choices=[('day', 'Day'), ('part_of_month', 'Part of month (early/mid/late)'), ('month', 'Month'), ('quarter', 'Quarter'), ('part_of_year', 'Part of year (early/mid/late)'), ('year', 'Year'), ('range', 'Explicit range')], default='', editable=False, help_text='How precisely the source gives the date.', max_length=16, verbose_name='raised (precision)')),
+            ('resolved_earliest', models.DateField(blank=True, db_index=True, editable=False, help_text='Earliest day resolved can be. When it was resolved.', null=True, verbose_name='resolved (earliest)')),
+            ('resolved_latest', models.DateField(blank=True, editable=False, help_text='Latest day resolved can be.', null=True, verbose_name='resolved (latest)')),
+            ('resolved_precision', models.CharField(blank=True, choices=[('day', 'Day'), ('part_of_month', 'Part of month (early/mid/late)'), ('month', 'Month'), ('quarter', 'Quarter'), ('part_of_year', 'Part of year (early/mid/late)'), ('year', 'Year'), ('range', 'Explicit range')], default='', editable=False, help_text='How precisely the source gives the date.', max_length=16, verbose_name='resolved (precision)')),
+            ('channel', models.ForeignKey(help_text='The channel.', on_delete=django.db.models.deletion.CASCADE, related_name='sticking_points', to='events.channel')),
+            ('counterpart_claims', models.ManyToManyField(blank=True, help_text='Counterpart claims it is made of.', related_name='sticking_points', to='events.counterpartclaim')),
+            ('engagements', models.ManyToManyField(blank=True, help_text='Engagements it blocks.', related_name='sticking_points', to='events.engagement')),
+            ('statements', models.ManyToManyField(blank=True, help_text='Statements it is made of.', related_name='sticking_points', to='events.statement')),
+        ],
+        options={
+            'ordering': ['channel', 'state', 'title'],
+        },
+    ),
+    migrations.AddConstraint(
+        model_name='actor',
+        constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['state', 'institution', 'person'])), name='events_actor_kind_valid'),
+    ),
+    migrations.AddConstraint(
+        model_name='actor',
+        constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'state'), _negated=True), models.Q(('parent__isnull', True), ('state__isnull', True)), _connector='OR'), name='events_actor_state_has_no_parent'),
+    ),
+    migrations.AddConstraint(
+        model_name='actor',
+        constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', models.F('id')), _negated=True), models.Q(('parent', models.F('id')), _negated=True)), name='events_actor_not_own_parent'),
+    ),
+    migrations.AddConstraint(
+        model_name='channel',
+        constraint=models.CheckConstraint(condition=models.Q(('track__in', ['military', 'diplomatic', 'leaders', 'economic', 'multilateral'])), name='events_channel_track_valid'),
+    ),
+    migrations.AddConstraint(
+        model_name='channel',
+        constraint=models.CheckConstraint(condition=models.Q(('party_a', models.F('party_b')), _negated=True), name='events_channel_parties_distinct', violation_error_message='A channel links two different parties.'),
+    ),
+    migrations.AddConstraint(
+        model_name='channel',
+        constraint=models.UniqueConstraint(django.db.models.functions.comparison.Least('party_a', 'party_b'), django.db.models.functions.comparison.Greatest('party_a', 'party_b'), models.F('track'), name='events_channel_unique_pair_track', violation_error_message='These two parties already have a channel on this track.'),
+    ),
+    migrations.AddConstraint(
+        model_name='engagement',
+        constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['phone_call', 'video_call', 'meeting', 'visit', 'summit', 'forum', 'dialogue_round'])), name='events_engagement_kind_valid'),
+    ),
+    migrations.AddConstraint(
+        model_name='engagement',
+        constraint=models.CheckConstraint(condition=models.Q(('state__in', ['proposed', 'scheduled', 'held', 'declined', 'postponed', 'cancelled'])), name='events_engagement_state_valid'),
+    ),
+    migrations.AddConstraint(
+        model_name='engagement',
+        constraint=models.CheckConstraint(condition=models.Q(models.Q(('when_earliest__lte', models.F('when_latest')), ('when_precision__in', ['day', 'part_of_month', 'month', 'quarter', 'part_of_year', 'year', 'range']), models.Q(models.Q(('when_precision', 'day'), _negated=True), ('when_earliest', models.F('when_latest')), _connector='OR')), models.Q(('when_earliest__isnull', True), ('when_latest__isnull', True), ('when_precision', '')), _connector='OR'), name='events_engagement_when_fuzzy_date_valid'),
+    ),
+    migrations.AddConstraint(
+        model_name='engagementtransition',
+        constraint=models.CheckConstraint(condition=models.Q(models.Q(('from_state', ''), ('to_state__in', ['held', 'proposed', 'scheduled'])), models.Q(('from_state', 'proposed'), ('to_state__in', ['cancelled', 'declined', 'held', 'postponed', 'scheduled'])), models.Q(('from_state', 'scheduled'), ('to_state__in', ['cancelled', 'held', 'postponed'])), models.Q(('from_state', 'postponed'), ('to_state__in', ['cancelled', 'scheduled'])), _connector='OR'), name='events_engagementtransition_allowed', violation_error_message='The engagement lifecycle does not allow this step.'),
+    ),
+    migrations.AddConstraint(
+        model_name='engagementtransition',
+        constraint=models.CheckConstraint(condition=models.Q(('date_earliest__lte', models.F('date_latest')), ('date_precision__in', ['day', 'part_of_month', 'month', 'quarter', 'part_of_year', 'year', 'range']), models.Q(models.Q(('date_precision', 'day'), _negated=True), ('date_earliest', models.F('date_latest')), _connector='OR')), name='events_engagementtransition_date_fuzzy_date_valid'),
+    ),
+    migrations.AddConstraint(
+        model_name='office',
+        constraint=models.UniqueConstraint(fields=('institution', 'title'), name='events_office_unique_title_per_institution'),
+    ),
+    migrations.AddConstraint(
+        model_name='counterpartclaim',
+        constraint=models.CheckConstraint(condition=models.Q(('counterpart_office__isnull', False), ('counterpart_person__isnull', False), _connector='OR'), name='events_counterpartclaim_names_counterpart', violation_error_message='Name the counterpart office, person, or both.'),
+    ),
+    migrations.AddConstraint(
+        model_name='counterpartclaim',
+        constraint=models.UniqueConstraint(fields=('channel', 'office', 'claimant'), name='events_counterpartclaim_one_per_side'),
+    ),
+    migrations.AddConstraint(
+        model_name='officeholding',
+        constraint=models.CheckConstraint(condition=models.Q(models.Q(('start_earliest__lte', models.F('start_latest')), ('start_precision__in', ['day', 'part_of_month', 'month', 'quarter', 'part_of_year', 'year', 'range']), models.Q(models.Q(('start_precision', 'day'), _negated=True), ('start_earliest', models.F('start_latest')), _connector='OR')), models.Q(('start_earliest__isnull', True), ('start_latest__isnull', True), ('start_precision', '')), _connector='OR'), name='events_officeholding_start_fuzzy_date_valid'),
+    ),
+    migrations.AddConstraint(
+        model_name='officeholding',
+        constraint=models.CheckConstraint(condition=models.Q(models.Q(('end_earliest__lte', models.F('end_latest')), ('end_precision__in', ['day', 'part_of_month', 'month', 'quarter', 'part_of_year', 'year', 'range']), models.Q(models.Q(('end_precision', 'day'), _negated=True), ('end_earliest', models.F('end_latest')), _connector='OR')), models.Q(('end_earliest__isnull', True), ('end_latest__isnull', True), ('end_precision', '')), _connector='OR'), name='events_officeholding_end_fuzzy_date_valid'),
+    ),
+    migrations.AddConstraint(
+        model_name='officeholding',
+        constraint=models.CheckConstraint(condition=models.Q(('start_earliest__isnull', True), ('end_latest__isnull', True), ('start_earliest__lte', models.F('end_latest')), _connector='OR'), name='events_officeholding_ends_after_start'),
+    ),
+    migrations.AddConstraint(
+        model_name='participation',
+        constraint=models.CheckConstraint(condition=models.Q(('role__in', ['principal', 'delegation', 'attache', 'host', 'observer'])), name='events_participation_role_valid'),
+    ),
+    migrations.AddConstraint(
+        model_name='participation',
+        constraint=models.CheckConstraint(condition=models.Q(('attendance__in', ['confirmed', 'tentative', 'sought', 'declined'])), name='events_participation_attendance_valid'),
+    ),
+    migrations.AddConstraint(
+        model_name='participation',
+        constraint=models.UniqueConstraint(fields=('engagement', 'actor'), name='events_participation_unique_actor'),
+    ),
+    migrations.AddIndex(
+        model_name='citation',
+        index=models.Index(fields=['content_type', 'object_id'], name='events_citation_fact'),
+    ),
+    migrations.AddConstraint(
+        model_name='citation',
+        constraint=models.CheckConstraint(condition=models.Q(('passage', ''), _negated=True), name='events_citation_passage_required', violation_error_message='Give the passage of the source that supports this.'),
+    ),
+    migrations.AddConstraint(
+        model_name='statement',
+        constraint=models.CheckConstraint(condition=models.Q(('stance__in', ['conciliatory', 'cooperative', 'neutral', 'critical', 'hostile'])), name='events_statement_stance_valid'),
+    ),
+    migrations.AddConstraint(
+        model_name='statement',
+        constraint=models.CheckConstraint(condition=models.Q(('text', ''), _negated=True), name='events_statement_text_required'),
+    ),
+    migrations.AddConstraint(
+        model_name='statement',
+        constraint=models.CheckConstraint(condition=models.Q(models.Q(('said_earliest__lte', models.F('said_latest')), ('said_precision__in', ['day', 'part_of_month', 'month', 'quarter', 'part_of_year', 'year', 'range']), models.Q(models.Q(('said_precision', 'day'), _negated=True), ('said_earliest', models.F('said_latest')), _connector='OR')), models.Q(('said_earliest__isnull', True), ('said_latest__isnull', True), ('said_precision', '')), _connector='OR'), name='events_statement_said_fuzzy_date_valid'),
+    ),
+    migrations.AddConstraint(
+        model_name='interpretation',
+        constraint=models.CheckConstraint(condition=models.Q(('emphasis__in', ['highlights', 'focuses_on', 'downplays', 'disputes'])), name='events_interpretation_emphasis_valid'),
+    ),
+    migrations.AddConstraint(
+        model_name='interpretation',
+        constraint=models.UniqueConstraint(fields=('statement', 'side'), name='events_interpretation_one_per_side', violation_error_message="This side's reading of the statement is already recorded."),
+    ),
+    migrations.AddConstraint(
+        model_name='statuschange',
+        constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'limited', 'stalled', 'frozen'])), name='events_statuschange_status_valid'),
+    ),
+    migrations.AddConstraint(
+        model_name='statuschange',
+        constraint=models.CheckConstraint(condition=models.Q(('trend__in', ['improving', 'unchanged', 'deteriorating'])), name='events_statuschange_trend_valid'),
+    ),
+    migrations.AddConstraint(
+        model_name='statuschange',
+        constraint=models.CheckConstraint(condition=models.Q(('confidence__in', ['low', 'medium', 'high'])), name='events_statuschange_confidence_valid'),
+    ),
+    migrations.AddConstraint(
+        model_name='statuschange',
+        constraint=models.CheckConstraint(condition=models.Q(('date_earliest__lte', models.F('date_latest')), ('date_precision__in', ['day', 'part_of_month', 'month', 'quarter', 'part_of_year', 'year', 'range']), models.Q(models.Q(('date_precision', 'day'), _negated=True), ('date_earliest', models.F('date_latest')), _connector='OR')), name='events_statuschange_date_fuzzy_date_valid'),
+    ),
+    migrations.AddConstraint(
+        model_name='stickingpoint',
+        constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['remark', 'counterpart_dispute', 'sanction', 'incident', 'other'])), name='events_stickingpoint_kind_valid'),
+    ),
+    migrations.AddConstraint(
+        model_name='stickingpoint',
+        constraint=models.CheckConstraint(condition=models.Q(('state__in', ['open', 'resolved'])), name='events_stickingpoint_state_valid'),
+    ),
+    migrations.AddConstraint(
+        model_name='stickingpoint',
+        constraint=models.CheckConstraint(condition=models.Q(models.Q(('raised_earliest__lte', models.F('raised_latest')), ('raised_precision__in', ['day', 'part_of_month', 'month', 'quarter', 'part_of_year', 'year', 'range']), models.Q(models.Q(('raised_precision', 'day'), _negated=True), ('raised_earliest', models.F('raised_latest')), _connector='OR')), models.Q(('raised_earliest__isnull', True), ('raised_latest__isnull', True), ('raised_precision', '')), _connector='OR'), name='events_stickingpoint_raised_fuzzy_date_valid'),
+    ),
+    migrations.AddConstraint(
+        model_name='stickingpoint',
+        constraint=models.CheckConstraint(condition=models.Q(models.Q(('resolved_earliest__lte', models.F('resolved_latest')), ('resolved_precision__in', ['day', 'part_of_month', 'month', 'quarter', 'part_of_year', 'year', 'range']), models.Q(models.Q(('resolved_precision', 'day'), _negated=True), ('resolved_earliest', models.F('resolved_latest')), _connector='OR')), models.Q(('resolved_earliest__isnull', True), ('resolved_latest__isnull', True), ('resolved_precision', '')), _connector='OR'), name='events_stickingpoint_resolved_fuzzy_date_valid'),
+    ),
+    migrations.AddConstraint(
+        model_name='stickingpoint',
+        constraint=models.CheckConstraint(condition=models.Q(models.Q(('resolved_earliest__isnull', True), ('state', 'open')), models.Q(('resolved_earliest__isnull', False), ('state', 'resolved')), _connector='OR'), name='events_stickingpoint_resolved_has_date', violation_error_message='A resolved sticking point needs a resolution date; an open one has none.'),
+    ),
+    migrations.AddConstraint(
+        model_name='stickingpoint',
+        constraint=models.UniqueConstraint(fields=('channel', 'title'), name='events_stickingpoint_unique_title'),
+    ),
+]
+
+
 class Migration(migrations.Migration):
 
     initial = True
@@ -13,401 +414,4 @@ class Migration(migrations.Migration):
         ('contenttypes', '0002_remove_content_type_name'),
     ]
 
-    operations = [
-        migrations.CreateModel(
-            name='Actor',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('state', 'State'), ('institution', 'Institution'), ('person', 'Person')], help_text='State, institution or person.', max_length=16)),
-                ('name', models.CharField(help_text='Full name as analysts know it.', max_length=200)),
-                ('short_name', models.CharField(blank=True, help_text="Short form for cards and tables, e.g. 'US', 'PLA'.", max_length=100)),
-                ('slug', models.SlugField(help_text='Stable identifier used in URLs.', max_length=120, unique=True)),
-                ('aliases', models.TextField(blank=True, help_text='Other names and spellings, one per line (used by search).')),
-                ('description', models.TextField(blank=True, help_text='One or two lines of context.')),
-                ('parent', models.ForeignKey(blank=True, help_text='For institutions: the body it is part of.', limit_choices_to={'kind__in': ['state', 'institution']}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='events.actor')),
-                ('state', models.ForeignKey(blank=True, help_text='The state this institution or person belongs to. Empty for states.', limit_choices_to={'kind': 'state'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='events.actor')),
-            ],
-            options={
-                'ordering': ['name'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Channel',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('track', models.CharField(choices=[('military', 'Military-to-military'), ('diplomatic', 'Diplomatic'), ('leaders', 'Leaders (summit)'), ('economic', 'Economic'), ('multilateral', 'Multilateral forum')], help_text='The kind of contact.', max_length=16)),
-                ('slug', models.SlugField(help_text='Stable identifier used in URLs.', max_length=120, unique=True)),
-                ('summary', models.TextField(blank=True, help_text='What this channel covers, in a line or two.')),
-                ('party_a', models.ForeignKey(help_text='One party (shown first).', limit_choices_to={'kind': 'state'}, on_delete=django.db.models.deletion.PROTECT, related_name='channels_as_a', to='events.actor')),
-                ('party_b', models.ForeignKey(help_text='The other party.', limit_choices_to={'kind': 'state'}, on_delete=django.db.models.deletion.PROTECT, related_name='channels_as_b', to='events.actor')),
-            ],
-            options={
-                'ordering': ['party_a__name', 'party_b__name', 'track'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Engagement',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('phone_call', 'Phone call'), ('video_call', 'Video call'), ('meeting', 'Meeting'), ('visit', 'Visit'), ('summit', 'Summit'), ('forum', 'Forum attendance'), ('dialogue_round', 'Dialogue round')], help_text='Form of contact.', max_length=16)),
-                ('title', models.CharField(help_text="Short description, e.g. 'Hegseth–Zhang call'.", max_length=300)),
-                ('state', models.CharField(choices=[('proposed', 'Proposed'), ('scheduled', 'Scheduled'), ('held', 'Held'), ('declined', 'Declined'), ('postponed', 'Postponed'), ('cancelled', 'Cancelled')], editable=False, help_text='Current lifecycle state; changed only by recording a transition.', max_length=16)),
-                ('location', models.CharField(blank=True, help_text='City or venue, if known.', max_length=200)),
-                ('purpose', models.TextField(blank=True, help_text='What it is for or expected to lead to, as the sources put it.')),
-                ('significance', models.TextField(blank=True, help_text="Why it matters, e.g. 'first high-level exchange since …'.")),
-                ('when_earliest', models.DateField(blank=True, db_index=True, editable=False, help_text='Earliest day when can be. When it took place, or is expected to take place.', null=True, verbose_name='when (earliest)')),
-                ('when_latest', models.DateField(blank=True, editable=False, help_text='Latest day when can be.', null=True, verbose_name='when (latest)')),
-                ('when_precision', models.CharField(blank=True, choices=[('day', 'Day'), ('part_of_month', 'Part of month (early/mid/late)'), ('month', 'Month'), ('quarter', 'Quarter'), ('part_of_year', 'Part of year (early/mid/late)'), ('year', 'Year'), ('range', 'Explicit range')], default='', editable=False, help_text='How precisely the source gives the date.', max_length=16, verbose_name='when (precision)')),
-                ('channel', models.ForeignKey(help_text='The channel it is on.', on_delete=django.db.models.deletion.PROTECT, related_name='engagements', to='events.channel')),
-                ('initiator', models.ForeignKey(blank=True, help_text='The party that proposed it, if known.', limit_choices_to={'kind': 'state'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='initiated_engagements', to='events.actor')),
-            ],
-            options={
-                'ordering': ['when_earliest', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Characterisation',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('words', models.CharField(help_text='The description, verbatim.', max_length=300)),
-                ('side', models.ForeignKey(help_text='Whose description it is.', limit_choices_to={'kind': 'state'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='events.actor')),
-                ('engagement', models.ForeignKey(help_text='The engagement described.', on_delete=django.db.models.deletion.CASCADE, related_name='characterisations', to='events.engagement')),
-            ],
-            options={
-                'ordering': ['engagement', 'side__name'],
-            },
-        ),
-        migrations.CreateModel(
-            name='EngagementTransition',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_state', models.CharField(blank=True, choices=[('proposed', 'Proposed'), ('scheduled', 'Scheduled'), ('held', 'Held'), ('declined', 'Declined'), ('postponed', 'Postponed'), ('cancelled', 'Cancelled')], help_text='State before; empty for the first record.', max_length=16)),
-                ('to_state', models.CharField(choices=[('proposed', 'Proposed'), ('scheduled', 'Scheduled'), ('held', 'Held'), ('declined', 'Declined'), ('postponed', 'Postponed'), ('cancelled', 'Cancelled')], help_text='State after.', max_length=16)),
-                ('note', models.TextField(blank=True, help_text='What happened, in a line.')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('date_earliest', models.DateField(db_index=True, editable=False, help_text='Earliest day date can be. When the step happened (or was reported).', verbose_name='date (earliest)')),
-                ('date_latest', models.DateField(editable=False, help_text='Latest day date can be.', verbose_name='date (latest)')),
-                ('date_precision', models.CharField(choices=[('day', 'Day'), ('part_of_month', 'Part of month (early/mid/late)'), ('month', 'Month'), ('quarter', 'Quarter'), ('part_of_year', 'Part of year (early/mid/late)'), ('year', 'Year'), ('range', 'Explicit range')], default='', editable=False, help_text='How precisely the source gives the date.', max_length=16, verbose_name='date (precision)')),
-                ('engagement', models.ForeignKey(help_text='The engagement.', on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='events.engagement')),
-            ],
-            options={
-                'ordering': ['date_earliest', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Office',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(help_text="The post's title, e.g. 'Minister of National Defense'.", max_length=200)),
-                ('description', models.TextField(blank=True, help_text='What the office is, if not obvious.')),
-                ('institution', models.ForeignKey(help_text='The institution the office belongs to.', limit_choices_to={'kind': 'institution'}, on_delete=django.db.models.deletion.PROTECT, related_name='offices', to='events.actor')),
-            ],
-            options={
-                'ordering': ['institution__name', 'title'],
-            },
-        ),
-        migrations.CreateModel(
-            name='CounterpartClaim',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rationale', models.TextField(blank=True, help_text='Why the claimant holds this view.')),
-                ('channel', models.ForeignKey(help_text='The channel where the question arises.', on_delete=django.db.models.deletion.CASCADE, related_name='counterpart_claims', to='events.channel')),
-                ('claimant', models.ForeignKey(help_text='The side making the claim.', limit_choices_to={'kind': 'state'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='events.actor')),
-                ('counterpart_person', models.ForeignKey(blank=True, help_text='The person the claimant sees as the counterpart, when it is about a person.', limit_choices_to={'kind': 'person'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='claimed_as_counterpart', to='events.actor')),
-                ('counterpart_office', models.ForeignKey(blank=True, help_text='The office the claimant sees as the counterpart.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='claimed_as_counterpart', to='events.office')),
-                ('office', models.ForeignKey(help_text='The office whose counterpart is in question.', on_delete=django.db.models.deletion.PROTECT, related_name='counterpart_claims', to='events.office')),
-            ],
-            options={
-                'ordering': ['channel', 'office', 'claimant__name'],
-            },
-        ),
-        migrations.CreateModel(
-            name='OfficeHolding',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_earliest', models.DateField(blank=True, db_index=True, editable=False, help_text='Earliest day start can be. When the person took office, if known.', null=True, verbose_name='start (earliest)')),
-                ('start_latest', models.DateField(blank=True, editable=False, help_text='Latest day start can be.', null=True, verbose_name='start (latest)')),
-                ('start_precision', models.CharField(blank=True, choices=[('day', 'Day'), ('part_of_month', 'Part of month (early/mid/late)'), ('month', 'Month'), ('quarter', 'Quarter'), ('part_of_year', 'Part of year (early/mid/late)'), ('year', 'Year'), ('range', 'Explicit range')], default='', editable=False, help_text='How precisely the source gives the date.', max_length=16, verbose_name='start (precision)')),
-                ('end_earliest', models.DateField(blank=True, db_index=True, editable=False, help_text='Earliest day end can be. When the person left office; empty while in office.', null=True, verbose_name='end (earliest)')),
-                ('end_latest', models.DateField(blank=True, editable=False, help_text='Latest day end can be.', null=True, verbose_name='end (latest)')),
-                ('end_precision', models.CharField(blank=True, choices=[('day', 'Day'), ('part_of_month', 'Part of month (early/mid/late)'), ('month', 'Month'), ('quarter', 'Quarter'), ('part_of_year', 'Part of year (early/mid/late)'), ('year', 'Year'), ('range', 'Explicit range')], default='', editable=False, help_text='How precisely the source gives the date.', max_length=16, verbose_name='end (precision)')),
-                ('office', models.ForeignKey(help_text='The office held.', on_delete=django.db.models.deletion.PROTECT, related_name='holdings', to='events.office')),
-                ('person', models.ForeignKey(help_text='Who holds the office.', limit_choices_to={'kind': 'person'}, on_delete=django.db.models.deletion.CASCADE, related_name='office_holdings', to='events.actor')),
-            ],
-            options={
-                'ordering': ['start_earliest'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Participation',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('principal', 'Principal'), ('delegation', 'Delegation member'), ('attache', 'Attaché'), ('host', 'Host'), ('observer', 'Observer')], help_text='Their role.', max_length=16)),
-                ('attendance', models.CharField(choices=[('confirmed', 'Confirmed'), ('tentative', 'Considering / tentative'), ('sought', 'Sought by the other side'), ('declined', 'Declined')], default='confirmed', help_text='Whether their taking part is confirmed.', max_length=16)),
-                ('actor', models.ForeignKey(help_text='Who takes part.', on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='events.actor')),
-                ('engagement', models.ForeignKey(help_text='The engagement.', on_delete=django.db.models.deletion.CASCADE, related_name='participations', to='events.engagement')),
-                ('side', models.ForeignKey(help_text="Which of the channel's parties they represent.", limit_choices_to={'kind': 'state'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='events.actor')),
-            ],
-            options={
-                'ordering': ['engagement', 'side__name', 'role', 'actor__name'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Source',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('official_readout', 'Official readout'), ('transcript', 'Official transcript'), ('official_statement', 'Official statement or profile'), ('major_outlet', 'Major outlet citing officials'), ('secondary_report', 'Secondary report'), ('other', 'Other')], help_text='What kind of document this is; analysts weigh kinds differently.', max_length=32)),
-                ('outlet', models.CharField(help_text="Publisher or issuing body, e.g. 'Nikkei Asia', 'US State Department'.", max_length=200)),
-                ('title', models.CharField(help_text='Headline or document title.', max_length=400)),
-                ('url', models.URLField(blank=True, help_text='Address of the document, if known.', max_length=1000)),
-                ('relays', models.CharField(blank=True, help_text="Whom the document names as its own source, e.g. 'Nikkei Asia, citing officials'.", max_length=300)),
-                ('notes', models.TextField(blank=True, help_text="Editor's notes, e.g. how the date was established.")),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('published_earliest', models.DateField(db_index=True, editable=False, help_text='Earliest day published can be. When the document was published; a range when only inferred from its content.', verbose_name='published (earliest)')),
-                ('published_latest', models.DateField(editable=False, help_text='Latest day published can be.', verbose_name='published (latest)')),
-                ('published_precision', models.CharField(choices=[('day', 'Day'), ('part_of_month', 'Part of month (early/mid/late)'), ('month', 'Month'), ('quarter', 'Quarter'), ('part_of_year', 'Part of year (early/mid/late)'), ('year', 'Year'), ('range', 'Explicit range')], default='', editable=False, help_text='How precisely the source gives the date.', max_length=16, verbose_name='published (precision)')),
-            ],
-            options={
-                'ordering': ['-published_earliest', 'outlet'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['official_readout', 'transcript', 'official_statement', 'major_outlet', 'secondary_report', 'other'])), name='events_source_kind_valid'), models.UniqueConstraint(fields=('outlet', 'title'), name='events_source_unique_outlet_title'), models.CheckConstraint(condition=models.Q(('published_earliest__lte', models.F('published_latest')), ('published_precision__in', ['day', 'part_of_month', 'month', 'quarter', 'part_of_year', 'year', 'range']), models.Q(models.Q(('published_precision', 'day'), _negated=True), ('published_earliest', models.F('published_latest')), _connector='OR')), name='events_source_published_fuzzy_date_valid')],
-            },
-        ),
-        migrations.CreateModel(
-            name='Citation',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('passage', models.TextField(help_text="The supporting passage: verbatim when quoted, else the editor's summary.")),
-                ('passage_is_verbatim', models.BooleanField(default=False, help_text="Ticked when the passage reproduces the source's own words.", verbose_name='verbatim')),
-                ('locator', models.CharField(blank=True, help_text="Where in the source, e.g. 'para. 4' or 'p. 2'.", max_length=100)),
-                ('claim', models.CharField(blank=True, help_text="Which part of the fact this supports, if not all (e.g. 'date and venue').", max_length=200)),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype')),
-                ('source', models.ForeignKey(help_text='The document cited.', on_delete=django.db.models.deletion.PROTECT, related_name='citations', to='events.source')),
-            ],
-            options={
-                'ordering': ['id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Statement',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(help_text='The words: verbatim, or a paraphrase marked as such.')),
-                ('is_verbatim', models.BooleanField(default=True, help_text='Unticked when the text is a paraphrase.', verbose_name='verbatim')),
-                ('venue', models.CharField(blank=True, help_text='Where it was said, if known.', max_length=200)),
-                ('stance', models.CharField(choices=[('conciliatory', 'Conciliatory'), ('cooperative', 'Cooperative'), ('neutral', 'Neutral'), ('critical', 'Critical'), ('hostile', 'Hostile')], help_text='Tone toward the other party.', max_length=16)),
-                ('said_earliest', models.DateField(blank=True, db_index=True, editable=False, help_text='Earliest day said can be. When it was said, if known.', null=True, verbose_name='said (earliest)')),
-                ('said_latest', models.DateField(blank=True, editable=False, help_text='Latest day said can be.', null=True, verbose_name='said (latest)')),
-                ('said_precision', models.CharField(blank=True, choices=[('day', 'Day'), ('part_of_month', 'Part of month (early/mid/late)'), ('month', 'Month'), ('quarter', 'Quarter'), ('part_of_year', 'Part of year (early/mid/late)'), ('year', 'Year'), ('range', 'Explicit range')], default='', editable=False, help_text='How precisely the source gives the date.', max_length=16, verbose_name='said (precision)')),
-                ('channels', models.ManyToManyField(blank=True, help_text='Channels it bears on.', related_name='statements', to='events.channel')),
-                ('speaker', models.ForeignKey(help_text='Who said it.', on_delete=django.db.models.deletion.PROTECT, related_name='statements', to='events.actor')),
-                ('toward', models.ForeignKey(blank=True, help_text='The party the stance is toward.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='statements_about', to='events.actor')),
-            ],
-            options={
-                'ordering': ['-said_earliest', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Interpretation',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('emphasis', models.CharField(choices=[('highlights', 'Highlights'), ('focuses_on', 'Focuses on as the real message'), ('downplays', 'Downplays'), ('disputes', 'Disputes')], help_text='What the side does with it.', max_length=16)),
-                ('reading', models.TextField(help_text="The side's reading, in the editor's words.")),
-                ('side', models.ForeignKey(help_text='Whose reading this is.', limit_choices_to={'kind': 'state'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='events.actor')),
-                ('statement', models.ForeignKey(help_text='The statement read.', on_delete=django.db.models.deletion.CASCADE, related_name='interpretations', to='events.statement')),
-            ],
-            options={
-                'ordering': ['statement', 'side__name'],
-            },
-        ),
-        migrations.CreateModel(
-            name='StatusChange',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('limited', 'Limited'), ('stalled', 'Stalled'), ('frozen', 'Frozen')], help_text='The new status.', max_length=16)),
-                ('trend', models.CharField(choices=[('improving', 'Improving'), ('unchanged', 'Unchanged'), ('deteriorating', 'Deteriorating')], default='unchanged', help_text='Direction of travel as assessed at this change.', max_length=16)),
-                ('confidence', models.CharField(choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High')], default='medium', help_text='How sure the assessment is, given the sources.', max_length=8)),
-                ('explanation', models.TextField(help_text='Why the status is what it is, in a sentence or two.')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('date_earliest', models.DateField(db_index=True, editable=False, help_text='Earliest day date can be. When the channel took this status.', verbose_name='date (earliest)')),
-                ('date_latest', models.DateField(editable=False, help_text='Latest day date can be.', verbose_name='date (latest)')),
-                ('date_precision', models.CharField(choices=[('day', 'Day'), ('part_of_month', 'Part of month (early/mid/late)'), ('month', 'Month'), ('quarter', 'Quarter'), ('part_of_year', 'Part of year (early/mid/late)'), ('year', 'Year'), ('range', 'Explicit range')], default='', editable=False, help_text='How precisely the source gives the date.', max_length=16, verbose_name='date (precision)')),
-                ('channel', models.ForeignKey(help_text='The channel.', on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='events.channel')),
-            ],
-            options={
-                'ordering': ['channel', '-date_earliest', '-date_latest', '-id'],
-                'get_latest_by': ['date_earliest', 'date_latest', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='StickingPoint',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(help_text='Name of the obstacle.', max_length=200)),
-                ('kind', models.CharField(choices=[('remark', 'Remark'), ('counterpart_dispute', 'Counterpart dispute'), ('sanction', 'Sanction'), ('incident', 'Incident'), ('other', 'Other')], help_text='What kind of obstacle.', max_length=24)),
-                ('state', models.CharField(choices=[('open', 'Open'), ('resolved', 'Resolved')], default='open', help_text='Open or resolved.', max_length=16)),
-                ('description', models.TextField(help_text='What the obstacle is and how it blocks the channel.')),
-                ('raised_earliest', models.DateField(blank=True, db_index=True, editable=False, help_text='Earliest day raised can be. Since when it stands in the way.', null=True, verbose_name='raised (earliest)')),
-                ('raised_latest', models.DateField(blank=True, editable=False, help_text='Latest day raised can be.', null=True, verbose_name='raised (latest)')),
-                ('raised_precision', models.CharField(blank=True, choices=[('day', 'Day'), ('part_of_month', 'Part of month (early/mid/late)'), ('month', 'Month'), ('quarter', 'Quarter'), ('part_of_year', 'Part of year (early/mid/late)'), ('year', 'Year'), ('range', 'Explicit range')], default='', editable=False, help_text='How precisely the source gives the date.', max_length=16, verbose_name='raised (precision)')),
-                ('resolved_earliest', models.DateField(blank=True, db_index=True, editable=False, help_text='Earliest day resolved can be. When it was resolved.', null=True, verbose_name='resolved (earliest)')),
-                ('resolved_latest', models.DateField(blank=True, editable=False, help_text='Latest day resolved can be.', null=True, verbose_name='resolved (latest)')),
-                ('resolved_precision', models.CharField(blank=True, choices=[('day', 'Day'), ('part_of_month', 'Part of month (early/mid/late)'), ('month', 'Month'), ('quarter', 'Quarter'), ('part_of_year', 'Part of year (early/mid/late)'), ('year', 'Year'), ('range', 'Explicit range')], default='', editable=False, help_text='How precisely the source gives the date.', max_length=16, verbose_name='resolved (precision)')),
-                ('channel', models.ForeignKey(help_text='The channel.', on_delete=django.db.models.deletion.CASCADE, related_name='sticking_points', to='events.channel')),
-                ('counterpart_claims', models.ManyToManyField(blank=True, help_text='Counterpart claims it is made of.', related_name='sticking_points', to='events.counterpartclaim')),
-                ('engagements', models.ManyToManyField(blank=True, help_text='Engagements it blocks.', related_name='sticking_points', to='events.engagement')),
-                ('statements', models.ManyToManyField(blank=True, help_text='Statements it is made of.', related_name='sticking_points', to='events.statement')),
-            ],
-            options={
-                'ordering': ['channel', 'state', 'title'],
-            },
-        ),
-        migrations.AddConstraint(
-            model_name='actor',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['state', 'institution', 'person'])), name='events_actor_kind_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='actor',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'state'), _negated=True), models.Q(('parent__isnull', True), ('state__isnull', True)), _connector='OR'), name='events_actor_state_has_no_parent'),
-        ),
-        migrations.AddConstraint(
-            model_name='actor',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', models.F('id')), _negated=True), models.Q(('parent', models.F('id')), _negated=True)), name='events_actor_not_own_parent'),
-        ),
-        migrations.AddConstraint(
-            model_name='channel',
-            constraint=models.CheckConstraint(condition=models.Q(('track__in', ['military', 'diplomatic', 'leaders', 'economic', 'multilateral'])), name='events_channel_track_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='channel',
-            constraint=models.CheckConstraint(condition=models.Q(('party_a', models.F('party_b')), _negated=True), name='events_channel_parties_distinct', violation_error_message='A channel links two different parties.'),
-        ),
-        migrations.AddConstraint(
-            model_name='channel',
-            constraint=models.UniqueConstraint(django.db.models.functions.comparison.Least('party_a', 'party_b'), django.db.models.functions.comparison.Greatest('party_a', 'party_b'), models.F('track'), name='events_channel_unique_pair_track', violation_error_message='These two parties already have a channel on this track.'),
-        ),
-        migrations.AddConstraint(
-            model_name='engagement',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['phone_call', 'video_call', 'meeting', 'visit', 'summit', 'forum', 'dialogue_round'])), name='events_engagement_kind_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='engagement',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['proposed', 'scheduled', 'held', 'declined', 'postponed', 'cancelled'])), name='events_engagement_state_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='engagement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('when_earliest__lte', models.F('when_latest')), ('when_precision__in', ['day', 'part_of_month', 'month', 'quarter', 'part_of_year', 'year', 'range']), models.Q(models.Q(('when_precision', 'day'), _negated=True), ('when_earliest', models.F('when_latest')), _connector='OR')), models.Q(('when_earliest__isnull', True), ('when_latest__isnull', True), ('when_precision', '')), _connector='OR'), name='events_engagement_when_fuzzy_date_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='engagementtransition',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('from_state', ''), ('to_state__in', ['held', 'proposed', 'scheduled'])), models.Q(('from_state', 'proposed'), ('to_state__in', ['cancelled', 'declined', 'held', 'postponed', 'scheduled'])), models.Q(('from_state', 'scheduled'), ('to_state__in', ['cancelled', 'held', 'postponed'])), models.Q(('from_state', 'postponed'), ('to_state__in', ['cancelled', 'scheduled'])), _connector='OR'), name='events_engagementtransition_allowed', violation_error_message='The engagement lifecycle does not allow this step.'),
-        ),
-        migrations.AddConstraint(
-            model_name='engagementtransition',
-            constraint=models.CheckConstraint(condition=models.Q(('date_earliest__lte', models.F('date_latest')), ('date_precision__in', ['day', 'part_of_month', 'month', 'quarter', 'part_of_year', 'year', 'range']), models.Q(models.Q(('date_precision', 'day'), _negated=True), ('date_earliest', models.F('date_latest')), _connector='OR')), name='events_engagementtransition_date_fuzzy_date_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='office',
-            constraint=models.UniqueConstraint(fields=('institution', 'title'), name='events_office_unique_title_per_institution'),
-        ),
-        migrations.AddConstraint(
-            model_name='counterpartclaim',
-            constraint=models.CheckConstraint(condition=models.Q(('counterpart_office__isnull', False), ('counterpart_person__isnull', False), _connector='OR'), name='events_counterpartclaim_names_counterpart', violation_error_message='Name the counterpart office, person, or both.'),
-        ),
-        migrations.AddConstraint(
-            model_name='counterpartclaim',
-            constraint=models.UniqueConstraint(fields=('channel', 'office', 'claimant'), name='events_counterpartclaim_one_per_side'),
-        ),
-        migrations.AddConstraint(
-            model_name='officeholding',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('start_earliest__lte', models.F('start_latest')), ('start_precision__in', ['day', 'part_of_month', 'month', 'quarter', 'part_of_year', 'year', 'range']), models.Q(models.Q(('start_precision', 'day'), _negated=True), ('start_earliest', models.F('start_latest')), _connector='OR')), models.Q(('start_earliest__isnull', True), ('start_latest__isnull', True), ('start_precision', '')), _connector='OR'), name='events_officeholding_start_fuzzy_date_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='officeholding',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('end_earliest__lte', models.F('end_latest')), ('end_precision__in', ['day', 'part_of_month', 'month', 'quarter', 'part_of_year', 'year', 'range']), models.Q(models.Q(('end_precision', 'day'), _negated=True), ('end_earliest', models.F('end_latest')), _connector='OR')), models.Q(('end_earliest__isnull', True), ('end_latest__isnull', True), ('end_precision', '')), _connector='OR'), name='events_officeholding_end_fuzzy_date_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='officeholding',
-            constraint=models.CheckConstraint(condition=models.Q(('start_earliest__isnull', True), ('end_latest__isnull', True), ('start_earliest__lte', models.F('end_latest')), _connector='OR'), name='events_officeholding_ends_after_start'),
-        ),
-        migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['principal', 'delegation', 'attache', 'host', 'observer'])), name='events_participation_role_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.CheckConstraint(condition=models.Q(('attendance__in', ['confirmed', 'tentative', 'sought', 'declined'])), name='events_participation_attendance_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.UniqueConstraint(fields=('engagement', 'actor'), name='events_participation_unique_actor'),
-        ),
-        migrations.AddIndex(
-            model_name='citation',
-            index=models.Index(fields=['content_type', 'object_id'], name='events_citation_fact'),
-        ),
-        migrations.AddConstraint(
-            model_name='citation',
-            constraint=models.CheckConstraint(condition=models.Q(('passage', ''), _negated=True), name='events_citation_passage_required', violation_error_message='Give the passage of the source that supports this.'),
-        ),
-        migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(('stance__in', ['conciliatory', 'cooperative', 'neutral', 'critical', 'hostile'])), name='events_statement_stance_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(('text', ''), _negated=True), name='events_statement_text_required'),
-        ),
-        migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('said_earliest__lte', models.F('said_latest')), ('said_precision__in', ['day', 'part_of_month', 'month', 'quarter', 'part_of_year', 'year', 'range']), models.Q(models.Q(('said_precision', 'day'), _negated=True), ('said_earliest', models.F('said_latest')), _connector='OR')), models.Q(('said_earliest__isnull', True), ('said_latest__isnull', True), ('said_precision', '')), _connector='OR'), name='events_statement_said_fuzzy_date_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='interpretation',
-            constraint=models.CheckConstraint(condition=models.Q(('emphasis__in', ['highlights', 'focuses_on', 'downplays', 'disputes'])), name='events_interpretation_emphasis_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='interpretation',
-            constraint=models.UniqueConstraint(fields=('statement', 'side'), name='events_interpretation_one_per_side', violation_error_message="This side's reading of the statement is already recorded."),
-        ),
-        migrations.AddConstraint(
-            model_name='statuschange',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'limited', 'stalled', 'frozen'])), name='events_statuschange_status_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='statuschange',
-            constraint=models.CheckConstraint(condition=models.Q(('trend__in', ['improving', 'unchanged', 'deteriorating'])), name='events_statuschange_trend_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='statuschange',
-            constraint=models.CheckConstraint(condition=models.Q(('confidence__in', ['low', 'medium', 'high'])), name='events_statuschange_confidence_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='statuschange',
-            constraint=models.CheckConstraint(condition=models.Q(('date_earliest__lte', models.F('date_latest')), ('date_precision__in', ['day', 'part_of_month', 'month', 'quarter', 'part_of_year', 'year', 'range']), models.Q(models.Q(('date_precision', 'day'), _negated=True), ('date_earliest', models.F('date_latest')), _connector='OR')), name='events_statuschange_date_fuzzy_date_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='stickingpoint',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['remark', 'counterpart_dispute', 'sanction', 'incident', 'other'])), name='events_stickingpoint_kind_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='stickingpoint',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['open', 'resolved'])), name='events_stickingpoint_state_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='stickingpoint',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('raised_earliest__lte', models.F('raised_latest')), ('raised_precision__in', ['day', 'part_of_month', 'month', 'quarter', 'part_of_year', 'year', 'range']), models.Q(models.Q(('raised_precision', 'day'), _negated=True), ('raised_earliest', models.F('raised_latest')), _connector='OR')), models.Q(('raised_earliest__isnull', True), ('raised_latest__isnull', True), ('raised_precision', '')), _connector='OR'), name='events_stickingpoint_raised_fuzzy_date_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='stickingpoint',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('resolved_earliest__lte', models.F('resolved_latest')), ('resolved_precision__in', ['day', 'part_of_month', 'month', 'quarter', 'part_of_year', 'year', 'range']), models.Q(models.Q(('resolved_precision', 'day'), _negated=True), ('resolved_earliest', models.F('resolved_latest')), _connector='OR')), models.Q(('resolved_earliest__isnull', True), ('resolved_latest__isnull', True), ('resolved_precision', '')), _connector='OR'), name='events_stickingpoint_resolved_fuzzy_date_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='stickingpoint',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('resolved_earliest__isnull', True), ('state', 'open')), models.Q(('resolved_earliest__isnull', False), ('state', 'resolved')), _connector='OR'), name='events_stickingpoint_resolved_has_date', violation_error_message='A resolved sticking point needs a resolution date; an open one has none.'),
-        ),
-        migrations.AddConstraint(
-            model_name='stickingpoint',
-            constraint=models.UniqueConstraint(fields=('channel', 'title'), name='events_stickingpoint_unique_title'),
-        ),
-    ]
+    operations = OPERATIONS
