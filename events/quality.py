@@ -22,7 +22,7 @@ from events.models import (
     StatusChange,
     StickingPoint,
 )
-from events.vocabularies import OPEN_ENGAGEMENT_STATES, EngagementState
+from events.vocabularies import OPEN_ENGAGEMENT_STATES
 
 # Every record that states a fact must cite a source. (Actors, offices and channels name
 # things; citations on them are welcome but not required.)
@@ -145,12 +145,19 @@ def quality_checks(*, review_days: int = 30, today: date | None = None) -> list[
     checks.append(stale)
 
     overdue = Check(
-        "Proposals past their expected date",
-        "Still “proposed” although the latest day they were expected has passed.",
+        "Engagements past their expected date",
+        "Still proposed, scheduled or postponed although the latest day they were expected has "
+        "passed: record what happened (held, postponed, declined, cancelled) or a new date.",
     )
-    for proposal in Engagement.objects.filter(
-        state=EngagementState.PROPOSED, when_latest__lt=today
+    for late in Engagement.objects.filter(
+        state__in=OPEN_ENGAGEMENT_STATES, when_latest__lt=today
     ).select_related("channel__party_a", "channel__party_b"):
-        overdue.rows.append(Row(f"expected {proposal.when}", proposal))
+        overdue.rows.append(
+            Row(
+                f"{late.get_state_display().lower()}, expected {late.when}, "
+                f"overdue since {late.when_latest:%-d %B %Y}",
+                late,
+            )
+        )
     checks.append(overdue)
     return checks

@@ -98,7 +98,7 @@ def test_board_on_20_september_2025(client, seeded):
     assert "Stalled since 3–16 September 2025" in military
     assert fact(military, "Open sticking points") == "2"
     assert fact(military, "Next expected") == (
-        f"{PROPOSED_CALL} (early September 2025; proposed by US)"
+        f"{PROPOSED_CALL} (early September 2025; proposed by US) Overdue since 10 Sep 2025"
     )
     assert fact(military, "Last contact") == "None recorded"
     leaders = cards(html)["US – China Leaders (summit)"]

@@ -43,7 +43,8 @@ QUALITY = reverse("events:data_quality")
 UNSOURCED = "Facts without a source"
 FORECAST = "Expected dates before the report that forecast them"
 NOT_REVIEWED = "Channels not reviewed"
-OVERDUE = "Proposals past their expected date"
+OVERDUE = "Engagements past their expected date"
+FORUM = "Beijing Xiangshan Forum — US participation"
 
 SUMMIT = "Anticipated Trump–Xi summit"
 CALL = "Proposed call between the Pentagon and China's military leadership"
@@ -94,12 +95,20 @@ def test_seed_leaders_channel_is_flagged_as_never_reviewed(seeded, editor_client
     assert reverse("admin:events_channel_change", args=[leaders.pk]) in html
 
 
-def test_seed_proposals_past_their_date_are_flagged(seeded, editor_client):
+def test_seed_engagements_past_their_date_are_flagged(seeded, editor_client):
     response = editor_client.get(QUALITY)
 
     rows = section(response, OVERDUE)
-    assert sorted(record for _, record in rows) == sorted([SUMMIT, CALL])
-    assert ("expected early September 2025", CALL) in rows
+    # The proposals and the scheduled forum alike: none has an outcome recorded.
+    assert sorted(record for _, record in rows) == sorted([SUMMIT, CALL, FORUM])
+    assert (
+        "proposed, expected early September 2025, overdue since 10 September 2025",
+        CALL,
+    ) in rows
+    assert (
+        "scheduled, expected 17–19 September 2025, overdue since 19 September 2025",
+        FORUM,
+    ) in rows
     html = section_html(response, OVERDUE)
     assert escape(CALL) in html
     assert escape(SUMMIT) in html

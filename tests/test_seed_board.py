@@ -235,3 +235,27 @@ def test_loading_the_seed_twice_changes_nothing(seeded):
     call_command("load_seed", verbosity=0)
     assert counts() == before
     assert before[0] == 2 and before[1] == 4
+
+
+# --- Overdue engagements ------------------------------------------------------------------------
+
+
+def test_xiangshan_forum_shows_as_overdue_today_on_the_channel_page(client, seeded):
+    page = client.get("/channels/us-china-military/").content.decode()
+    forum = re.search(
+        r'<article class="item engagement"[^>]*>\s*<h3>Beijing Xiangshan.*?</article>', page, re.S
+    )
+    assert forum is not None
+    assert "Overdue since 19 September 2025:" in forum.group(0)
+
+
+def test_forum_is_not_overdue_as_of_a_day_before_it_ended(client, seeded):
+    page = client.get("/channels/us-china-military/?as_of=2025-09-18").content.decode()
+    assert "Overdue since 19 September 2025" not in page
+
+
+def test_board_card_flags_its_overdue_next_expected_engagement(client, seeded):
+    board = client.get("/").content.decode()
+    assert "Overdue since" in board
+    before = client.get("/?as_of=2025-09-05").content.decode()
+    assert "Overdue since" not in before

@@ -144,6 +144,11 @@ class Engagement(CitedModel):
     def is_open(self) -> bool:
         return self.shown_state in OPEN_ENGAGEMENT_STATES
 
+    def overdue_on(self, day: date) -> bool:
+        """Still proposed, scheduled or postponed on `day` although the latest day it was
+        expected (its `when`) had passed: an outcome is missing, or was never reported."""
+        return self.is_open and self.when_latest is not None and self.when_latest < day
+
     def date_warnings(self) -> list[str]:
         """Dates that cannot be right: an expected date before the report that forecast it.
         Uses prefetched citations (no query when they are prefetched)."""

@@ -1,9 +1,11 @@
 """Display helpers: badges that carry a label and a symbol, never colour alone."""
 
+from datetime import date
 from urllib.parse import urlsplit
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -68,6 +70,12 @@ def state_badge(state: str):
         STATE_SYMBOLS[value],
         value.label,
     )
+
+
+@register.filter
+def overdue_on(engagement, day: date | None) -> bool:
+    """Whether an open engagement's expected date had passed on `day` (today without one)."""
+    return engagement.overdue_on(day or timezone.localdate())
 
 
 @register.filter
