@@ -379,9 +379,9 @@ def engagement_check(engagement: Engagement) -> None:
 
 def participation_check(participation: Participation) -> None:
     """A participant takes part on the side of one of the channel's parties."""
-    if participation.engagement_id or getattr(participation, "engagement", None):
-        channel = participation.engagement.channel
-        _party_rule(channel, participation.side_id, "side", participation.side)
+    engagement = getattr(participation, "engagement", None)
+    if engagement is not None and engagement.channel_id:
+        _party_rule(engagement.channel, participation.side_id, "side", participation.side)
 
 
 def characterisation_check(characterisation: Characterisation) -> None:
