@@ -106,7 +106,11 @@ def changes_between(model, before: dict | None, after: dict) -> list[Change]:
         key = field.attname
         if field.primary_key or key in fuzzy_columns or key not in after:
             continue
-        if field.auto_created or getattr(field, "auto_now_add", False):
+        if (
+            field.auto_created
+            or getattr(field, "auto_now_add", False)
+            or getattr(field, "auto_now", False)
+        ):
             continue
         old, new = before.get(key), after.get(key)
         if field.many_to_many:

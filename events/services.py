@@ -37,6 +37,7 @@ from events.models import (
     Statement,
     StatusChange,
 )
+from events.periods import DatedStatus, shown_from_days
 from events.vocabularies import ALLOWED_TRANSITIONS, EngagementState
 
 
@@ -173,7 +174,20 @@ def status_change_record(
         change.full_clean(exclude=["channel"], validate_constraints=False)
         change.save()
         _cite_all(change, citations)
+        status_periods_refresh(channel.pk)
+    change.refresh_from_db(fields=["shown_from"])
     return change
+
+
+def status_periods_refresh(channel_id: int) -> None:
+    """Set the day each of the channel's statuses is shown from (events.periods): a status
+    saved, moved or deleted can move the others."""
+    changes = StatusChange.objects.filter(channel=channel_id)
+    dated = [DatedStatus(*row) for row in changes.values_list("pk", "date_earliest", "date_latest")]
+    current = dict(changes.values_list("pk", "shown_from"))
+    for pk, day in shown_from_days(dated).items():
+        if current[pk] != day:
+            StatusChange.objects.filter(pk=pk).update(shown_from=day)
 
 
 def _check_step(engagement: Engagement | None, from_state: str, to_state: str, date: FuzzyDate):
@@ -471,6 +485,9 @@ def record_save(
     with _recorded(user, comment or f"{str(record._meta.verbose_name).capitalize()} {verb}"):
         record.save()
         _cite_all(record, citations)
+        if isinstance(record, StatusChange):
+            status_periods_refresh(record.channel_id)
+            record.refresh_from_db(fields=["shown_from"])
     return record
 
 
@@ -489,3 +506,5 @@ def record_delete(*, record: Model, user=None, comment: str = "") -> None:
     """Delete a record (the database refuses what other records still need)."""
     with _recorded(user, comment or f"{str(record._meta.verbose_name).capitalize()} deleted"):
         record.delete()
+        if isinstance(record, StatusChange):
+            status_periods_refresh(record.channel_id)

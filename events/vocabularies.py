@@ -132,6 +132,26 @@ class Attendance(models.TextChoices):
     TENTATIVE = "tentative", "Considering / tentative"
     SOUGHT = "sought", "Sought by the other side"
     DECLINED = "declined", "Declined"
+    ABSENT = "absent", "Did not take part"
+    REPLACED = "replaced", "Replaced by someone else"
+    REMOTE = "remote", "Joined remotely"
+
+
+class ClaimOutcome(models.TextChoices):
+    """Whether a counterpart claim still stands, or how it ended."""
+
+    STANDING = "standing", "Standing"
+    SETTLED = "settled", "Settled"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+class RelayKind(models.TextChoices):
+    """What a secondary report passes on."""
+
+    OUTLET = "outlet", "Another outlet's report"
+    OFFICIAL_READOUT = "official_readout", "An official readout or statement"
+    WIRE = "wire", "A wire agency"
+    OTHER = "other", "Other origin"
 
 
 class Stance(models.TextChoices):

@@ -40,6 +40,7 @@ def test_readme_example_pulls_the_status_history(live_server, seeded_committed, 
             date_earliest=date(2024, 1, 1) + timedelta(days=i),
             date_latest=date(2024, 1, 1) + timedelta(days=i),
             date_precision="day",
+            shown_from=date(2024, 1, 1) + timedelta(days=i),  # exact days: each its own
             explanation=f"Earlier change {i}.",
         )
         for i in range(30)

@@ -31,12 +31,14 @@ if TYPE_CHECKING:
 
 class StatusChangeQuerySet(models.QuerySet):
     def newest_first(self):
-        return self.order_by("-date_earliest", "-date_latest", "-id")
+        """In the order the board shows them (events.periods), the current one first."""
+        return self.order_by("-shown_from", "-date_earliest", "-date_latest", "-id")
 
     def as_of(self, day: date | None):
-        """Changes known to have happened by `day`: their latest possible date is on or before
-        it. A change dated “3–16 September” is not yet counted on 10 September."""
-        return self if day is None else self.filter(date_latest__lte=day)
+        """Changes the board counts by `day`: each from its earliest possible day (or the day
+        `events.periods` moves it to). One dated “3–16 September” counts on 10 September,
+        marked as possibly not yet in effect."""
+        return self if day is None else self.filter(shown_from__lte=day)
 
 
 def either_party(party, *, prefix: str = "") -> Q:
@@ -253,7 +255,19 @@ class StatusChange(CitedModel):
     date_earliest: "datetime.date"
     date_latest: "datetime.date"
     explanation = models.TextField(help_text="Why the status is what it is, in a sentence or two.")
+    shown_from = models.DateField(
+        editable=False,
+        help_text="First day the board shows this status as current: its earliest possible day, "
+        "or the day after an earlier status sharing that day (see docs/dates.md).",
+    )
+    overlap_reason = models.TextField(
+        blank=True,
+        help_text="Why the date is kept although it falls inside another status's date range.",
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(
+        auto_now=True, help_text="When the record was last saved (feeds report this)."
+    )
 
     objects = StatusChangeQuerySet.as_manager()
 
@@ -267,10 +281,19 @@ class StatusChange(CitedModel):
                 F("id").desc(),
                 name="events_statuschange_newest",
             ),
+            # The board's status on a day: the newest shown by then.
+            models.Index(
+                F("channel"),
+                F("shown_from").desc(),
+                F("date_earliest").desc(),
+                F("date_latest").desc(),
+                F("id").desc(),
+                name="events_statuschange_shown",
+            ),
             models.Index(fields=["recorded_at"], name="events_statuschange_recorded"),
         ]
-        ordering = ["channel", "-date_earliest", "-date_latest", "-id"]
-        get_latest_by = ["date_earliest", "date_latest", "id"]
+        ordering = ["channel", "-shown_from", "-date_earliest", "-date_latest", "-id"]
+        get_latest_by = ["shown_from", "date_earliest", "date_latest", "id"]
         constraints = [
             choice_constraint("status", ChannelStatus),
             choice_constraint("trend", Trend),
@@ -280,3 +303,10 @@ class StatusChange(CitedModel):
 
     def __str__(self) -> str:
         return f"{self.channel}: {self.get_status_display()} ({self.date})"
+
+    def save(self, *args, **kwargs):
+        # A first guess; the services set every status's day on the channel together
+        # (services.status_periods_refresh), since one status can move another's.
+        if self.shown_from is None:
+            self.shown_from = self.date_earliest
+        super().save(*args, **kwargs)

@@ -187,7 +187,14 @@ class EngagementTransition(CitedModel):
     # A column the fuzzy date adds (events.fields), declared for type checkers.
     date_earliest: "datetime.date"
     note = models.TextField(blank=True, help_text="What happened, in a line.")
+    overlap_reason = models.TextField(
+        blank=True,
+        help_text="Why the date is kept although it falls inside another step's date range.",
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(
+        auto_now=True, help_text="When the record was last saved (feeds report this)."
+    )
 
     class Meta:
         indexes = [
@@ -251,7 +258,15 @@ class Participation(CitedModel):
         max_length=16,
         choices=Attendance.choices,
         default=Attendance.CONFIRMED,
-        help_text="Whether their taking part is confirmed.",
+        help_text="Whether their taking part is confirmed, and whether they took part.",
+    )
+    replaced_by = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replacements",
+        help_text="Who took their place, when attendance is “replaced by someone else”.",
     )
 
     class Meta:
@@ -261,6 +276,16 @@ class Participation(CitedModel):
             choice_constraint("attendance", Attendance),
             models.UniqueConstraint(
                 fields=["engagement", "actor"], name="events_participation_unique_actor"
+            ),
+            models.CheckConstraint(
+                condition=Q(attendance="replaced") | Q(replaced_by__isnull=True),
+                name="events_participation_replaced_by_only_when_replaced",
+                violation_error_message="Name who took their place only when they were replaced.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(actor=F("replaced_by")),
+                name="events_participation_not_replaced_by_self",
+                violation_error_message="Someone cannot be replaced by themselves.",
             ),
         ]
 
@@ -285,6 +310,10 @@ class Characterisation(CitedModel):
         help_text="Whose description it is.",
     )
     words = models.CharField(max_length=300, help_text="The description, verbatim.")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(
+        auto_now=True, help_text="When the record was last saved (feeds report this)."
+    )
 
     class Meta:
         ordering = ["engagement", "side__name"]

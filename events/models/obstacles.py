@@ -14,7 +14,7 @@ from events.models.channels import Channel
 from events.models.engagements import Engagement
 from events.models.sources import CitedModel
 from events.models.statements import Statement
-from events.vocabularies import StickingPointKind, StickingPointState
+from events.vocabularies import ClaimOutcome, StickingPointKind, StickingPointState
 
 
 class StickingPointQuerySet(models.QuerySet):
@@ -83,6 +83,30 @@ class CounterpartClaim(CitedModel):
         help_text="The person the claimant sees as the counterpart, when it is about a person.",
     )
     rationale = models.TextField(blank=True, help_text="Why the claimant holds this view.")
+    stated = FuzzyDateField(
+        "stated",
+        null=True,
+        help_text="Since when the claimant is known to hold this view; empty if the sources "
+        "do not say (then it counts from the earliest report citing it).",
+    )
+    outcome = models.CharField(
+        max_length=16,
+        choices=ClaimOutcome.choices,
+        default=ClaimOutcome.STANDING,
+        help_text="Whether the claim still stands, was settled (the question was answered) or "
+        "superseded (the side now holds another view).",
+    )
+    ended = FuzzyDateField(
+        "ended", null=True, help_text="When it was settled or superseded; empty while standing."
+    )
+    outcome_note = models.TextField(
+        blank=True,
+        help_text="How it ended, e.g. 'the call was held with the minister China proposed'.",
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(
+        auto_now=True, help_text="When the record was last saved (feeds report this)."
+    )
 
     class Meta:
         ordering = ["channel", "office", "claimant__name"]
@@ -92,9 +116,23 @@ class CounterpartClaim(CitedModel):
                 name="events_counterpartclaim_names_counterpart",
                 violation_error_message="Name the counterpart office, person, or both.",
             ),
+            # One standing claim per side; ended ones stay as history.
             models.UniqueConstraint(
                 fields=["channel", "office", "claimant"],
-                name="events_counterpartclaim_one_per_side",
+                condition=Q(outcome="standing"),
+                name="events_counterpartclaim_one_standing_per_side",
+                violation_error_message="This side already has a standing claim about this "
+                "office on this channel; mark it superseded first.",
+            ),
+            choice_constraint("outcome", ClaimOutcome),
+            *fuzzy_date_constraints("stated", null=True),
+            *fuzzy_date_constraints("ended", null=True),
+            models.CheckConstraint(
+                condition=Q(outcome="standing", ended_earliest__isnull=True)
+                | (~Q(outcome="standing") & Q(ended_earliest__isnull=False)),
+                name="events_counterpartclaim_ended_has_date",
+                violation_error_message="A settled or superseded claim needs the date it ended; "
+                "a standing one has none.",
             ),
         ]
 
@@ -132,6 +170,10 @@ class StickingPoint(CitedModel):
     )
     engagements = models.ManyToManyField(
         Engagement, blank=True, related_name="sticking_points", help_text="Engagements it blocks."
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(
+        auto_now=True, help_text="When the record was last saved (feeds report this)."
     )
 
     objects = StickingPointQuerySet.as_manager()

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Count, Prefetch, Q
 
 from events.fields import FuzzyDateField, choice_constraint, fuzzy_date_constraints
-from events.vocabularies import SourceKind
+from events.vocabularies import RelayKind, SourceKind
 
 
 class SourceQuerySet(models.QuerySet):
@@ -99,6 +99,19 @@ class Citation(models.Model):
         blank=True,
         help_text="Which part of the fact this supports, if not all (e.g. 'date and venue').",
     )
+    relays = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Where the report got this passage, when it passes on another source's "
+        "words, e.g. 'Nikkei Asia, citing US officials' or 'US State Department readout'.",
+    )
+    relays_kind = models.CharField(
+        "relayed origin",
+        max_length=24,
+        choices=RelayKind.choices,
+        blank=True,
+        help_text="What kind of origin it relays; empty when the report is first-hand.",
+    )
 
     class Meta:
         ordering = ["id"]
@@ -108,6 +121,12 @@ class Citation(models.Model):
                 condition=~Q(passage=""),
                 name="events_citation_passage_required",
                 violation_error_message="Give the passage of the source that supports this.",
+            ),
+            choice_constraint("relays_kind", RelayKind, blank=True),
+            models.CheckConstraint(
+                condition=Q(relays="") | ~Q(relays_kind=""),
+                name="events_citation_relay_has_kind",
+                violation_error_message="Say what kind of origin the passage relays.",
             ),
         ]
 

@@ -59,6 +59,9 @@ class Statement(CitedModel):
         Channel, related_name="statements", blank=True, help_text="Channels it bears on."
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(
+        auto_now=True, help_text="When the record was last saved (feeds report this)."
+    )
 
     objects = StatementQuerySet.as_manager()
 

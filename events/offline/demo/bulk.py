@@ -35,14 +35,15 @@ class Table:
         given = [pk, *fields]
         missing = [f for f in meta.concrete_fields if f.attname not in given]
         for f in missing:
-            if not f.has_default() and not f.null:
+            # A blank text field defaults to "" (Field.get_default).
+            if not f.has_default() and not f.null and not (f.blank and f.empty_strings_allowed):
                 raise ImproperlyConfigured(
                     f"{model.__name__}.{f.name} has no default; the demo data must set it."
                 )
         self.writer = writer
         self.model = model
         self.fields = [by_name[name] for name in given] + missing
-        self.tail = tuple(f.get_default() if f.has_default() else None for f in missing)
+        self.tail = tuple(f.get_default() for f in missing)
         self.next_id = self.first_id = writer.first_id(model)
         self.rows: list[tuple] = []
         self.count = 0

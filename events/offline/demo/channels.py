@@ -229,7 +229,9 @@ class ChannelWriter:
                 latest,
                 precision,
                 explanation,
-                world.moment(latest.toordinal()),
+                earliest,  # the demo's statuses never share a day: each shows from its earliest
+                recorded := world.moment(latest.toordinal()),
+                recorded,
             )
             channel.status_starts.append(earliest.toordinal())
             channel.status_values.append(status)

@@ -222,7 +222,7 @@ class EngagementWriter:
             for side in sides:
                 words = rng.choice(CHARACTERISATIONS[mood if rng.random() < 0.8 else "mixed"])
                 characterisation_id = self.tables.characterisation.add(
-                    engagement_id, side.id, words
+                    engagement_id, side.id, words, *[world.noon(days[-1])] * 2
                 )
                 world.cite(
                     Characterisation,
@@ -336,7 +336,8 @@ class EngagementWriter:
                 state,
                 *step_date,
                 notes[state],
-                world.moment(step_date[1].toordinal()),
+                recorded := world.moment(step_date[1].toordinal()),
+                recorded,
             )
             step_source = channel.source_ids[world.source_near(channel, day)]
             world.cite(

@@ -85,7 +85,13 @@ class ObstacleWriter:
                 f"authority over the armed forces and foreign policy of {b.short}."
             )
             claim_id = self.tables.claim.add(
-                channel.id, asked.id, claimant.id, office.id, person, rationale
+                channel.id,
+                asked.id,
+                claimant.id,
+                office.id,
+                person,
+                rationale,
+                *[world.noon(world.until_ord - 400)] * 2,
             )
             world.cite(CounterpartClaim, claim_id, source_id, rationale)
             claims.append(claim_id)
@@ -166,7 +172,15 @@ class ObstacleWriter:
                 resolved = (None, None, "")
                 state = "open"
             point_id = self.tables.point.add(
-                channel.id, title, kind, state, description, *raised, *resolved
+                channel.id,
+                title,
+                kind,
+                state,
+                description,
+                *raised,
+                *resolved,
+                world.noon(raised[1].toordinal()),
+                world.noon((resolved[1] or raised[1]).toordinal()),
             )
             source_id = channel.source_ids[world.source_near(channel, raised[1].toordinal())]
             world.cite(StickingPoint, point_id, source_id, description)

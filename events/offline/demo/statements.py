@@ -101,7 +101,8 @@ class StatementWriter:
                 venue,
                 stance,
                 toward,
-                world.moment(day),
+                recorded := world.moment(day),
+                recorded,
             )
             world.index(
                 Statement,

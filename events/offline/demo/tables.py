@@ -85,7 +85,9 @@ class Tables:
                 "date_latest",
                 "date_precision",
                 "explanation",
+                "shown_from",
                 "recorded_at",
+                "changed_at",
             ],
         )
         self.engagement = w.table(
@@ -115,6 +117,7 @@ class Tables:
                 "date_precision",
                 "note",
                 "recorded_at",
+                "changed_at",
             ],
         )
         self.participation = w.table(
@@ -127,7 +130,9 @@ class Tables:
                 "attendance",
             ],
         )
-        self.characterisation = w.table(Characterisation, ["engagement_id", "side_id", "words"])
+        self.characterisation = w.table(
+            Characterisation, ["engagement_id", "side_id", "words", "recorded_at", "changed_at"]
+        )
         self.statement = w.table(
             Statement,
             [
@@ -141,6 +146,7 @@ class Tables:
                 "stance",
                 "toward_id",
                 "recorded_at",
+                "changed_at",
             ],
         )
         self.statement_channel = w.table(Statement.channels.through, ["statement_id", "channel_id"])
@@ -162,6 +168,8 @@ class Tables:
                 "counterpart_office_id",
                 "counterpart_person_id",
                 "rationale",
+                "recorded_at",
+                "changed_at",
             ],
         )
         self.point = w.table(
@@ -178,6 +186,8 @@ class Tables:
                 "resolved_earliest",
                 "resolved_latest",
                 "resolved_precision",
+                "recorded_at",
+                "changed_at",
             ],
         )
         self.point_statement = w.table(

@@ -272,6 +272,13 @@ class World:
             midnight = self._midnights[day] = datetime.fromordinal(day).replace(tzinfo=UTC)
         return midnight + timedelta(minutes=480 + int(rng.random() * 660))
 
+    def noon(self, day: int) -> datetime:
+        """Midday UTC on `day`: a recording time for rows whose time is not drawn at random
+        (so adding one does not shift the random draws that follow)."""
+        return datetime.fromordinal(min(day, self.until_ord)).replace(tzinfo=UTC) + timedelta(
+            hours=12
+        )
+
     def human(self, value: tuple[date, date, str]) -> str:
         """A fuzzy date as a person writes it ("early March 2021")."""
         key = (value[0], value[1])
