@@ -43,6 +43,7 @@ from events.models import (
     StatusChange,
     StickingPoint,
 )
+from events.models.obstacles import CLAIM_ENDING_CITATION
 from events.pagination import CappedCountPaginator
 from events.vocabularies import ALLOWED_TRANSITIONS, ChannelStatus, EngagementState
 
@@ -523,8 +524,8 @@ def _adopt(obj, created) -> None:
 class ParticipationInline(admin.TabularInline):
     model = Participation
     form = ServiceCheckedForm
-    fields = ["actor", "side", "role", "attendance"]
-    autocomplete_fields = ["actor", "side"]
+    fields = ["actor", "side", "role", "attendance", "replaced_by"]
+    autocomplete_fields = ["actor", "side", "replaced_by"]
     extra = 0
 
 
@@ -759,10 +760,96 @@ class StatementAdmin(FuzzyDateAdmin):
     inlines = [InterpretationInline, StatementCitationInline]
 
 
+class CounterpartClaimForm(FuzzyDateModelForm):
+    """A claim, and how it ended: settling or superseding it is dated and needs the passage
+    that says so (cited as how it ended)."""
+
+    stated = FuzzyDateFormField(
+        required=False,
+        label="Stated",
+        help_text="Since when the claimant holds this view, if the sources say; left empty, it "
+        "counts from the earliest report citing it.",
+    )
+    ended = FuzzyDateFormField(
+        required=False,
+        label="Ended",
+        help_text="When it was settled or superseded; empty while it stands.",
+    )
+    ending_source = forms.ModelChoiceField(
+        queryset=Source.objects.all(),
+        required=False,
+        label="Source",
+        help_text="The document that reports how the claim ended.",
+    )
+    ending_locator = forms.CharField(
+        required=False, label="Locator", help_text="Where in the source, e.g. 'para. 4'."
+    )
+    ending_passage = forms.CharField(
+        required=False,
+        label="Passage",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The passage that says how it ended, e.g. “the call was held with the "
+        "minister China proposed”. Needed when you settle or supersede the claim.",
+    )
+
+    class Meta:
+        model = CounterpartClaim
+        fields = [
+            "channel",
+            "office",
+            "claimant",
+            "counterpart_office",
+            "counterpart_person",
+            "rationale",
+            "outcome",
+            "outcome_note",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        source, passage = data.get("ending_source"), (data.get("ending_passage") or "").strip()
+        if passage and source is None:
+            self.add_error("ending_source", "Choose the source this passage comes from.")
+        if source is not None and not passage:
+            self.add_error("ending_passage", "Give the passage of the source that says so.")
+        return data
+
+    def ending_citations(self) -> list[services.CitationInput]:
+        data = getattr(self, "cleaned_data", {})
+        if data.get("ending_source") is None or not (data.get("ending_passage") or "").strip():
+            return []
+        return [
+            services.CitationInput(
+                source=data["ending_source"],
+                passage=data["ending_passage"].strip(),
+                locator=data.get("ending_locator", ""),
+                claim=CLAIM_ENDING_CITATION,
+            )
+        ]
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        try:
+            services.counterpart_claim_ending_check(self.instance, self.ending_citations())
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+
+
 @admin.register(CounterpartClaim)
 class CounterpartClaimAdmin(HistoryAdmin):
-    list_display = ["office", "claimant", "counterpart_office", "counterpart_person", "channel"]
-    list_filter = [("channel", ChannelListFilter), "claimant"]
+    list_display = [
+        "office",
+        "claimant",
+        "counterpart_office",
+        "counterpart_person",
+        "channel",
+        "outcome",
+        fuzzy_column("ended", "Ended"),
+    ]
+    list_filter = [("channel", ChannelListFilter), "claimant", "outcome"]
     search_fields = ["office__title", "counterpart_office__title", "counterpart_person__name"]
     autocomplete_fields = [
         "channel",
@@ -779,7 +866,65 @@ class CounterpartClaimAdmin(HistoryAdmin):
         "channel__party_a",
         "channel__party_b",
     ]
+    form = CounterpartClaimForm
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "channel",
+                    "office",
+                    "claimant",
+                    "counterpart_office",
+                    "counterpart_person",
+                    "rationale",
+                    "stated",
+                ]
+            },
+        ),
+        (
+            "How it ended (settled or superseded)",
+            {
+                "fields": [
+                    "outcome",
+                    "ended",
+                    "outcome_note",
+                    "ending_source",
+                    "ending_locator",
+                    "ending_passage",
+                ]
+            },
+        ),
+    ]
     inlines = [CitationInline]
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["fields"] = None
+        return super().get_form(request, obj, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        services.record_save(record=obj, user=request.user, citations=form.ending_citations())
+
+
+class StickingPointForm(FuzzyDateModelForm):
+    """Resolving a counterpart dispute is refused while the claims it names still stand."""
+
+    raised = FuzzyDateFormField(required=False, label="Raised")
+    resolved = FuzzyDateFormField(required=False, label="Resolved")
+
+    class Meta:
+        model = StickingPoint
+        fields = "__all__"
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors or "counterpart_claims" not in self.cleaned_data:
+            return
+        try:
+            services.sticking_point_check(self.instance, self.cleaned_data["counterpart_claims"])
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
 
 
 @admin.register(StickingPoint)
@@ -789,6 +934,7 @@ class StickingPointAdmin(FuzzyDateAdmin):
     search_fields = ["title", "description"]
     autocomplete_fields = ["channel", "statements", "counterpart_claims", "engagements"]
     list_select_related = ["channel__party_a", "channel__party_b"]
+    form = StickingPointForm
     fields = [
         "channel",
         "title",

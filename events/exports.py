@@ -106,7 +106,8 @@ ENGAGEMENT_COLUMNS = [
     Column(
         "participants",
         lambda e: "; ".join(
-            f"{p.actor.name} ({p.side.label}, {p.get_role_display()}, {p.get_attendance_display()})"
+            f"{p.actor.name} ({p.side.label}, {p.get_role_display()}, "
+            f"{p.get_attendance_display()}{f' by {p.replaced_by.name}' if p.replaced_by else ''})"
             for p in e.participations.all()
         ),
     ),

@@ -145,12 +145,14 @@ def channel_status_board(channels, as_of: date | None = None, recent_of: int | N
         *engagement_prefetches,
         Prefetch(
             "counterpart_claims",
-            queryset=CounterpartClaim.objects.select_related(
+            queryset=CounterpartClaim.objects.as_of(as_of)
+            .select_related(
                 "office__institution",
                 "claimant",
                 "counterpart_office__institution",
                 "counterpart_person",
-            ).prefetch_related(cited()),
+            )
+            .prefetch_related(cited()),
         ),
         Prefetch(
             "sticking_points",
@@ -159,7 +161,9 @@ def channel_status_board(channels, as_of: date | None = None, recent_of: int | N
                 Prefetch("statements", queryset=Statement.objects.select_related("speaker")),
                 Prefetch(
                     "counterpart_claims",
-                    queryset=CounterpartClaim.objects.select_related("claimant", "office"),
+                    queryset=CounterpartClaim.objects.as_of(as_of).select_related(
+                        "claimant", "office"
+                    ),
                 ),
             ),
         ),
@@ -213,7 +217,10 @@ def actor_profile(
         Prefetch(
             "participations",
             queryset=Participation.objects.select_related(
-                "engagement__channel__party_a", "engagement__channel__party_b", "side"
+                "engagement__channel__party_a",
+                "engagement__channel__party_b",
+                "side",
+                "replaced_by",
             ).order_by(F("engagement__when_earliest").desc(nulls_last=True), "id"),
         ),
         Prefetch("statements", queryset=Statement.objects.with_details().newest_first()),
@@ -224,7 +231,8 @@ def counterpart_claims_about(
     actor,
 ):
     """Counterpart claims that concern this actor: about an office it holds or held, or
-    naming it (or such an office) as the counterpart."""
+    naming it (or such an office) as the counterpart. Standing claims first; settled and
+    superseded ones follow as history, the latest ended first."""
     offices = OfficeHolding.objects.filter(person=actor).values("office")
     return (
         CounterpartClaim.objects.filter(
@@ -241,7 +249,8 @@ def counterpart_claims_about(
             "counterpart_office__institution",
             "counterpart_person",
         )
-        .prefetch_related("citations__source")
+        .prefetch_related(cited())
+        .order_by(F("ended_earliest").desc(nulls_first=True), "channel", "office", "claimant__name")
     )
 
 

@@ -56,9 +56,9 @@ class EngagementQuerySet(models.QuerySet):
             cited(),
             Prefetch(
                 "participations",
-                queryset=Participation.objects.select_related("actor", "side").prefetch_related(
-                    cited()
-                ),
+                queryset=Participation.objects.select_related(
+                    "actor", "side", "replaced_by"
+                ).prefetch_related(cited()),
             ),
             Prefetch(
                 "transitions",
@@ -148,6 +148,14 @@ class Engagement(CitedModel):
         """Still proposed, scheduled or postponed on `day` although the latest day it was
         expected (its `when`) had passed: an outcome is missing, or was never reported."""
         return self.is_open and self.when_latest is not None and self.when_latest < day
+
+    def participants(self) -> list["Participation"]:
+        """Those taking (or who took) part; prefetched participations, no query."""
+        return [p for p in self.participations.all() if p.takes_part]
+
+    def non_participants(self) -> list["Participation"]:
+        """Those named but not taking part: declined, did not take part, or replaced."""
+        return [p for p in self.participations.all() if not p.takes_part]
 
     def date_warnings(self) -> list[str]:
         """Dates that cannot be right: an expected date before the report that forecast it.
@@ -291,6 +299,21 @@ class Participation(CitedModel):
 
     def __str__(self) -> str:
         return f"{self.actor} ({self.get_role_display()}, {self.side.label})"
+
+    # Named, but not (or no longer) among those who take part: a held call's principals
+    # leave them out.
+    NOT_TAKING_PART = (Attendance.DECLINED, Attendance.ABSENT, Attendance.REPLACED)
+
+    @property
+    def takes_part(self) -> bool:
+        return self.attendance not in self.NOT_TAKING_PART
+
+    @property
+    def attendance_note(self) -> str:
+        """How they attended, as a page says it: "joined remotely", "replaced by Dong Jun"."""
+        if self.attendance == Attendance.REPLACED and self.replaced_by is not None:
+            return f"replaced by {self.replaced_by.name}"
+        return self.get_attendance_display().lower()
 
 
 class Characterisation(CitedModel):
