@@ -464,3 +464,65 @@ def test_engagement_export_names_the_replacement(client, seeded):
     response = client.get(reverse("events:engagement_list"), {"format": "csv"})
     csv = b"".join(response.streaming_content).decode()
     assert "Replaced by General Stand-in" in csv
+
+
+# --- Seed files -----------------------------------------------------------------------------------
+
+
+def test_seed_loader_reads_claim_outcomes_and_replacements(seeded):
+    from events.models import Office
+    from events.offline.seeding import SeedLoader
+
+    loader = SeedLoader()
+    loader.sources["follow-up"] = follow_up_report()
+    loader.offices["us-secdef"] = Office.objects.get(title="Secretary of Defense")
+    loader.offices["china-defense-minister"] = Office.objects.get(
+        title="Minister of National Defense"
+    )
+    claim_of("china").delete()  # the seed's own claim, so the file's can stand in for it
+    loader.load(
+        {
+            "counterpart_claims": [
+                {
+                    "key": "china-view",
+                    "channel": "us-china-military",
+                    "office": "us-secdef",
+                    "claimant": "china",
+                    "counterpart_office": "china-defense-minister",
+                    "stated": "August 2025",
+                    "outcome": "settled",
+                    "ended": "20 September 2025",
+                    "outcome_note": SETTLED_NOTE,
+                    "citations": [{"source": "follow-up", "passage": "China proposed Dong Jun."}],
+                    "ended_citations": [{"source": "follow-up", "passage": "The call was held."}],
+                }
+            ],
+        }
+    )
+    claim = claim_of("china")
+    assert (claim.outcome, str(claim.stated), str(claim.ended), claim.outcome_note) == (
+        "settled",
+        "August 2025",
+        "20 September 2025",
+        SETTLED_NOTE,
+    )
+    assert claim.citations.get(claim=CLAIM_ENDING_CITATION).passage == "The call was held."
+
+    call = Engagement.objects.get(title__startswith="Proposed call between the Pentagon")
+    loader.engagements["call"] = call
+    loader.load(
+        {
+            "participations": [
+                {
+                    "engagement": "call",
+                    "actor": "dong-jun",
+                    "side": "china",
+                    "role": "principal",
+                    "attendance": "replaced",
+                    "replaced_by": "zhang-youxia",
+                }
+            ]
+        }
+    )
+    dong = Participation.objects.get(engagement=call, actor__slug="dong-jun")
+    assert (dong.attendance, dong.replaced_by.slug) == ("replaced", "zhang-youxia")
