@@ -42,6 +42,7 @@ from events.models.obstacles import CLAIM_ENDING_CITATION
 from events.periods import DatedStatus, shown_from_days
 from events.vocabularies import (
     ALLOWED_TRANSITIONS,
+    ActorKind,
     ClaimOutcome,
     EngagementState,
     StickingPointKind,
@@ -421,7 +422,7 @@ def participation_check(participation: Participation) -> None:
         )
     if substitute.pk == participation.actor_id:
         raise ValidationError({"replaced_by": "Someone cannot be replaced by themselves."})
-    if substitute.kind != "person":
+    if substitute.kind != ActorKind.PERSON:
         raise ValidationError({"replaced_by": f"{substitute} is not a person; name who went."})
     if (
         participation.side_id
