@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
-from events.fields import FuzzyDateField, choice_constraint, fuzzy_date_constraints
+from events.fields import FuzzyDateField, begun_by, choice_constraint, fuzzy_date_constraints
 from events.vocabularies import RelayKind, SourceKind
 
 
@@ -158,5 +158,5 @@ def reported_by(model: type[models.Model], day: date, *, uncited: bool = True) -
     citations = Citation.objects.filter(
         content_type=ContentType.objects.get_for_model(model), object_id=OuterRef("pk")
     )
-    known = Q(Exists(citations.filter(source__published_earliest__lte=day)))
+    known = Q(Exists(citations.filter(begun_by("published", day, prefix="source__"))))
     return known | ~Q(Exists(citations)) if uncited else known
