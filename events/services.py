@@ -222,7 +222,9 @@ def _overlap_check(
             continue  # steps on the same known day keep the lifecycle's order
         if date.earliest == date.latest == other.date_earliest == other.date_latest:
             how = f"is the same day as {what(other)}"
-            narrow = "Check which came first and date the earlier one before it"
+            narrow = (
+                "Only the one ordered later would ever be shown: correct a date if a report allows"
+            )
         elif other.date_earliest <= date.earliest and date.latest <= other.date_latest:
             how = f"falls inside the date of {what(other)}"
             narrow = f"Narrow the date of {what(other)} if a report allows"
