@@ -461,7 +461,19 @@ class StatusChangeForm(SourcePassageForm):
 
     class Meta:
         model = StatusChange
-        fields = ["channel", "status", "trend", "confidence", "explanation"]
+        fields = ["channel", "status", "trend", "confidence", "explanation", "overlap_reason"]
+        widgets = {"overlap_reason": forms.Textarea(attrs={"rows": 2})}
+
+
+# Shown under the date: a date overlapping another record's is refused without a reason.
+OVERLAP_FIELDSET = (
+    "Overlapping dates",
+    {
+        "fields": ["overlap_reason"],
+        "description": "Only when the date overlaps another's on purpose, e.g. both reports "
+        "give a range that cannot be narrowed yet.",
+    },
+)
 
 
 @admin.register(StatusChange)
@@ -479,17 +491,13 @@ class StatusChangeAdmin(FuzzyDateAdmin):
         return super().get_form(request, obj, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
+        main = (
+            None,
+            {"fields": ["channel", "status", "date", "trend", "confidence", "explanation"]},
+        )
         if obj is None:
-            return [
-                (
-                    None,
-                    {"fields": ["channel", "status", "date", "trend", "confidence", "explanation"]},
-                ),
-                SOURCE_FIELDSET,
-            ]
-        return [
-            (None, {"fields": ["channel", "status", "date", "trend", "confidence", "explanation"]})
-        ]
+            return [main, OVERLAP_FIELDSET, SOURCE_FIELDSET]
+        return [main, OVERLAP_FIELDSET]
 
     def get_inlines(self, request, obj):
         return [CitationInline] if obj is not None else []
@@ -505,6 +513,7 @@ class StatusChangeAdmin(FuzzyDateAdmin):
             confidence=data["confidence"],
             date=data["date"],
             explanation=data["explanation"],
+            overlap_reason=data.get("overlap_reason", ""),
             citations=form.citations(),
             user=request.user,
         )
@@ -647,7 +656,8 @@ class TransitionAddForm(SourcePassageForm):
 
     class Meta:
         model = EngagementTransition
-        fields = ["engagement", "to_state", "note"]
+        fields = ["engagement", "to_state", "note", "overlap_reason"]
+        widgets = {"overlap_reason": forms.Textarea(attrs={"rows": 2})}
 
     def clean(self):
         data = super().clean()
@@ -682,9 +692,13 @@ class EngagementTransitionAdmin(FuzzyDateAdmin):
         if obj is None:
             return [
                 (None, {"fields": ["engagement", "to_state", "date", "when", "note"]}),
+                OVERLAP_FIELDSET,
                 SOURCE_FIELDSET,
             ]
-        return [(None, {"fields": ["engagement", "from_state", "to_state", "date", "note"]})]
+        return [
+            (None, {"fields": ["engagement", "from_state", "to_state", "date", "note"]}),
+            OVERLAP_FIELDSET,
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         return ["engagement", "from_state", "to_state"] if obj is not None else []
@@ -702,6 +716,7 @@ class EngagementTransitionAdmin(FuzzyDateAdmin):
             date=data["date"],
             note=data.get("note", ""),
             when=data.get("when"),
+            overlap_reason=data.get("overlap_reason", ""),
             citations=form.citations(),
             user=request.user,
         )

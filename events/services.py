@@ -161,9 +161,12 @@ def status_change_record(
     citations: Sequence[CitationInput],
     trend: str = "unchanged",
     confidence: str = "medium",
+    overlap_reason: str = "",
     user=None,
 ) -> StatusChange:
-    """Record that `channel` took `status` on `date`, with why and the source that says so."""
+    """Record that `channel` took `status` on `date`, with why and the source that says so.
+    A date overlapping another status's is refused unless `overlap_reason` says why
+    (`status_overlap_check`)."""
     if date is None:
         raise ValidationError({"date": "A status change needs a date (it may be fuzzy)."})
     if not explanation.strip():
@@ -178,9 +181,11 @@ def status_change_record(
             trend=trend,
             confidence=confidence,
             explanation=explanation.strip(),
+            overlap_reason=overlap_reason.strip(),
         )
         change.date = date
         change.full_clean(exclude=["channel"], validate_constraints=False)
+        status_overlap_check(change)
         change.save()
         _cite_all(change, citations)
         status_periods_refresh(channel.pk)
@@ -197,6 +202,76 @@ def status_periods_refresh(channel_id: int) -> None:
     for pk, day in shown_from_days(dated).items():
         if current[pk] != day:
             StatusChange.objects.filter(pk=pk).update(shown_from=day)
+
+
+def _overlap_check(
+    record: StatusChange | EngagementTransition, others, what: Callable[[Any], str]
+) -> None:
+    """Refuse `record`'s date when it overlaps the date of one of `others` (the same channel's
+    statuses, the same engagement's steps) and no overlap reason is given. Two dates that
+    overlap leave the order of the two records to chance: one of them is shown on fewer days
+    than the editor expects, or on none (events.periods). Checked when the date is set, not
+    on every later edit of the record."""
+    date = record.date
+    if date is None or record.overlap_reason.strip():
+        return
+    if record.pk is not None:
+        stored = type(record)._default_manager.filter(pk=record.pk)
+        if stored.filter(date_earliest=date.earliest, date_latest=date.latest).exists():
+            return
+    overlapping = (
+        others.exclude(pk=record.pk)
+        .filter(date_earliest__lte=date.latest, date_latest__gte=date.earliest)
+        .order_by("date_earliest", "date_latest", "id")
+    )
+    for other in overlapping:
+        if isinstance(record, EngagementTransition) and (
+            date.earliest == date.latest == other.date_earliest == other.date_latest
+        ):
+            continue  # steps on the same known day keep the lifecycle's order
+        if date.earliest == date.latest == other.date_earliest == other.date_latest:
+            how = f"is the same day as {what(other)}"
+            narrow = (
+                "Only the one ordered later would ever be shown: correct a date if a report allows"
+            )
+        elif other.date_earliest <= date.earliest and date.latest <= other.date_latest:
+            how = f"falls inside the date of {what(other)}"
+            narrow = f"Narrow the date of {what(other)} if a report allows"
+        elif date.earliest <= other.date_earliest and other.date_latest <= date.latest:
+            how = f"contains the date of {what(other)}"
+            narrow = "Narrow this date if a report allows"
+        else:
+            how = f"overlaps the date of {what(other)}"
+            narrow = "Narrow one of the two dates if a report allows"
+        raise ValidationError(
+            {
+                "date": f"{date} {how}, already recorded (#{other.pk}), so the order of the "
+                f"two is unclear. {narrow}, or give an overlap reason to keep both dates."
+            }
+        )
+
+
+def status_overlap_check(change: StatusChange) -> None:
+    """A status dated inside another status's date range on the same channel, or whose range
+    holds another's date, needs an overlap reason (`_overlap_check`)."""
+    if change.channel_id:
+        _overlap_check(
+            change,
+            StatusChange.objects.filter(channel=change.channel_id),
+            lambda other: f"the status “{other.get_status_display()}” of {other.date}",
+        )
+
+
+def transition_overlap_check(step: EngagementTransition) -> None:
+    """A lifecycle step dated inside another step's date range on the same engagement, or
+    whose range holds another's date, needs an overlap reason (`_overlap_check`); steps on
+    the same known day do not."""
+    if step.engagement_id:
+        _overlap_check(
+            step,
+            EngagementTransition.objects.filter(engagement=step.engagement_id),
+            lambda other: f"the step “{other.get_to_state_display().lower()}” of {other.date}",
+        )
 
 
 def _check_step(engagement: Engagement | None, from_state: str, to_state: str, date: FuzzyDate):
@@ -273,20 +348,28 @@ def engagement_transition(
     citations: Sequence[CitationInput],
     note: str = "",
     when: FuzzyDate | None = None,
+    overlap_reason: str = "",
     user=None,
 ) -> EngagementTransition:
     """Move an engagement one step along its lifecycle (e.g. proposed → scheduled), dated and
-    sourced. `when` updates the expected or actual date if the step changes it."""
+    sourced. `when` updates the expected or actual date if the step changes it. A date
+    overlapping another step's is refused unless `overlap_reason` says why
+    (`transition_overlap_check`)."""
     _require_citations(citations, "A lifecycle step")
     with _recorded(user, f"Lifecycle step: {to_state} ({date})"):
         # The row lock makes concurrent transitions queue; the second sees the first's state.
         locked = Engagement.objects.select_for_update().get(pk=engagement.pk)
         engagement_transition_check(engagement=locked, to_state=to_state, date=date)
         step = EngagementTransition(
-            engagement=locked, from_state=locked.state, to_state=to_state, note=note.strip()
+            engagement=locked,
+            from_state=locked.state,
+            to_state=to_state,
+            note=note.strip(),
+            overlap_reason=overlap_reason.strip(),
         )
         assert date is not None  # engagement_transition_check refuses a missing date
         step.date = date
+        transition_overlap_check(step)
         step.save()
         _cite_all(step, citations)
         locked.state = to_state
@@ -620,6 +703,13 @@ def interpretation_check(interpretation: Interpretation) -> None:
         )
 
 
+def transition_check(step: EngagementTransition) -> None:
+    """A lifecycle step's date does not overlap another's without a reason, and an edited step
+    stays in order (`transition_edit_check`)."""
+    transition_edit_check(step)
+    transition_overlap_check(step)
+
+
 def transition_edit_check(step: EngagementTransition) -> None:
     """An edited lifecycle step stays in order: not dated before the step it follows, nor after
     the one that follows it."""
@@ -651,7 +741,8 @@ RECORD_CHECKS: dict[type[Model], Callable[[Any], None]] = {
     CounterpartClaim: counterpart_claim_check,
     StickingPoint: sticking_point_check,
     Interpretation: interpretation_check,
-    EngagementTransition: transition_edit_check,
+    EngagementTransition: transition_check,
+    StatusChange: status_overlap_check,
 }
 
 

@@ -311,6 +311,12 @@ class StatusChange(CitedModel):
     def __str__(self) -> str:
         return f"{self.channel}: {self.get_status_display()} ({self.date})"
 
+    @property
+    def certain_from(self) -> "datetime.date":
+        """The day from which the status is certainly in force (before it, from `shown_from`
+        on, the pages say it possibly was not yet)."""
+        return self.date_latest
+
     def save(self, *args, **kwargs):
         # A first guess; the services set every status's day on the channel together
         # (services.status_periods_refresh), since one status can move another's.

@@ -9,7 +9,13 @@ from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from events.fields import FuzzyDateField, choice_constraint, fuzzy_date_constraints
+from events.fields import (
+    FuzzyDateField,
+    begun_by,
+    choice_constraint,
+    fuzzy_date_constraints,
+    not_begun_by,
+)
 from events.models.actors import Actor, Office
 from events.models.channels import Channel
 from events.models.engagements import Engagement
@@ -21,22 +27,20 @@ from events.vocabularies import ClaimOutcome, StickingPointKind, StickingPointSt
 class StickingPointQuerySet(models.QuerySet):
     @staticmethod
     def open_q(day: date | None, prefix: str = "") -> Q:
-        """Open now, or (with `day`) raised by then and not yet resolved."""
+        """Open now, or (with `day`) raised by then and not yet resolved, each date counted from
+        its earliest possible day (`events.fields.begun_by`)."""
         if day is None:
             return Q(**{f"{prefix}state": "open"})
-        return Q(**{f"{prefix}raised_latest__lte": day}) & (
-            Q(**{f"{prefix}resolved_latest__isnull": True})
-            | Q(**{f"{prefix}resolved_latest__gt": day})
-        )
+        return begun_by("raised", day, prefix=prefix) & not_begun_by("resolved", day, prefix=prefix)
 
     def with_state_as_of(self, day: date | None):
         """Annotate `state_then` (open/resolved on `day`), open ones first."""
         if day is None:
             queryset = self.annotate(state_then=F("state"))
         else:
-            queryset = self.filter(raised_latest__lte=day).annotate(
+            queryset = self.filter(begun_by("raised", day)).annotate(
                 state_then=models.Case(
-                    models.When(resolved_latest__lte=day, then=models.Value("resolved")),
+                    models.When(begun_by("resolved", day), then=models.Value("resolved")),
                     default=models.Value("open"),
                     output_field=models.CharField(),
                 )
@@ -248,6 +252,9 @@ class StickingPoint(CitedModel):
     description = models.TextField(help_text="What the obstacle is and how it blocks the channel.")
     raised = FuzzyDateField("raised", null=True, help_text="Since when it stands in the way.")
     resolved = FuzzyDateField("resolved", null=True, help_text="When it was resolved.")
+    # Columns the fuzzy dates add (events.fields), declared for type checkers.
+    raised_latest: date | None
+    resolved_latest: date | None
     statements = models.ManyToManyField(
         Statement, blank=True, related_name="sticking_points", help_text="Statements it is made of."
     )
@@ -292,6 +299,14 @@ class StickingPoint(CitedModel):
     @property
     def shown_state(self) -> str:
         return getattr(self, "state_then", None) or self.state
+
+    @property
+    def certain_from(self) -> date | None:
+        """The day from which the shown state is certain: the latest possible day of its
+        resolution when shown resolved, else of its raising."""
+        if self.shown_state == StickingPointState.RESOLVED:
+            return self.resolved_latest
+        return self.raised_latest
 
     def clean(self):
         if self.state == StickingPointState.RESOLVED and self.resolved is None:
