@@ -14,6 +14,7 @@ from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
 from django.core.exceptions import ValidationError
 from django.db import router, transaction
 from django.db.models import Count, Q
+from django.forms import BaseFormSet
 from reversion.admin import VersionAdmin
 
 from events import selectors, services
@@ -174,8 +175,28 @@ class FuzzyDateInlineMixin(_InlineAdminBase):
         return super().get_formset(request, obj, **kwargs)
 
 
+class GuardedRowsFormSet(BaseFormSet):
+    """Says above the rows when a row the page showed was deleted meanwhile: the admin lists the
+    rows still stored, so the refused row itself is not on the page again."""
+
+    def clean(self):
+        super().clean()
+        gone = [form for form in self.forms if getattr(form, "deleted_meanwhile", False)]
+        if gone:
+            what = str(self.model._meta.verbose_name)  # type: ignore[attr-defined]
+            raise ValidationError(
+                f"Another editor deleted a {what} on this page while you were editing it. "
+                "Nothing was saved. Reload the page to see what is stored now."
+            )
+
+
 class GuardedInlineMixin(_InlineAdminBase):
-    """Rows whose form is a `GuardedRowForm` render their version (a hidden field) with the row."""
+    """Rows whose form is a `GuardedRowForm` render their version (a hidden field) with the row
+    and are checked against the stored rows (events.forms.GuardedRowForm)."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (GuardedRowsFormSet, formset), {})
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))
@@ -764,7 +785,10 @@ class EngagementAdmin(HistoryAdmin):
         return [(None, {"fields": [*main[:3], "state", *main[3:]]})]
 
     def get_inlines(self, request, obj):
-        inlines = [ParticipationInline, CharacterisationInline]
+        inlines: list[type[admin.options.InlineModelAdmin]] = [
+            ParticipationInline,
+            CharacterisationInline,
+        ]
         if obj is not None:
             inlines = [TransitionInline, *inlines]
         return [*inlines, OptionalCitationInline]

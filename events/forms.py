@@ -88,7 +88,9 @@ MISSING_CHECK = "This form is missing its edit check; reload the page and make y
 
 
 def _typed_values(instance) -> dict:
-    return {field.attname: getattr(instance, field.attname) for field in _guarded_fields(type(instance))}
+    return {
+        field.attname: getattr(instance, field.attname) for field in _guarded_fields(type(instance))
+    }
 
 
 def opened_version(model, pk, token: str) -> dict | None:

@@ -177,7 +177,7 @@ def test_unsourced_rows_of_other_records_link_to_the_page_they_are_edited_on(see
 def test_following_the_link_and_giving_a_source_clears_the_entry(seeded, editor_client):
     call = Engagement.objects.get(title=CALL)
     participation = ParticipationFactory(engagement=call, side=call.channel.party_a)
-    (row,) = [r for r in editor_client.get(QUALITY).context["checks"][0].rows]
+    (row,) = list(editor_client.get(QUALITY).context["checks"][0].rows)
     page, row_id = row.url.split("#")
     form = rendered_form(editor_client, page)
     # The row's source is preselected as the engagement's own.
