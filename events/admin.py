@@ -294,14 +294,18 @@ def parent_source(parent) -> Source | None:
 
 
 class CitedInlineMixin(GuardedInlineMixin):
-    """Inline rows that state a fact take a source passage in the row (`CitedRowForm`); rows
-    already cited show their sources."""
+    """Inline rows that state a fact take a source passage in the row (`CitedRowForm`, which
+    also applies the service rules `ServiceCheckedForm` does); rows already cited show their
+    sources."""
 
     def get_formset(self, request, obj=None, **kwargs):
         if "form" not in kwargs:
+            # The inline's own `form` when it is a cited row's, else the plain cited row form.
             base = (
                 fuzzy_date_form(self.model, base=CitedFuzzyDateRowForm)
                 if getattr(self.model, "_fuzzy_dates", None)
+                else self.form
+                if issubclass(self.form, CitedRowForm)
                 else CitedRowForm
             )
             kwargs["form"] = type(
@@ -697,7 +701,7 @@ class ParticipationInline(CitedInlineMixin, admin.TabularInline):
 
 class CharacterisationInline(CitedInlineMixin, admin.TabularInline):
     model = Characterisation
-    form = ServiceCheckedForm
+    form = CitedRowForm
     fields = ["side", "words"]
     autocomplete_fields = ["side"]
     extra = 0
@@ -882,7 +886,7 @@ class EngagementTransitionAdmin(FuzzyDateAdmin):
 
 class InterpretationInline(CitedInlineMixin, admin.StackedInline):
     model = Interpretation
-    form = ServiceCheckedForm
+    form = CitedRowForm
     fields = ["side", "emphasis", "reading"]
     autocomplete_fields = ["side"]
     extra = 0
