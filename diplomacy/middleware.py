@@ -1,10 +1,12 @@
-"""Middleware of the project: a clear 503 while the database is unreachable, and which database a
-request reads from when a replica is configured (diplomacy/routers.py)."""
+"""Middleware of the project: a clear 503 while the database is unreachable, which database a
+request reads from when a replica is configured (diplomacy/routers.py), and the error pages
+(handler400, handler500) that go with them."""
 
 import logging
 import sys
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -69,6 +71,28 @@ def server_error(request, *args, **kwargs):
     if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
         return database_unavailable(request)
     return defaults.server_error(request, *args, **kwargs)
+
+
+def request_too_big(request) -> HttpResponse:
+    """413 with a page saying how large a request may be (settings.MAX_REQUEST_MB)."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+    message = (
+        f"This request is too large: a form may send at most {limit:g} MB of text. Nothing was "
+        "saved. Shorten the longest text (a pasted report, perhaps) and send it again, or ask "
+        "the administrator to raise MAX_REQUEST_MB."
+    )
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=413)
+    html = render_to_string("413.html", {"message": message}, request=request)
+    return HttpResponse(html, status=413)
+
+
+def bad_request(request, exception, *args, **kwargs):
+    """handler400: a request over the size limit gets its own page (413); anything else
+    Django's 400 page."""
+    if isinstance(exception, RequestDataTooBig):
+        return request_too_big(request)
+    return defaults.bad_request(request, exception, *args, **kwargs)
 
 
 class ReplicaRoutingMiddleware:

@@ -308,6 +308,14 @@ else:
 # How long a cached page body may live; a change to the data retires it at once anyway.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 
+# The largest form a request may post, in megabytes (its text fields together; nothing is
+# uploaded as a file). A pasted report — a source's text — can run to megabytes; Django's own
+# 2.5 MB would refuse some. Beyond it the editor gets a page saying so (status 413,
+# diplomacy.middleware.bad_request), not a bare "Bad Request". Keep nginx's
+# client_max_body_size (deploy/nginx.conf) above it.
+MAX_REQUEST_MB = float(os.environ.get("MAX_REQUEST_MB") or 10)
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(MAX_REQUEST_MB * 1024 * 1024)
+
 # The read API under /api/ (events/api/): tokens for scripts besides the session, the same
 # readers as the site, cursor pages, an OpenAPI schema with Swagger UI served from this host.
 REST_FRAMEWORK = {

@@ -13,3 +13,5 @@ urlpatterns = [
 
 # A database error raised outside a view (by a middleware) still gets the outage page.
 handler500 = "diplomacy.middleware.server_error"
+# A request over the size limit (MAX_REQUEST_MB) gets a page saying so, with status 413.
+handler400 = "diplomacy.middleware.bad_request"

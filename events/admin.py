@@ -8,20 +8,24 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.templatetags.admin_urls import admin_urlname  # noqa: F401
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
 from django.core.exceptions import ValidationError
 from django.db import router, transaction
 from django.db.models import Count, Q
+from django.forms import BaseFormSet
 from reversion.admin import VersionAdmin
 
 from events import selectors, services
 from events.caching import lock_data_version
 from events.forms import (
     FuzzyDateFormField,
+    FuzzyDateFormMixin,
     FuzzyDateInlineForm,
     FuzzyDateModelForm,
     GuardedModelForm,
+    GuardedRowForm,
     ServiceCheckedForm,
     fuzzy_date_form,
 )
@@ -42,9 +46,11 @@ from events.models import (
     Statement,
     StatusChange,
     StickingPoint,
+    cited,
 )
 from events.models.obstacles import CLAIM_ENDING_CITATION
 from events.pagination import CappedCountPaginator
+from events.quality import row_ordering
 from events.vocabularies import ALLOWED_TRANSITIONS, ChannelStatus, EngagementState
 
 if TYPE_CHECKING:
@@ -140,8 +146,12 @@ class HistoryAdmin(VersionAdmin):
         rows = formset.save(commit=False)
         for obj in formset.deleted_objects:
             services.record_delete(record=obj, user=request.user)
+        # A row's form gives its instance back to save; rows that state a fact carry a source.
+        row_forms = {id(row_form.instance): row_form for row_form in formset.forms}
         for obj in rows:
-            services.record_save(record=obj, user=request.user)
+            row_form = row_forms.get(id(obj))
+            citations = row_form.citations() if isinstance(row_form, CitedRowForm) else []
+            services.record_save(record=obj, user=request.user, citations=citations)
         formset.save_m2m()
 
     def history_view(self, request, object_id, extra_context=None):
@@ -165,17 +175,177 @@ class FuzzyDateInlineMixin(_InlineAdminBase):
         return super().get_formset(request, obj, **kwargs)
 
 
+class GuardedRowsFormSet(BaseFormSet):
+    """Says above the rows when a row the page showed was deleted meanwhile: the admin lists the
+    rows still stored, so the refused row itself is not on the page again."""
+
+    def clean(self):
+        super().clean()
+        gone = [form for form in self.forms if getattr(form, "deleted_meanwhile", False)]
+        if gone:
+            what = str(self.model._meta.verbose_name)  # type: ignore[attr-defined]
+            raise ValidationError(
+                f"Another editor deleted a {what} on this page while you were editing it. "
+                "Nothing was saved. Reload the page to see what is stored now."
+            )
+
+
+class GuardedInlineMixin(_InlineAdminBase):
+    """Rows whose form is a `GuardedRowForm` render their version (a hidden field) with the row
+    and are checked against the stored rows (events.forms.GuardedRowForm)."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (GuardedRowsFormSet, formset), {})
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if self.has_change_permission(request, obj) or self.has_add_permission(request, obj):
+            fields.append("edit_snapshot")
+        return fields
+
+
 # --- Citations ---------------------------------------------------------------------------------
 
 
-class CitationForm(ServiceCheckedForm):
+class CitedRowForm(GuardedRowForm):
+    """A row that states a fact (a participant, a characterisation, an interpretation, an office
+    held) with the source passage behind it in the row itself.
+
+    A new row needs a source and a passage; the source is preselected as the parent record's own
+    (its first citation's), so the common case is typing the passage. A row that already cites a
+    source needs none (one given is added); an uncited older row needs one once it is edited.
+    The admin saves the row and its citation in one call (`services.record_save`)."""
+
+    source = forms.ModelChoiceField(
+        queryset=Source.objects.all(),
+        required=False,
+        widget=AutocompleteSelect(Citation._meta.get_field("source"), admin.site),
+        help_text="The document that reports this.",
+    )
+    locator = forms.CharField(
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"size": 8}),
+        help_text="Where in the source, e.g. 'para. 4'.",
+    )
+    passage = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
+        help_text="The supporting passage: verbatim when quoted, otherwise your summary of it.",
+    )
+    passage_is_verbatim = forms.BooleanField(required=False, label="Verbatim")
+
+    # The parent's source, preselected on new and uncited rows (set per page by the inline).
+    default_source: Source | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cited = bool(self.instance.pk) and bool(self.instance.citations.all())
+        if not self.cited and self.default_source is not None and "source" not in self.initial:
+            self.initial["source"] = self.default_source.pk
+
+    def _post_clean(self):
+        # After the row's own rules, so a row with a wrong side and no source shows both.
+        super()._post_clean()
+        if self.deleted_meanwhile:
+            return
+        data = self.cleaned_data
+        source, passage = data.get("source"), (data.get("passage") or "").strip()
+        needed = not self.cited and (self.instance.pk is None or self.has_changed())
+        given = bool(passage) or (source is not None and "source" in self.changed_data)
+        if needed or given:
+            what = str(self._meta.model._meta.verbose_name).capitalize()
+            if source is None:
+                self.add_error(
+                    "source", f"{what} needs a source: pick the document that reports it."
+                )
+            if not passage:
+                self.add_error("passage", "Give the passage of the source that supports this.")
+
+    def citations(self) -> list[services.CitationInput]:
+        data = self.cleaned_data
+        passage = (data.get("passage") or "").strip()
+        if data.get("source") is None or not passage:
+            return []
+        return [
+            services.CitationInput(
+                source=data["source"],
+                passage=passage,
+                passage_is_verbatim=data.get("passage_is_verbatim", False),
+                locator=data.get("locator", ""),
+            )
+        ]
+
+
+class CitedFuzzyDateRowForm(FuzzyDateFormMixin, CitedRowForm):
+    """A cited row with fuzzy dates (an office held from … to …)."""
+
+
+ROW_SOURCE_FIELDS = ["source", "locator", "passage", "passage_is_verbatim"]
+
+
+def parent_source(parent) -> Source | None:
+    """The source of the parent record's first citation: the default for its fact rows."""
+    if parent is None or parent.pk is None:
+        return None
+    first = parent.citations.select_related("source").order_by("pk").first()
+    return first.source if first is not None else None
+
+
+class CitedInlineMixin(GuardedInlineMixin):
+    """Inline rows that state a fact take a source passage in the row (`CitedRowForm`, which
+    also applies the service rules `ServiceCheckedForm` does); rows already cited show their
+    sources."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        if "form" not in kwargs:
+            # The inline's own `form` when it is a cited row's, else the plain cited row form.
+            base = (
+                fuzzy_date_form(self.model, base=CitedFuzzyDateRowForm)
+                if getattr(self.model, "_fuzzy_dates", None)
+                else self.form
+                if issubclass(self.form, CitedRowForm)
+                else CitedRowForm
+            )
+            kwargs["form"] = type(
+                f"{self.model.__name__}RowForm", (base,), {"default_source": parent_source(obj)}
+            )
+        return super().get_formset(request, obj, **kwargs)
+
+    def get_queryset(self, request):
+        # In the order the data-quality page counts rows in, to link to one (events.quality).
+        rows = super().get_queryset(request).order_by(*row_ordering(self.model))
+        return rows.prefetch_related(cited())
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        at = fields.index("edit_snapshot") if "edit_snapshot" in fields else len(fields)
+        fields[at:at] = ["sources_cited", *ROW_SOURCE_FIELDS]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "sources_cited"]
+
+    @admin.display(description="Cited")
+    def sources_cited(self, row) -> str:
+        if row is None or row.pk is None:
+            return "—"
+        cited_sources = [
+            f"{c.source.outlet}, {c.locator}" if c.locator else c.source.outlet
+            for c in row.citations.all()
+        ]
+        return f"cited: {'; '.join(cited_sources)}" if cited_sources else "no source yet"
+
+
+class CitationForm(GuardedRowForm):
     class Meta:
         model = Citation
         fields = ["source", "locator", "passage", "passage_is_verbatim", "claim"]
         widgets = {"passage": forms.Textarea(attrs={"rows": 2, "cols": 60})}
 
 
-class CitationInline(GenericTabularInline):
+class CitationInline(GuardedInlineMixin, GenericTabularInline):
     """The passages behind a fact. At least one is required on records that are facts."""
 
     model = Citation
@@ -276,7 +446,7 @@ class SourceAdmin(FuzzyDateAdmin):
     ]
     list_filter = ["kind"]
     search_fields = ["outlet", "title", "url", "relays"]
-    fields = ["kind", "outlet", "title", "url", "published", "relays", "notes"]
+    fields = ["kind", "outlet", "title", "url", "published", "relays", "notes", "text"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(citation_count=Count("citations"))
@@ -305,7 +475,7 @@ class CitationAdmin(HistoryAdmin):
 # --- Actors and offices ------------------------------------------------------------------------
 
 
-class OfficeHoldingInline(FuzzyDateInlineMixin, admin.TabularInline):
+class OfficeHoldingInline(CitedInlineMixin, FuzzyDateInlineMixin, admin.TabularInline):
     model = OfficeHolding
     fk_name = "person"
     fields = ["office", "start", "end"]
@@ -381,7 +551,7 @@ class ActorAdmin(HistoryAdmin):
         return [OptionalCitationInline]
 
 
-class HolderInline(FuzzyDateInlineMixin, admin.TabularInline):
+class HolderInline(CitedInlineMixin, FuzzyDateInlineMixin, admin.TabularInline):
     model = OfficeHolding
     fields = ["person", "start", "end"]
     autocomplete_fields = ["person"]
@@ -530,7 +700,7 @@ def _adopt(obj, created) -> None:
 # --- Engagements -------------------------------------------------------------------------------
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(CitedInlineMixin, admin.TabularInline):
     model = Participation
     form = ServiceCheckedForm
     fields = ["actor", "side", "role", "attendance", "replaced_by"]
@@ -538,9 +708,9 @@ class ParticipationInline(admin.TabularInline):
     extra = 0
 
 
-class CharacterisationInline(admin.TabularInline):
+class CharacterisationInline(CitedInlineMixin, admin.TabularInline):
     model = Characterisation
-    form = ServiceCheckedForm
+    form = CitedRowForm
     fields = ["side", "words"]
     autocomplete_fields = ["side"]
     extra = 0
@@ -628,7 +798,10 @@ class EngagementAdmin(HistoryAdmin):
         return [(None, {"fields": [*main[:3], "state", *main[3:]]})]
 
     def get_inlines(self, request, obj):
-        inlines = [ParticipationInline, CharacterisationInline]
+        inlines: list[type[admin.options.InlineModelAdmin]] = [
+            ParticipationInline,
+            CharacterisationInline,
+        ]
         if obj is not None:
             inlines = [TransitionInline, *inlines]
         return [*inlines, OptionalCitationInline]
@@ -726,9 +899,9 @@ class EngagementTransitionAdmin(FuzzyDateAdmin):
 # --- Statements and obstacles ------------------------------------------------------------------
 
 
-class InterpretationInline(admin.StackedInline):
+class InterpretationInline(CitedInlineMixin, admin.StackedInline):
     model = Interpretation
-    form = ServiceCheckedForm
+    form = CitedRowForm
     fields = ["side", "emphasis", "reading"]
     autocomplete_fields = ["side"]
     extra = 0

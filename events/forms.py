@@ -1,13 +1,16 @@
 """Forms shared by the admin and the site: fuzzy dates are typed as text and parsed."""
 
+import hashlib
+import json
+import re
 from typing import TYPE_CHECKING, cast
 
 from django import forms
-from django.core import signing
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 
 from events.fuzzydates import FuzzyDate, FuzzyDateError
-from events.models import Actor, Channel
+from events.models import Actor, Channel, StatusChange
 from events.vocabularies import TIMELINE_KINDS, ActorKind, ChannelStatus, Region, Track
 
 if TYPE_CHECKING:
@@ -44,15 +47,101 @@ class FuzzyDateFormField(forms.CharField):
             raise forms.ValidationError(error.messages, code="fuzzy_date") from error
 
 
+# Columns other saves move on their own (a status's first day shown is recomputed whenever
+# another status on its channel is saved): a change there is no colleague's edit of this record.
+DERIVED_COLUMNS: dict[type[Model], set[str]] = {StatusChange: {"shown_from"}}
+
+
+def _guarded_fields(model) -> list:
+    derived = DERIVED_COLUMNS.get(model, set())
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if not field.primary_key
+        and not getattr(field, "auto_now", False)
+        and not getattr(field, "auto_now_add", False)
+        and field.name not in derived
+    ]
+
+
 def record_snapshot(instance) -> dict[str, str]:
     """The stored values of a record's own columns, as text, to tell whether it changed."""
     return {
         field.attname: ""
         if getattr(instance, field.attname) is None
         else str(getattr(instance, field.attname))
-        for field in instance._meta.concrete_fields
-        if not field.primary_key and not getattr(field, "auto_now", False)
+        for field in _guarded_fields(type(instance))
     }
+
+
+def record_version(instance) -> str:
+    """A short token for the record as stored: the sha256 of its own columns' values.
+
+    Forms carry this token rather than a copy of the record, so a record with a text of any
+    length costs the form 64 characters."""
+    text = json.dumps(record_snapshot(instance), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+VERSION_TOKEN = re.compile(r"[0-9a-f]{64}")
+MISSING_CHECK = "This form is missing its edit check; reload the page and make your changes again."
+
+
+def _typed_values(instance) -> dict:
+    return {
+        field.attname: getattr(instance, field.attname) for field in _guarded_fields(type(instance))
+    }
+
+
+def opened_version(model, pk, token: str) -> dict | None:
+    """The values the record had when a form carrying `token` was opened, recovered from its
+    saved versions (events.history): the newest version whose values match the token. None when
+    that state was never kept as a version."""
+    from reversion.models import Version
+
+    versions = Version.objects.get_for_object_reference(model, pk).order_by("-pk")[:100]
+    for version in versions:
+        try:
+            instance = version._object_version.object
+        except Exception:  # a version saved under an older schema may not deserialize
+            continue
+        if record_version(instance) == token:
+            return _typed_values(instance)
+    return None
+
+
+def refuse_if_changed(model, pk, token: str, *, what: str = "record") -> None:
+    """Lock the stored row and refuse the save (`ValidationError`, nothing saved) if it is no
+    longer the version `token` names: a colleague changed or deleted it since the form opened.
+    The message says what they changed, field by field."""
+    from events.caching import lock_data_version
+    from events.history import changes_between
+
+    if not VERSION_TOKEN.fullmatch(token or ""):
+        raise forms.ValidationError(MISSING_CHECK, code="no_edit_check")
+    lock_data_version()  # writers take this lock first: see events.caching
+    current = model._default_manager.select_for_update().filter(pk=pk).first()
+    if current is None:
+        raise forms.ValidationError(
+            f"Another editor deleted this {what} while you were editing it. Nothing was saved. "
+            "Reload the page to see what is stored now.",
+            code="deleted",
+        )
+    if record_version(current) == token:
+        return
+    opened = opened_version(model, pk, token)
+    if opened is None:
+        details = "its stored values (the version you opened is not in its history)"
+    else:
+        changed = changes_between(model, opened, _typed_values(current))
+        details = "; ".join(f"{c.field}: “{c.before}” → “{c.after}”" for c in changed)
+    label = f"this {what}" if what == "record" else f"this {what} ({current})"
+    raise forms.ValidationError(
+        f"Another editor saved {label} after you opened it, so your changes were not "
+        f"saved. They changed: {details or 'its stored values'}. Reload the page to see "
+        "their version, then apply your changes again.",
+        code="stale",
+    )
 
 
 class ServiceCheckedForm(forms.ModelForm):
@@ -76,9 +165,10 @@ class ServiceCheckedForm(forms.ModelForm):
 class GuardedModelForm(ServiceCheckedForm):
     """Refuses to overwrite a colleague's save.
 
-    The form carries a signed snapshot of the record as the editor opened it. On save it locks
-    the row (on PostgreSQL; SQLite serialises writers anyway) and compares: if another save came
-    in between, the form shows what that editor changed and saves nothing.
+    The form carries the version of the record as the editor opened it (`record_version`, a
+    digest of its stored values). On save it locks the row (on PostgreSQL; SQLite serialises
+    writers anyway) and compares: if another save came in between, the form shows what that
+    editor changed — the opened values are found in the record's history — and saves nothing.
     """
 
     edit_snapshot = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -86,52 +176,49 @@ class GuardedModelForm(ServiceCheckedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
-            self.fields["edit_snapshot"].initial = signing.dumps(record_snapshot(self.instance))
+            self.fields["edit_snapshot"].initial = record_version(self.instance)
 
     def clean(self):
         data = super().clean()
         if self.instance.pk is None or "edit_snapshot" not in self.fields:
             return data
-        try:
-            opened = signing.loads(self.data.get(self.add_prefix("edit_snapshot"), ""))
-        except signing.BadSignature:
-            raise forms.ValidationError(
-                "This form is missing its edit check; reload the page and make your changes again."
-            ) from None
-        model = type(self.instance)
-        from events.caching import lock_data_version
-
-        lock_data_version()  # writers take this lock first: see events.caching
-        current = model._default_manager.select_for_update().filter(pk=self.instance.pk).first()
-        if current is None:
-            raise forms.ValidationError(
-                "Another editor deleted this record while you were editing it. Nothing was saved."
-            )
-        now = record_snapshot(current)
-        if now != opened:
-            from events.history import changes_between
-
-            changed = changes_between(
-                model, opened_values(model, opened), opened_values(model, now)
-            )
-            details = "; ".join(f"{c.field}: “{c.before}” → “{c.after}”" for c in changed)
-            raise forms.ValidationError(
-                "Another editor saved this record after you opened it, so your changes were not "
-                f"saved. They changed: {details or 'its stored values'}. Reload the page to see "
-                "their version, then apply your changes again.",
-                code="stale",
-            )
+        token = self.data.get(self.add_prefix("edit_snapshot"), "")
+        refuse_if_changed(type(self.instance), self.instance.pk, token)
         return data
 
 
-def opened_values(model, snapshot: dict[str, str]) -> dict:
-    """Turn a text snapshot back into typed values, for a readable diff."""
-    values = {}
-    for field in model._meta.concrete_fields:
-        if field.attname in snapshot:
-            text = snapshot[field.attname]
-            values[field.attname] = None if text == "" and field.null else field.to_python(text)
-    return values
+class GuardedRowForm(ServiceCheckedForm):
+    """A row of an inline, guarded like the record's own form: each row carries its own version,
+    so a colleague's change to that row (a participant's role, a citation's passage) or its
+    deletion since the page was opened refuses the whole save, with what they changed."""
+
+    edit_snapshot = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["edit_snapshot"].initial = record_version(self.instance)
+
+    @property
+    def deleted_meanwhile(self) -> bool:
+        """The row was on the page when it was opened but is no longer stored."""
+        return self.instance.pk is None and bool(
+            self.is_bound and self.data.get(self.add_prefix("edit_snapshot"))
+        )
+
+    def clean(self):
+        data = super().clean()
+        what = str(self._meta.model._meta.verbose_name)
+        if self.deleted_meanwhile:
+            raise forms.ValidationError(
+                f"Another editor deleted this {what} while you were editing the page. Nothing "
+                "was saved. Reload the page to see what is stored now.",
+                code="deleted",
+            )
+        if self.instance.pk is not None:
+            token = self.data.get(self.add_prefix("edit_snapshot"), "")
+            refuse_if_changed(type(self.instance), self.instance.pk, token, what=what)
+        return data
 
 
 class FuzzyDateFormMixin(_ModelFormBase):
@@ -164,8 +251,8 @@ class FuzzyDateModelForm(FuzzyDateFormMixin, GuardedModelForm):
     """A record's own form: fuzzy dates as text, and protected against lost updates."""
 
 
-class FuzzyDateInlineForm(FuzzyDateFormMixin, ServiceCheckedForm):
-    """A row of an inline: fuzzy dates as text (the parent's form guards the save)."""
+class FuzzyDateInlineForm(FuzzyDateFormMixin, GuardedRowForm):
+    """A row of an inline: fuzzy dates as text, guarded against lost updates like its parent."""
 
 
 def fuzzy_date_form(model, *, base: type[forms.ModelForm] = FuzzyDateModelForm):

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import Any
 
 from django.contrib import admin
 from django.db.models import F, Max, Min, Q
@@ -57,31 +57,63 @@ FACT_RELATED = {
     OfficeHolding: ["person", "office__institution"],
 }
 
-# Facts edited only as rows of another record's admin page: where that page is.
+# Facts edited only as rows of another record's admin page: that page's model, the column
+# naming the parent, and the prefix the admin gives those rows (their related name).
 EDITED_ON = {
-    Participation: ("engagement", "engagement_id"),
-    Characterisation: ("engagement", "engagement_id"),
-    Interpretation: ("statement", "statement_id"),
-    OfficeHolding: ("actor", "person_id"),
+    Participation: ("engagement", "engagement_id", "participations"),
+    Characterisation: ("engagement", "engagement_id", "characterisations"),
+    Interpretation: ("statement", "statement_id", "interpretations"),
+    OfficeHolding: ("actor", "person_id", "office_holdings"),
 }
+# Where a record's own page takes its source passages (the citation inline's group).
+CITATIONS_ANCHOR = "events-citation-content_type-object_id-group"
 
 
-def fix_url(record) -> str:
-    """The admin page where an editor fixes `record` (its parent's, for inline rows)."""
+def row_ordering(model) -> list[str]:
+    """The order of a record's rows on its parent's page (the admin's inlines use it too), so a
+    row's position there is known: the model's order, ties broken by id."""
+    return [*model._meta.ordering, "pk"]
+
+
+def fix_url(record, anchor: str = "") -> str:
+    """The admin page where an editor fixes `record` (its parent's, for inline rows), at
+    `anchor` when given (the row itself on its parent's page)."""
     model = type(record)
     if model in EDITED_ON and not admin.site.is_registered(model):
-        model_name, attname = EDITED_ON[model]
-        return reverse(f"admin:events_{model_name}_change", args=[getattr(record, attname)])
-    return reverse(f"admin:events_{model._meta.model_name}_change", args=[record.pk])
+        model_name, attname, _ = EDITED_ON[model]
+        url = reverse(f"admin:events_{model_name}_change", args=[getattr(record, attname)])
+    else:
+        url = reverse(f"admin:events_{model._meta.model_name}_change", args=[record.pk])
+    return f"{url}#{anchor}" if anchor else url
 
 
-class Row(NamedTuple):
+@dataclass(frozen=True)
+class Row:
     note: str
-    record: object
+    record: Any
+    # The element of the fix page to open at (the inline row, e.g. "participations-2").
+    anchor: str = ""
+
+    def __iter__(self):
+        # Unpacks as (note, record), like the pair it replaced.
+        return iter((self.note, self.record))
 
     @property
     def url(self) -> str:
-        return fix_url(self.record)
+        return fix_url(self.record, self.anchor)
+
+
+def _row_anchors(model, records) -> dict[int, str]:
+    """Each inline row's id on its parent's page (`<prefix>-<position>`), in one query."""
+    _, attname, prefix = EDITED_ON[model]
+    parents = {getattr(record, attname) for record in records}
+    positions: dict[int, int] = {}
+    anchors = {}
+    rows = model._default_manager.filter(**{f"{attname}__in": parents})
+    for parent, pk in rows.order_by(*row_ordering(model)).values_list(attname, "pk"):
+        anchors[pk] = f"{prefix}-{positions.get(parent, 0)}"
+        positions[parent] = positions.get(parent, 0) + 1
+    return anchors
 
 
 @dataclass
@@ -103,8 +135,14 @@ def quality_checks(*, review_days: int = 30, today: date | None = None) -> list[
         records = model._default_manager.filter(citations__isnull=True)
         if model in FACT_RELATED:
             records = records.select_related(*FACT_RELATED[model])
-        for record in records[:200]:
-            unsourced.rows.append(Row(str(model._meta.verbose_name).capitalize(), record))
+        found = list(records[:200])
+        inline = model in EDITED_ON and not admin.site.is_registered(model)
+        anchors = _row_anchors(model, found) if inline and found else {}
+        for record in found:
+            anchor = anchors.get(record.pk, "") if inline else CITATIONS_ANCHOR
+            unsourced.rows.append(
+                Row(str(model._meta.verbose_name).capitalize(), record, anchor=anchor)
+            )
     checks.append(unsourced)
 
     forecast = Check(

@@ -548,6 +548,9 @@ def test_engagement_added_as_proposed_gets_its_first_step_and_citations(seeded, 
             "participations-0-side": str(actor("united-states").pk),
             "participations-0-role": "delegation",
             "participations-0-attendance": "tentative",
+            "participations-0-source": str(report().pk),
+            "participations-0-locator": "para. 7",
+            "participations-0-passage": "Alvaro Smith is considering attending.",
         }
     )
 
@@ -572,6 +575,7 @@ def test_engagement_added_as_proposed_gets_its_first_step_and_citations(seeded, 
         assert citation.passage == form["passage"]
     participation = engagement.participations.get()
     assert (participation.actor, participation.role) == (smith, "delegation")
+    assert participation.citations.get().passage == "Alvaro Smith is considering attending."
 
 
 def test_engagement_added_as_already_held_is_allowed(seeded, admin_client):

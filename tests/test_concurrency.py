@@ -9,7 +9,6 @@ import threading
 import time
 
 import pytest
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.test import RequestFactory
@@ -18,11 +17,12 @@ from reversion.models import Revision, Version
 
 from events import admin as events_admin
 from events import services
+from events.forms import record_version
 from events.models import Citation, Engagement, EngagementTransition, Statement
 from events.vocabularies import EngagementState
 from tests.factories import ChannelFactory, SourceFactory
 from tests.factories import fuzzy as parse
-from tests.test_admin import change_url, refused, rendered_form
+from tests.test_admin import CITATIONS, change_url, refused, rendered_form
 
 STALE = "Another editor saved this record after you opened it"
 ORIGINAL = "The threat China poses is real and it could be imminent."
@@ -110,9 +110,9 @@ def test_second_save_over_a_colleagues_is_refused_and_shows_their_change(
 ):
     url = change_url(statement)
     mine, theirs = rendered_form(editor_client, url), rendered_form(colleague_client, url)
-    # Each form carries a signed copy of the record as it was opened.
-    assert signing.loads(mine["edit_snapshot"][0]) == signing.loads(theirs["edit_snapshot"][0])
-    assert signing.loads(mine["edit_snapshot"][0])["text"] == ORIGINAL
+    # Each form carries the version of the record as it was opened: a short digest, not a copy.
+    assert mine["edit_snapshot"] == theirs["edit_snapshot"] == [record_version(statement)]
+    assert len(mine["edit_snapshot"][0]) == 64
     citations = list(statement.citations.values_list("pk", "passage"))
 
     first = colleague_client.post(url, {**theirs, "text": [FIRST_EDIT]})
@@ -176,6 +176,170 @@ def test_a_form_without_its_edit_check_is_refused(statement, editor_client):
     assert "This form is missing its edit check" in response.content.decode()
     statement.refresh_from_db()
     assert statement.text == ORIGINAL
+
+
+# --- Two editors on one engagement's rows ------------------------------------------------------
+
+FORUM = "Beijing Xiangshan Forum — US participation"
+ROW_STALE = "Another editor saved this {what} ({row}) after you opened it"
+
+
+@pytest.fixture
+def forum(seeded) -> Engagement:
+    return Engagement.objects.get(title=FORUM)
+
+
+def row_of(form: dict, prefix: str, pk: int) -> int:
+    """The position of the row for record `pk` in the inline `prefix` of a rendered form."""
+    (row,) = [
+        int(name.split("-")[-2])
+        for name, value in form.items()
+        if name.startswith(f"{prefix}-") and name.endswith("-id") and value == [str(pk)]
+    ]
+    return row
+
+
+def stored(forum: Engagement) -> tuple:
+    return (
+        forum.__class__.objects.filter(pk=forum.pk).values_list("title", "location").get(),
+        sorted(forum.participations.values_list("pk", "role", "attendance")),
+        sorted(Citation.objects.values_list("pk", "passage", "locator")),
+    )
+
+
+def test_a_row_a_colleague_changed_refuses_the_save_and_shows_their_change(
+    forum, editor_client, colleague_client
+):
+    url = change_url(forum)
+    mine, theirs = rendered_form(editor_client, url), rendered_form(colleague_client, url)
+    smith = forum.participations.get(actor__slug="alvaro-smith")
+    row = row_of(theirs, "participations", smith.pk)
+    # Each row carries its own version, as the record does.
+    assert mine[f"participations-{row}-edit_snapshot"] == [record_version(smith)]
+
+    first = colleague_client.post(url, {**theirs, f"participations-{row}-role": ["principal"]})
+    assert first.status_code == 302
+    after_theirs = stored(forum)
+    # A different edit: the engagement's location, not the row.
+    second = editor_client.post(url, {**mine, "location": ["Beijing, Xiangshan hotel"]})
+
+    assert refused(second)
+    page = second.content.decode()
+    smith.refresh_from_db()
+    assert escape(ROW_STALE.format(what="participation", row=smith)) in page
+    assert escape("They changed: Role: “Delegation member” → “Principal”") in page
+    assert stored(forum) == after_theirs
+    assert smith.role == "principal"
+
+
+def test_a_citation_passage_a_colleague_changed_refuses_the_save_and_shows_their_change(
+    forum, editor_client, colleague_client
+):
+    url = change_url(forum)
+    mine, theirs = rendered_form(editor_client, url), rendered_form(colleague_client, url)
+    citation = forum.citations.get()
+    row = row_of(theirs, CITATIONS, citation.pk)
+    original = citation.passage
+    edited = "The Pentagon is weighing participation in Beijing's Xiangshan Forum."
+
+    first = colleague_client.post(url, {**theirs, f"{CITATIONS}-{row}-passage": [edited]})
+    assert first.status_code == 302
+    after_theirs = stored(forum)
+    second = editor_client.post(
+        url, {**mine, f"{CITATIONS}-{row}-passage": [original + " (checked)"]}
+    )
+
+    assert refused(second)
+    page = second.content.decode()
+    assert escape("Another editor saved this citation (") in page
+    assert escape(f"They changed: Passage: “{original}” → “{edited}”") in page
+    assert stored(forum) == after_theirs
+
+
+def test_two_edits_of_the_same_row_the_second_is_refused(forum, editor_client, colleague_client):
+    url = change_url(forum)
+    mine, theirs = rendered_form(editor_client, url), rendered_form(colleague_client, url)
+    smith = forum.participations.get(actor__slug="alvaro-smith")
+    row = row_of(theirs, "participations", smith.pk)
+
+    assert (
+        colleague_client.post(
+            url, {**theirs, f"participations-{row}-attendance": ["confirmed"]}
+        ).status_code
+        == 302
+    )
+    second = editor_client.post(url, {**mine, f"participations-{row}-role": ["principal"]})
+
+    assert refused(second)
+    page = second.content.decode()
+    assert escape("They changed: Attendance: “Considering / tentative” → “Confirmed”") in page
+    smith.refresh_from_db()
+    assert (smith.role, smith.attendance) == ("delegation", "confirmed")
+
+
+def test_a_row_a_colleague_deleted_refuses_the_save(forum, editor_client, colleague_client):
+    url = change_url(forum)
+    mine, theirs = rendered_form(editor_client, url), rendered_form(colleague_client, url)
+    smith = forum.participations.get(actor__slug="alvaro-smith")
+    row = row_of(theirs, "participations", smith.pk)
+
+    assert (
+        colleague_client.post(url, {**theirs, f"participations-{row}-DELETE": ["on"]}).status_code
+        == 302
+    )
+    after_theirs = stored(forum)
+    second = editor_client.post(url, {**mine, f"participations-{row}-role": ["principal"]})
+
+    assert refused(second)
+    assert escape(
+        "Another editor deleted a participation on this page while you were editing it"
+    ) in (second.content.decode())
+    assert stored(forum) == after_theirs
+
+
+def test_a_row_without_its_edit_check_is_refused(forum, editor_client):
+    url = change_url(forum)
+    form = rendered_form(editor_client, url)
+    smith = forum.participations.get(actor__slug="alvaro-smith")
+    row = row_of(form, "participations", smith.pk)
+    before = stored(forum)
+
+    response = editor_client.post(
+        url,
+        {
+            **form,
+            f"participations-{row}-edit_snapshot": ["tampered"],
+            f"participations-{row}-role": ["principal"],
+        },
+    )
+
+    assert refused(response)
+    assert "This form is missing its edit check" in response.content.decode()
+    assert stored(forum) == before
+
+
+def test_reloading_after_a_row_refusal_lets_the_change_through(
+    forum, editor_client, colleague_client
+):
+    url = change_url(forum)
+    mine, theirs = rendered_form(editor_client, url), rendered_form(colleague_client, url)
+    smith = forum.participations.get(actor__slug="alvaro-smith")
+    row = row_of(theirs, "participations", smith.pk)
+    assert (
+        colleague_client.post(
+            url, {**theirs, f"participations-{row}-attendance": ["confirmed"]}
+        ).status_code
+        == 302
+    )
+    assert refused(editor_client.post(url, {**mine, "location": ["Xiangshan"]}))
+
+    reloaded = rendered_form(editor_client, url)
+    response = editor_client.post(url, {**reloaded, "location": ["Xiangshan"]})
+
+    assert response.status_code == 302
+    forum.refresh_from_db()
+    smith.refresh_from_db()
+    assert (forum.location, smith.attendance) == ("Xiangshan", "confirmed")
 
 
 @needs_postgresql

@@ -102,6 +102,8 @@ def test_new_participant_row_on_the_wrong_side_is_refused_and_nothing_is_added(
             f"{form_prefix}-{total}-side": outsider.pk,
             f"{form_prefix}-{total}-role": "observer",
             f"{form_prefix}-{total}-attendance": "confirmed",
+            f"{form_prefix}-{total}-source": call.citations.first().source_id,
+            f"{form_prefix}-{total}-passage": "Belousov will join the call.",
         },
     )
 

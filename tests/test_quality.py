@@ -23,7 +23,7 @@ from events.models import (
     StatusChange,
     StickingPoint,
 )
-from events.quality import FACT_MODELS
+from events.quality import FACT_MODELS, row_ordering
 from tests.factories import (
     ChannelFactory,
     EngagementFactory,
@@ -37,6 +37,7 @@ from tests.factories import (
     TransitionFactory,
     cite,
 )
+from tests.test_admin import rendered_form
 
 QUALITY = reverse("events:data_quality")
 
@@ -147,15 +148,61 @@ def test_unsourced_rows_of_other_records_link_to_the_page_they_are_edited_on(see
     response = editor_client.get(QUALITY)
 
     rows = {row.record: row.url for row in response.context["checks"][0].rows}
+    position = list(
+        call.participations.order_by(*row_ordering(Participation)).values_list("pk", flat=True)
+    ).index(participation.pk)
+    readings = statement.interpretations.order_by(*row_ordering(Interpretation))
+    reading = list(readings.values_list("pk", flat=True)).index(interpretation.pk)
     assert rows == {
-        participation: reverse("admin:events_engagement_change", args=[call.pk]),
-        interpretation: reverse("admin:events_statement_change", args=[statement.pk]),
-        holding: reverse("admin:events_actor_change", args=[holding.person_id]),
+        participation: reverse("admin:events_engagement_change", args=[call.pk])
+        + f"#participations-{position}",
+        interpretation: reverse("admin:events_statement_change", args=[statement.pk])
+        + f"#interpretations-{reading}",
+        holding: reverse("admin:events_actor_change", args=[holding.person_id])
+        + "#office_holdings-0",
     }
     html = section_html(response, UNSOURCED)
     for url in rows.values():
         assert f'href="{url}"' in html
-        assert editor_client.get(url).status_code == 200
+        page, row_id = url.split("#")
+        opened = editor_client.get(page)
+        assert opened.status_code == 200
+        # The link opens the row itself, which takes the missing source there.
+        content = opened.content.decode()
+        assert f'id="{row_id}"' in content
+        assert f'name="{row_id}-source"' in content
+        assert f'name="{row_id}-passage"' in content
+
+
+def test_following_the_link_and_giving_a_source_clears_the_entry(seeded, editor_client):
+    call = Engagement.objects.get(title=CALL)
+    participation = ParticipationFactory(engagement=call, side=call.channel.party_a)
+    (row,) = list(editor_client.get(QUALITY).context["checks"][0].rows)
+    page, row_id = row.url.split("#")
+    form = rendered_form(editor_client, page)
+    # The row's source is preselected as the engagement's own.
+    assert form[f"{row_id}-source"] == [str(call.citations.order_by("pk").first().source_id)]
+    assert form[f"{row_id}-passage"] == [""]
+
+    response = editor_client.post(
+        page, {**form, f"{row_id}-passage": ["Pentagon officials would take part."]}
+    )
+
+    assert response.status_code == 302
+    assert participation.citations.get().passage == "Pentagon officials would take part."
+    assert section(editor_client.get(QUALITY), UNSOURCED) == []
+
+
+def test_record_without_a_source_links_to_its_own_form_at_its_sources(seeded, editor_client):
+    statement = StatementFactory(text="Unsourced words.")
+
+    (row,) = editor_client.get(QUALITY).context["checks"][0].rows
+
+    page, anchor = row.url.split("#")
+    assert page == reverse("admin:events_statement_change", args=[statement.pk])
+    content = editor_client.get(page).content.decode()
+    assert f'id="{anchor}"' in content
+    assert 'name="events-citation-content_type-object_id-0-source"' in content
 
 
 def test_channel_reviewed_long_ago_is_listed_and_the_period_can_be_changed(seeded, editor_client):

@@ -176,6 +176,8 @@ def test_office_holding_with_end_after_start_is_saved(seeded, editor_client):
             f"holdings-{row}-person": actor("pete-hegseth").pk,
             f"holdings-{row}-start": "2020",
             f"holdings-{row}-end": "2024",
+            f"holdings-{row}-source": report().pk,
+            f"holdings-{row}-passage": "Hegseth served as secretary from 2020 to 2024.",
         },
     )
 
