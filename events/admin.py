@@ -702,7 +702,7 @@ def _adopt(obj, created) -> None:
 
 class ParticipationInline(CitedInlineMixin, admin.TabularInline):
     model = Participation
-    form = ServiceCheckedForm
+    form = CitedRowForm
     fields = ["actor", "side", "role", "attendance", "replaced_by"]
     autocomplete_fields = ["actor", "side", "replaced_by"]
     extra = 0
