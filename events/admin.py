@@ -26,7 +26,6 @@ from events.forms import (
     FuzzyDateModelForm,
     GuardedModelForm,
     GuardedRowForm,
-    ServiceCheckedForm,
     fuzzy_date_form,
 )
 from events.history import register_versioned_models, version_history
