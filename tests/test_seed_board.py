@@ -88,7 +88,6 @@ def test_channel_board_shows_proposed_call_with_its_significance_and_source(mili
     assert "Stalled" in status and "since 3–16 September 2025" in status
 
 
-
 def test_military_board_shows_what_the_report_relays(military):
     # The report is a secondary one; the board says whom its passages pass on.
     upcoming = section(military, "upcoming")

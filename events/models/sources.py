@@ -14,7 +14,6 @@ from django.db.models import Count, OuterRef, Prefetch, Q, StringAgg, Subquery, 
 from events.fields import FuzzyDateField, choice_constraint, fuzzy_date_constraints
 from events.vocabularies import RelayKind, SourceKind
 
-
 # Joins the relays of a source's passages in one column; a relays text is one line.
 RELAYS_SEPARATOR = "\n"
 
