@@ -90,9 +90,11 @@ class Source(models.Model):
 
     @property
     def relayed_by_passages(self) -> list[str]:
-        """What its cited passages relay, each once, as `with_citation_count` annotates it."""
+        """What its cited passages relay, each once, in alphabetical order, as
+        `with_citation_count` annotates it."""
         origins = getattr(self, "passage_relays", None) or ""
-        return list(dict.fromkeys(o for o in origins.split(RELAYS_SEPARATOR) if o))
+        # Sorted here: SQLite cannot order inside an aggregate.
+        return sorted({o for o in origins.split(RELAYS_SEPARATOR) if o})
 
 
 class Citation(models.Model):
