@@ -43,6 +43,7 @@ from events.models import (
     StatusChange,
     StickingPoint,
 )
+from events.models.obstacles import CLAIM_ENDING_CITATION
 from events.pagination import CappedCountPaginator
 from events.vocabularies import ALLOWED_TRANSITIONS, ChannelStatus, EngagementState
 
@@ -480,7 +481,19 @@ class StatusChangeForm(SourcePassageForm):
 
     class Meta:
         model = StatusChange
-        fields = ["channel", "status", "trend", "confidence", "explanation"]
+        fields = ["channel", "status", "trend", "confidence", "explanation", "overlap_reason"]
+        widgets = {"overlap_reason": forms.Textarea(attrs={"rows": 2})}
+
+
+# Shown under the date: a date overlapping another record's is refused without a reason.
+OVERLAP_FIELDSET = (
+    "Overlapping dates",
+    {
+        "fields": ["overlap_reason"],
+        "description": "Only when the date overlaps another's on purpose, e.g. both reports "
+        "give a range that cannot be narrowed yet.",
+    },
+)
 
 
 @admin.register(StatusChange)
@@ -498,17 +511,13 @@ class StatusChangeAdmin(FuzzyDateAdmin):
         return super().get_form(request, obj, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
+        main = (
+            None,
+            {"fields": ["channel", "status", "date", "trend", "confidence", "explanation"]},
+        )
         if obj is None:
-            return [
-                (
-                    None,
-                    {"fields": ["channel", "status", "date", "trend", "confidence", "explanation"]},
-                ),
-                SOURCE_FIELDSET,
-            ]
-        return [
-            (None, {"fields": ["channel", "status", "date", "trend", "confidence", "explanation"]})
-        ]
+            return [main, OVERLAP_FIELDSET, SOURCE_FIELDSET]
+        return [main, OVERLAP_FIELDSET]
 
     def get_inlines(self, request, obj):
         return [CitationInline] if obj is not None else []
@@ -524,6 +533,7 @@ class StatusChangeAdmin(FuzzyDateAdmin):
             confidence=data["confidence"],
             date=data["date"],
             explanation=data["explanation"],
+            overlap_reason=data.get("overlap_reason", ""),
             citations=form.citations(),
             user=request.user,
         )
@@ -543,8 +553,8 @@ def _adopt(obj, created) -> None:
 class ParticipationInline(admin.TabularInline):
     model = Participation
     form = ServiceCheckedForm
-    fields = ["actor", "side", "role", "attendance"]
-    autocomplete_fields = ["actor", "side"]
+    fields = ["actor", "side", "role", "attendance", "replaced_by"]
+    autocomplete_fields = ["actor", "side", "replaced_by"]
     extra = 0
 
 
@@ -666,7 +676,8 @@ class TransitionAddForm(SourcePassageForm):
 
     class Meta:
         model = EngagementTransition
-        fields = ["engagement", "to_state", "note"]
+        fields = ["engagement", "to_state", "note", "overlap_reason"]
+        widgets = {"overlap_reason": forms.Textarea(attrs={"rows": 2})}
 
     def clean(self):
         data = super().clean()
@@ -701,9 +712,13 @@ class EngagementTransitionAdmin(FuzzyDateAdmin):
         if obj is None:
             return [
                 (None, {"fields": ["engagement", "to_state", "date", "when", "note"]}),
+                OVERLAP_FIELDSET,
                 SOURCE_FIELDSET,
             ]
-        return [(None, {"fields": ["engagement", "from_state", "to_state", "date", "note"]})]
+        return [
+            (None, {"fields": ["engagement", "from_state", "to_state", "date", "note"]}),
+            OVERLAP_FIELDSET,
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         return ["engagement", "from_state", "to_state"] if obj is not None else []
@@ -721,6 +736,7 @@ class EngagementTransitionAdmin(FuzzyDateAdmin):
             date=data["date"],
             note=data.get("note", ""),
             when=data.get("when"),
+            overlap_reason=data.get("overlap_reason", ""),
             citations=form.citations(),
             user=request.user,
         )
@@ -779,10 +795,96 @@ class StatementAdmin(FuzzyDateAdmin):
     inlines = [InterpretationInline, StatementCitationInline]
 
 
+class CounterpartClaimForm(FuzzyDateModelForm):
+    """A claim, and how it ended: settling or superseding it is dated and needs the passage
+    that says so (cited as how it ended)."""
+
+    stated = FuzzyDateFormField(
+        required=False,
+        label="Stated",
+        help_text="Since when the claimant holds this view, if the sources say; left empty, it "
+        "counts from the earliest report citing it.",
+    )
+    ended = FuzzyDateFormField(
+        required=False,
+        label="Ended",
+        help_text="When it was settled or superseded; empty while it stands.",
+    )
+    ending_source = forms.ModelChoiceField(
+        queryset=Source.objects.all(),
+        required=False,
+        label="Source",
+        help_text="The document that reports how the claim ended.",
+    )
+    ending_locator = forms.CharField(
+        required=False, label="Locator", help_text="Where in the source, e.g. 'para. 4'."
+    )
+    ending_passage = forms.CharField(
+        required=False,
+        label="Passage",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The passage that says how it ended, e.g. “the call was held with the "
+        "minister China proposed”. Needed when you settle or supersede the claim.",
+    )
+
+    class Meta:
+        model = CounterpartClaim
+        fields = [
+            "channel",
+            "office",
+            "claimant",
+            "counterpart_office",
+            "counterpart_person",
+            "rationale",
+            "outcome",
+            "outcome_note",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        source, passage = data.get("ending_source"), (data.get("ending_passage") or "").strip()
+        if passage and source is None:
+            self.add_error("ending_source", "Choose the source this passage comes from.")
+        if source is not None and not passage:
+            self.add_error("ending_passage", "Give the passage of the source that says so.")
+        return data
+
+    def ending_citations(self) -> list[services.CitationInput]:
+        data = getattr(self, "cleaned_data", {})
+        if data.get("ending_source") is None or not (data.get("ending_passage") or "").strip():
+            return []
+        return [
+            services.CitationInput(
+                source=data["ending_source"],
+                passage=data["ending_passage"].strip(),
+                locator=data.get("ending_locator", ""),
+                claim=CLAIM_ENDING_CITATION,
+            )
+        ]
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        try:
+            services.counterpart_claim_ending_check(self.instance, self.ending_citations())
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+
+
 @admin.register(CounterpartClaim)
 class CounterpartClaimAdmin(HistoryAdmin):
-    list_display = ["office", "claimant", "counterpart_office", "counterpart_person", "channel"]
-    list_filter = [("channel", ChannelListFilter), "claimant"]
+    list_display = [
+        "office",
+        "claimant",
+        "counterpart_office",
+        "counterpart_person",
+        "channel",
+        "outcome",
+        fuzzy_column("ended", "Ended"),
+    ]
+    list_filter = [("channel", ChannelListFilter), "claimant", "outcome"]
     search_fields = ["office__title", "counterpart_office__title", "counterpart_person__name"]
     autocomplete_fields = [
         "channel",
@@ -799,7 +901,65 @@ class CounterpartClaimAdmin(HistoryAdmin):
         "channel__party_a",
         "channel__party_b",
     ]
+    form = CounterpartClaimForm
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "channel",
+                    "office",
+                    "claimant",
+                    "counterpart_office",
+                    "counterpart_person",
+                    "rationale",
+                    "stated",
+                ]
+            },
+        ),
+        (
+            "How it ended (settled or superseded)",
+            {
+                "fields": [
+                    "outcome",
+                    "ended",
+                    "outcome_note",
+                    "ending_source",
+                    "ending_locator",
+                    "ending_passage",
+                ]
+            },
+        ),
+    ]
     inlines = [CitationInline]
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["fields"] = None
+        return super().get_form(request, obj, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        services.record_save(record=obj, user=request.user, citations=form.ending_citations())
+
+
+class StickingPointForm(FuzzyDateModelForm):
+    """Resolving a counterpart dispute is refused while the claims it names still stand."""
+
+    raised = FuzzyDateFormField(required=False, label="Raised")
+    resolved = FuzzyDateFormField(required=False, label="Resolved")
+
+    class Meta:
+        model = StickingPoint
+        fields = "__all__"
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors or "counterpart_claims" not in self.cleaned_data:
+            return
+        try:
+            services.sticking_point_check(self.instance, self.cleaned_data["counterpart_claims"])
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
 
 
 @admin.register(StickingPoint)
@@ -809,6 +969,7 @@ class StickingPointAdmin(FuzzyDateAdmin):
     search_fields = ["title", "description"]
     autocomplete_fields = ["channel", "statements", "counterpart_claims", "engagements"]
     list_select_related = ["channel__party_a", "channel__party_b"]
+    form = StickingPointForm
     fields = [
         "channel",
         "title",

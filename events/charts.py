@@ -250,8 +250,18 @@ def _speaker(statement) -> str | None:
     return None
 
 
+def _shown_from(change) -> date:
+    """The day the board shows the status from (events.periods; unsaved: its earliest day)."""
+    return change.shown_from or change.date_earliest
+
+
 def _periods(status_changes: Iterable) -> list[dict]:
-    changes = sorted(status_changes, key=lambda c: (c.date_earliest, c.date_latest, c.pk or 0))
+    # In the board's order (StatusChangeQuerySet.newest_first, oldest first here), each status
+    # drawn from the day the board shows it until the next one is shown.
+    changes = sorted(
+        status_changes,
+        key=lambda c: (_shown_from(c), c.date_earliest, c.date_latest, c.pk or 0),
+    )
     periods = []
     for index, change in enumerate(changes):
         following = changes[index + 1] if index + 1 < len(changes) else None
@@ -268,9 +278,9 @@ def _periods(status_changes: Iterable) -> list[dict]:
                 "until": until,
                 "current": following is None,
                 "words": words,
-                "start": change.date_earliest,
+                "start": _shown_from(change),
                 "uncertain_end": change.date_latest,
-                "stop": following.date_earliest if following else None,
+                "stop": _shown_from(following) if following else None,
             }
         )
     return periods
@@ -319,14 +329,14 @@ def _bars(periods: list[dict], scale: _Scale) -> list[dict]:
 def _engagement_event(engagement) -> dict:
     bounds = _bounds(engagement, "when")
     kind = _choice_label(EngagementKind, engagement.kind).lower()
-    state = _choice_label(EngagementState, engagement.state).lower()
+    state = _choice_label(EngagementState, engagement.shown_state).lower()
     return {
         "kind": "engagement",
         "kind_label": "Engagement",
         "label": engagement.title,
         "detail": f"{kind}, {state}",
-        "state": engagement.state,
-        "planned": engagement.state in OPEN_ENGAGEMENT_STATES,
+        "state": engagement.shown_state,
+        "planned": engagement.shown_state in OPEN_ENGAGEMENT_STATES,
         "bounds": bounds,
         "date_label": str(engagement.when) if bounds else "date unknown",
         "sort": (0, engagement.pk or 0),

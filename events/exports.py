@@ -97,6 +97,12 @@ def export(rows: Iterable, columns: list[Column], fmt: str, filename: str):
     return as_csv(rows, columns, filename) if fmt == "csv" else as_json(rows, columns, filename)
 
 
+def _attendance(participation) -> str:
+    if participation.replaced_by is not None:
+        return f"Replaced by {participation.replaced_by.name}"
+    return participation.get_attendance_display()
+
+
 ENGAGEMENT_COLUMNS = [
     Column("id", lambda e: e.pk),
     Column("channel", lambda e: str(e.channel)),
@@ -109,7 +115,7 @@ ENGAGEMENT_COLUMNS = [
     Column(
         "participants",
         lambda e: "; ".join(
-            f"{p.actor.name} ({p.side.label}, {p.get_role_display()}, {p.get_attendance_display()})"
+            f"{p.actor.name} ({p.side.label}, {p.get_role_display()}, {_attendance(p)})"
             for p in e.participations.all()
         ),
     ),

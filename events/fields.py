@@ -5,6 +5,7 @@ inclusive bounds) and `when_precision`, and a descriptor so `obj.when` reads and
 `FuzzyDate`. Queries filter and sort on the bound columns; forms edit the value as text.
 """
 
+from datetime import date
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from django.db import models
@@ -114,6 +115,27 @@ class FuzzyDateField[T: (FuzzyDate, FuzzyDate | None)]:
         def __get__(self, instance: models.Model, owner: Any) -> T: ...
         def __get__(self, instance: models.Model | None, owner: Any) -> Any: ...
         def __set__(self, instance: models.Model, value: T) -> None: ...
+
+
+def begun_by(name: str, day: date, *, prefix: str = "") -> Q:
+    """Records whose fuzzy date `name` may have come by `day`. The as-of rule, written once: a
+    dated record counts from its earliest possible day; until its latest possible day the pages
+    say it possibly had not happened yet (`possibly_not_yet`). docs/dates.md has examples."""
+    return Q(**{f"{prefix}{name}_earliest__lte": day})
+
+
+def not_begun_by(name: str, day: date, *, prefix: str = "") -> Q:
+    """The complement of `begun_by` for an optional date: no date yet, or none that may have
+    come by `day` (written out, as a negated lookup across a join reads differently)."""
+    return Q(**{f"{prefix}{name}_earliest__isnull": True}) | Q(
+        **{f"{prefix}{name}_earliest__gt": day}
+    )
+
+
+def possibly_not_yet(latest: date | None, day: date) -> bool:
+    """Whether a record counted on `day` (see `begun_by`) may still not have happened then: its
+    latest possible day is after `day`."""
+    return latest is not None and latest > day
 
 
 def fuzzy_date_constraints(name: str, *, null: bool = False) -> list[models.BaseConstraint]:

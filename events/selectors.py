@@ -12,6 +12,7 @@ from datetime import date, datetime
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 
+from events.fields import begun_by
 from events.fuzzydates import FuzzyDate
 from events.models import (
     Actor,
@@ -44,7 +45,8 @@ def with_board_summary(channels, as_of: date | None = None):
     engagements = Engagement.objects.filter(channel=OuterRef("pk")).with_state_as_of(as_of)
     last_contact = engagements.held()
     if as_of is not None:
-        last_contact = last_contact.filter(when_latest__lte=as_of)
+        # Held by then, and (when its date is known) possibly taken place by then.
+        last_contact = last_contact.filter(begun_by("when", as_of) | Q(when_earliest__isnull=True))
     return channels.with_parties().annotate(
         current_status_id=Subquery(latest_status.values("pk")[:1]),
         current_status_value=Subquery(latest_status.values("status")[:1]),
@@ -107,8 +109,8 @@ def channel_status_board(channels, as_of: date | None = None, recent_of: int | N
     latest RECENT_ITEMS + 1 statements and past engagements come, newest first: a channel
     followed for years has hundreds, the lists hold them all, and the page shows
     RECENT_ITEMS and knows whether there are more. Open engagements always come whole."""
-    engagements = Engagement.objects.with_state_as_of(as_of).with_details()
-    statements = Statement.objects.as_of(as_of).with_details().newest_first()
+    engagements = Engagement.objects.with_state_as_of(as_of).with_details(as_of)
+    statements = Statement.objects.as_of(as_of).with_details(as_of).newest_first()
     engagement_prefetches = [Prefetch("engagements", queryset=engagements.soonest_first())]
     if recent_of is not None:
         latest_past = (
@@ -146,12 +148,14 @@ def channel_status_board(channels, as_of: date | None = None, recent_of: int | N
         *engagement_prefetches,
         Prefetch(
             "counterpart_claims",
-            queryset=CounterpartClaim.objects.select_related(
+            queryset=CounterpartClaim.objects.as_of(as_of)
+            .select_related(
                 "office__institution",
                 "claimant",
                 "counterpart_office__institution",
                 "counterpart_person",
-            ).prefetch_related(cited()),
+            )
+            .prefetch_related(cited()),
         ),
         Prefetch(
             "sticking_points",
@@ -160,7 +164,9 @@ def channel_status_board(channels, as_of: date | None = None, recent_of: int | N
                 Prefetch("statements", queryset=Statement.objects.select_related("speaker")),
                 Prefetch(
                     "counterpart_claims",
-                    queryset=CounterpartClaim.objects.select_related("claimant", "office"),
+                    queryset=CounterpartClaim.objects.as_of(as_of).select_related(
+                        "claimant", "office"
+                    ),
                 ),
             ),
         ),
@@ -172,7 +178,8 @@ def strip_records(channel_pk: int, *, since: date, as_of: date | None = None) ->
     """A channel's engagements and statements from `since` on (undated engagements too), loaded
     lightly for its time strip: two queries, the strip's columns only."""
     engagements = (
-        Engagement.objects.filter(channel=channel_pk)
+        Engagement.objects.with_state_as_of(as_of)
+        .filter(channel=channel_pk)
         .filter(Q(when_latest__gte=since) | Q(when_latest__isnull=True))
         .only("pk", "kind", "state", "title", "when_earliest", "when_latest", "when_precision")
     )
@@ -192,7 +199,7 @@ def strip_records(channel_pk: int, *, since: date, as_of: date | None = None) ->
         )
     )
     if as_of is not None:
-        engagements = engagements.filter(when_earliest__lte=as_of)
+        engagements = engagements.filter(begun_by("when", as_of))
     return list(engagements), list(statements)
 
 
@@ -214,7 +221,10 @@ def actor_profile(
         Prefetch(
             "participations",
             queryset=Participation.objects.select_related(
-                "engagement__channel__party_a", "engagement__channel__party_b", "side"
+                "engagement__channel__party_a",
+                "engagement__channel__party_b",
+                "side",
+                "replaced_by",
             ).order_by(F("engagement__when_earliest").desc(nulls_last=True), "id"),
         ),
         Prefetch("statements", queryset=Statement.objects.with_details().newest_first()),
@@ -225,7 +235,8 @@ def counterpart_claims_about(
     actor,
 ):
     """Counterpart claims that concern this actor: about an office it holds or held, or
-    naming it (or such an office) as the counterpart."""
+    naming it (or such an office) as the counterpart. Standing claims first; settled and
+    superseded ones follow as history, the latest ended first."""
     offices = OfficeHolding.objects.filter(person=actor).values("office")
     return (
         CounterpartClaim.objects.filter(
@@ -242,7 +253,8 @@ def counterpart_claims_about(
             "counterpart_office__institution",
             "counterpart_person",
         )
-        .prefetch_related("citations__source")
+        .prefetch_related(cited())
+        .order_by(F("ended_earliest").desc(nulls_first=True), "channel", "office", "claimant__name")
     )
 
 

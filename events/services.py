@@ -14,7 +14,7 @@ same ones the admin's forms show on their fields before saving.
 
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import reversion
@@ -36,9 +36,19 @@ from events.models import (
     Source,
     Statement,
     StatusChange,
+    StickingPoint,
 )
+from events.models.obstacles import CLAIM_ENDING_CITATION
 from events.periods import DatedStatus, shown_from_days
-from events.vocabularies import ALLOWED_TRANSITIONS, EngagementState, RelayKind
+from events.vocabularies import (
+    ALLOWED_TRANSITIONS,
+    ActorKind,
+    ClaimOutcome,
+    EngagementState,
+    RelayKind,
+    StickingPointKind,
+    StickingPointState,
+)
 
 
 @dataclass(frozen=True)
@@ -167,9 +177,12 @@ def status_change_record(
     citations: Sequence[CitationInput],
     trend: str = "unchanged",
     confidence: str = "medium",
+    overlap_reason: str = "",
     user=None,
 ) -> StatusChange:
-    """Record that `channel` took `status` on `date`, with why and the source that says so."""
+    """Record that `channel` took `status` on `date`, with why and the source that says so.
+    A date overlapping another status's is refused unless `overlap_reason` says why
+    (`status_overlap_check`)."""
     if date is None:
         raise ValidationError({"date": "A status change needs a date (it may be fuzzy)."})
     if not explanation.strip():
@@ -184,9 +197,11 @@ def status_change_record(
             trend=trend,
             confidence=confidence,
             explanation=explanation.strip(),
+            overlap_reason=overlap_reason.strip(),
         )
         change.date = date
         change.full_clean(exclude=["channel"], validate_constraints=False)
+        status_overlap_check(change)
         change.save()
         _cite_all(change, citations)
         status_periods_refresh(channel.pk)
@@ -203,6 +218,76 @@ def status_periods_refresh(channel_id: int) -> None:
     for pk, day in shown_from_days(dated).items():
         if current[pk] != day:
             StatusChange.objects.filter(pk=pk).update(shown_from=day)
+
+
+def _overlap_check(
+    record: StatusChange | EngagementTransition, others, what: Callable[[Any], str]
+) -> None:
+    """Refuse `record`'s date when it overlaps the date of one of `others` (the same channel's
+    statuses, the same engagement's steps) and no overlap reason is given. Two dates that
+    overlap leave the order of the two records to chance: one of them is shown on fewer days
+    than the editor expects, or on none (events.periods). Checked when the date is set, not
+    on every later edit of the record."""
+    date = record.date
+    if date is None or record.overlap_reason.strip():
+        return
+    if record.pk is not None:
+        stored = type(record)._default_manager.filter(pk=record.pk)
+        if stored.filter(date_earliest=date.earliest, date_latest=date.latest).exists():
+            return
+    overlapping = (
+        others.exclude(pk=record.pk)
+        .filter(date_earliest__lte=date.latest, date_latest__gte=date.earliest)
+        .order_by("date_earliest", "date_latest", "id")
+    )
+    for other in overlapping:
+        if isinstance(record, EngagementTransition) and (
+            date.earliest == date.latest == other.date_earliest == other.date_latest
+        ):
+            continue  # steps on the same known day keep the lifecycle's order
+        if date.earliest == date.latest == other.date_earliest == other.date_latest:
+            how = f"is the same day as {what(other)}"
+            narrow = (
+                "Only the one ordered later would ever be shown: correct a date if a report allows"
+            )
+        elif other.date_earliest <= date.earliest and date.latest <= other.date_latest:
+            how = f"falls inside the date of {what(other)}"
+            narrow = f"Narrow the date of {what(other)} if a report allows"
+        elif date.earliest <= other.date_earliest and other.date_latest <= date.latest:
+            how = f"contains the date of {what(other)}"
+            narrow = "Narrow this date if a report allows"
+        else:
+            how = f"overlaps the date of {what(other)}"
+            narrow = "Narrow one of the two dates if a report allows"
+        raise ValidationError(
+            {
+                "date": f"{date} {how}, already recorded (#{other.pk}), so the order of the "
+                f"two is unclear. {narrow}, or give an overlap reason to keep both dates."
+            }
+        )
+
+
+def status_overlap_check(change: StatusChange) -> None:
+    """A status dated inside another status's date range on the same channel, or whose range
+    holds another's date, needs an overlap reason (`_overlap_check`)."""
+    if change.channel_id:
+        _overlap_check(
+            change,
+            StatusChange.objects.filter(channel=change.channel_id),
+            lambda other: f"the status “{other.get_status_display()}” of {other.date}",
+        )
+
+
+def transition_overlap_check(step: EngagementTransition) -> None:
+    """A lifecycle step dated inside another step's date range on the same engagement, or
+    whose range holds another's date, needs an overlap reason (`_overlap_check`); steps on
+    the same known day do not."""
+    if step.engagement_id:
+        _overlap_check(
+            step,
+            EngagementTransition.objects.filter(engagement=step.engagement_id),
+            lambda other: f"the step “{other.get_to_state_display().lower()}” of {other.date}",
+        )
 
 
 def _check_step(engagement: Engagement | None, from_state: str, to_state: str, date: FuzzyDate):
@@ -279,20 +364,28 @@ def engagement_transition(
     citations: Sequence[CitationInput],
     note: str = "",
     when: FuzzyDate | None = None,
+    overlap_reason: str = "",
     user=None,
 ) -> EngagementTransition:
     """Move an engagement one step along its lifecycle (e.g. proposed → scheduled), dated and
-    sourced. `when` updates the expected or actual date if the step changes it."""
+    sourced. `when` updates the expected or actual date if the step changes it. A date
+    overlapping another step's is refused unless `overlap_reason` says why
+    (`transition_overlap_check`)."""
     _require_citations(citations, "A lifecycle step")
     with _recorded(user, f"Lifecycle step: {to_state} ({date})"):
         # The row lock makes concurrent transitions queue; the second sees the first's state.
         locked = Engagement.objects.select_for_update().get(pk=engagement.pk)
         engagement_transition_check(engagement=locked, to_state=to_state, date=date)
         step = EngagementTransition(
-            engagement=locked, from_state=locked.state, to_state=to_state, note=note.strip()
+            engagement=locked,
+            from_state=locked.state,
+            to_state=to_state,
+            note=note.strip(),
+            overlap_reason=overlap_reason.strip(),
         )
         assert date is not None  # engagement_transition_check refuses a missing date
         step.date = date
+        transition_overlap_check(step)
         step.save()
         _cite_all(step, citations)
         locked.state = to_state
@@ -407,10 +500,40 @@ def engagement_check(engagement: Engagement) -> None:
 
 
 def participation_check(participation: Participation) -> None:
-    """A participant takes part on the side of one of the channel's parties."""
+    """A participant takes part on the side of one of the channel's parties. Someone replaced
+    is replaced by another person, named, on the same side (a state cannot stand in for a
+    minister, nor the other side's envoy for one's own)."""
     engagement = getattr(participation, "engagement", None)
     if engagement is not None and engagement.channel_id:
         _party_rule(engagement.channel, participation.side_id, "side", participation.side)
+    replaced = participation.attendance == Participation.Attendance.REPLACED
+    substitute = participation.replaced_by if participation.replaced_by_id else None
+    if substitute is None:
+        if replaced:
+            raise ValidationError({"replaced_by": "Name who took their place."})
+        return
+    if not replaced:
+        raise ValidationError(
+            {
+                "replaced_by": "Name who took their place only when attendance is “Replaced by "
+                "someone else”."
+            }
+        )
+    if substitute.pk == participation.actor_id:
+        raise ValidationError({"replaced_by": "Someone cannot be replaced by themselves."})
+    if substitute.kind != ActorKind.PERSON:
+        raise ValidationError({"replaced_by": f"{substitute} is not a person; name who went."})
+    if (
+        participation.side_id
+        and substitute.state_id
+        and substitute.state_id != participation.side_id
+    ):
+        raise ValidationError(
+            {
+                "replaced_by": f"{substitute} is not on the {participation.side.label} side; "
+                "name someone from that side, or record them as a participant of their own."
+            }
+        )
 
 
 def characterisation_check(characterisation: Characterisation) -> None:
@@ -420,10 +543,163 @@ def characterisation_check(characterisation: Characterisation) -> None:
         _party_rule(engagement.channel, characterisation.side_id, "side", characterisation.side)
 
 
+def _claim_target(claim: CounterpartClaim) -> str:
+    return str(claim.counterpart_person or claim.counterpart_office)
+
+
+def _stands_when_resolved(claim: CounterpartClaim, point: StickingPoint) -> bool:
+    """Whether `claim` still stands on the first day `point` counts as resolved (the earliest
+    day of each date, the rule the boards use): it must have ended by then."""
+    if claim.outcome == ClaimOutcome.STANDING or claim.ended is None:
+        return True
+    return point.resolved is not None and claim.ended.earliest > point.resolved.earliest
+
+
 def counterpart_claim_check(claim: CounterpartClaim) -> None:
-    """The claimant is one of the channel's parties."""
+    """The claimant is one of the channel's parties; a side has one standing claim per office
+    on a channel; a claim named by a resolved counterpart sticking point has ended by the day
+    it was resolved (so the board never shows a live dispute beside a resolved one)."""
     if claim.channel_id:
         _party_rule(claim.channel, claim.claimant_id, "claimant", claim.claimant)
+    if claim.outcome == ClaimOutcome.STANDING and claim.channel_id and claim.office_id:
+        other = (
+            CounterpartClaim.objects.filter(
+                channel=claim.channel_id,
+                office=claim.office_id,
+                claimant=claim.claimant_id,
+                outcome=ClaimOutcome.STANDING,
+            )
+            .exclude(pk=claim.pk)
+            .first()
+        )
+        if other is not None:
+            raise ValidationError(
+                {
+                    "outcome": f"{claim.claimant.label} already has a standing claim about the "
+                    f"{claim.office.title} on this channel ({_claim_target(other)}); mark that "
+                    "one superseded first."
+                }
+            )
+    if claim.pk is None:
+        return
+    resolved = StickingPoint.objects.filter(
+        counterpart_claims=claim.pk,
+        kind=StickingPointKind.COUNTERPART_DISPUTE,
+        state=StickingPointState.RESOLVED,
+    )
+    for point in resolved:
+        if _stands_when_resolved(claim, point):
+            raise ValidationError(
+                {
+                    "ended" if claim.ended else "outcome": f"The sticking point “{point.title}”, "
+                    f"resolved {point.resolved}, names this claim: it must be settled or "
+                    "superseded no later than that, or the sticking point reopened first."
+                }
+            )
+
+
+def counterpart_claim_ending_check(
+    claim: CounterpartClaim, citations: Sequence[CitationInput] = ()
+) -> None:
+    """A claim that is settled or superseded says so with a source passage, cited as how it
+    ended (`CLAIM_ENDING_CITATION`): among `citations` (about to be added) or already stored."""
+    if claim.outcome == ClaimOutcome.STANDING:
+        return
+    if any(c.claim == CLAIM_ENDING_CITATION and c.passage.strip() for c in citations):
+        return
+    if claim.pk is not None and claim.citations.filter(claim=CLAIM_ENDING_CITATION).exists():
+        return
+    raise ValidationError(
+        {
+            "ending_passage": "Cite the passage that says how the claim ended, e.g. “the call "
+            "was held with the minister China proposed”."
+        }
+    )
+
+
+def sticking_point_check(point: StickingPoint, claims: Iterable[CounterpartClaim] | None = None):
+    """A counterpart dispute is resolved only once the claims it names have ended: refused on
+    `resolved` while one still stands on the day it was resolved. `claims` are the claims it
+    will name (a form's choice); by default those it names now."""
+    if point.kind != StickingPointKind.COUNTERPART_DISPUTE:
+        return
+    if point.state != StickingPointState.RESOLVED or point.resolved is None:
+        return
+    if claims is None:
+        if point.pk is None:
+            return
+        claims = point.counterpart_claims.select_related("claimant", "office")
+    standing = [claim for claim in claims if _stands_when_resolved(claim, point)]
+    if standing:
+        described = "; ".join(
+            f"{c.claimant.label} on the {c.office.title} ({_claim_target(c)}"
+            + (f", {c.get_outcome_display().lower()} {c.ended})" if c.ended else ", standing)")
+            for c in standing
+        )
+        raise ValidationError(
+            {
+                "resolved": f"The counterpart claims it names must end by {point.resolved}, "
+                f"but these still stand then: {described}. Settle or supersede them first "
+                "(with the source that says so), or keep the sticking point open."
+            }
+        )
+
+
+def counterpart_claim_end(
+    *,
+    claim: CounterpartClaim,
+    outcome: str,
+    ended: FuzzyDate | None,
+    note: str,
+    citations: Sequence[CitationInput],
+    new_claim: CounterpartClaim | None = None,
+    user=None,
+) -> CounterpartClaim:
+    """Settle or supersede a standing claim on `ended`, with a note on how and the passage that
+    says so (cited as how it ended). Superseding may record the side's new view in the same
+    step: `new_claim` (unsaved; its channel, office and claimant are taken from `claim`, and it
+    is stated from `ended` unless it says otherwise), cited by the same passages. Returns the
+    new claim when there is one, else the ended claim."""
+    if outcome not in (ClaimOutcome.SETTLED, ClaimOutcome.SUPERSEDED):
+        raise ValidationError({"outcome": "Choose settled or superseded."})
+    if ended is None:
+        raise ValidationError(
+            {"ended": "Give the date the claim ended (it may be fuzzy, e.g. “mid-Sept 2025”)."}
+        )
+    if new_claim is not None and outcome != ClaimOutcome.SUPERSEDED:
+        raise ValidationError(
+            {"outcome": "Only a superseded claim is followed by a new one; choose superseded."}
+        )
+    _require_citations(citations, "Ending a counterpart claim")
+    label = ClaimOutcome(outcome).label.lower()
+    with _recorded(user, f"Counterpart claim {label} ({ended})"):
+        locked = CounterpartClaim.objects.select_for_update().get(pk=claim.pk)
+        if locked.outcome != ClaimOutcome.STANDING:
+            raise ValidationError(
+                {
+                    "outcome": f"This claim was already {locked.get_outcome_display().lower()} "
+                    f"({locked.ended}); edit that record to change how it ended."
+                }
+            )
+        locked.outcome = outcome
+        locked.ended = ended
+        locked.outcome_note = note.strip()
+        locked.clean()
+        counterpart_claim_check(locked)
+        locked.save()
+        ending = [replace(c, claim=CLAIM_ENDING_CITATION) for c in citations]
+        counterpart_claim_ending_check(locked, ending)
+        _cite_all(locked, ending)
+        if new_claim is not None:
+            new_claim.channel = locked.channel
+            new_claim.office = locked.office
+            new_claim.claimant = locked.claimant
+            new_claim.outcome = ClaimOutcome.STANDING
+            if new_claim.stated is None:
+                new_claim.stated = ended
+            record_save(record=new_claim, citations=[replace(c, claim="") for c in citations])
+    claim.refresh_from_db()
+    return new_claim if new_claim is not None else claim
 
 
 def interpretation_check(interpretation: Interpretation) -> None:
@@ -441,6 +717,13 @@ def interpretation_check(interpretation: Interpretation) -> None:
                 f"bears on; choose {' or '.join(parties)}."
             }
         )
+
+
+def transition_check(step: EngagementTransition) -> None:
+    """A lifecycle step's date does not overlap another's without a reason, and an edited step
+    stays in order (`transition_edit_check`)."""
+    transition_edit_check(step)
+    transition_overlap_check(step)
 
 
 def transition_edit_check(step: EngagementTransition) -> None:
@@ -472,8 +755,10 @@ RECORD_CHECKS: dict[type[Model], Callable[[Any], None]] = {
     Participation: participation_check,
     Characterisation: characterisation_check,
     CounterpartClaim: counterpart_claim_check,
+    StickingPoint: sticking_point_check,
     Interpretation: interpretation_check,
-    EngagementTransition: transition_edit_check,
+    EngagementTransition: transition_check,
+    StatusChange: status_overlap_check,
 }
 
 
@@ -496,6 +781,8 @@ def record_save(
     with its citations, as one version."""
     record.clean()
     record_check(record)
+    if isinstance(record, CounterpartClaim):
+        counterpart_claim_ending_check(record, citations)
     verb = "added" if record.pk is None else "changed"
     with _recorded(user, comment or f"{str(record._meta.verbose_name).capitalize()} {verb}"):
         record.save()
@@ -512,6 +799,10 @@ def record_links_set(
     """Set a saved record's many-to-many links by field name (a statement's channels, a sticking
     point's statements, claims and engagements)."""
     label = str(record._meta.verbose_name).capitalize()
+    if isinstance(record, StickingPoint) and "counterpart_claims" in links:
+        claims = [c for c in links["counterpart_claims"] if isinstance(c, CounterpartClaim)]
+        links = {**links, "counterpart_claims": claims}
+        sticking_point_check(record, claims)
     with _recorded(user, comment or f"{label} links changed"):
         for name, values in links.items():
             getattr(record, name).set(values)

@@ -139,8 +139,12 @@ def test_status_change_filters(client):
     assert statuses(during="September 2025") == [("us-china-military", "stalled")]
     assert statuses(during="mid-September 2025") == [("us-china-military", "stalled")]
     assert statuses(during="August 2025") == []
-    # As of 10 September the stall (dated 3–16 September) is not yet certain.
-    assert statuses(as_of="2025-09-10") == [("us-china-diplomatic", "open")]
+    # The stall (dated 3–16 September) counts from its earliest possible day, as on the boards.
+    assert statuses(as_of="2025-09-02") == [("us-china-diplomatic", "open")]
+    assert statuses(as_of="2025-09-03") == [
+        ("us-china-military", "stalled"),
+        ("us-china-diplomatic", "open"),
+    ]
     assert len(statuses(as_of="2025-09-16")) == 2
 
 

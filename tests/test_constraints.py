@@ -173,6 +173,12 @@ def test_database_allows_one_party_on_the_same_track_with_different_partners():
 # model's other constraints while its fuzzy date is broken.
 
 
+def _ended_claim(**columns):
+    return counterpart_claim(
+        outcome="settled", ended_earliest=D1, ended_latest=D1, ended_precision="day", **columns
+    )
+
+
 def _resolved_sticking_point():
     return StickingPointFactory(
         state="resolved",
@@ -193,6 +199,8 @@ FUZZY_DATES = [
     ("OfficeHolding.end", office_holding, "end", True, {}),
     ("StickingPoint.raised", StickingPointFactory, "raised", True, {}),
     ("StickingPoint.resolved", _resolved_sticking_point, "resolved", True, {"state": "resolved"}),
+    ("CounterpartClaim.stated", lambda: counterpart_claim(), "stated", True, {}),
+    ("CounterpartClaim.ended", lambda: _ended_claim(), "ended", True, {"outcome": "settled"}),
 ]
 OPTIONAL_FUZZY_DATES = [case for case in FUZZY_DATES if case[3]]
 
@@ -207,8 +215,12 @@ def _constraint(instance, name: str) -> str:
 
 def _undated(extra: dict) -> dict:
     """Extra columns for a row whose fuzzy date has no bounds: a sticking point without a
-    resolution date must be open."""
-    return {**extra, "state": "open"} if extra.get("state") == "resolved" else extra
+    resolution date must be open, a claim without an end date standing."""
+    if extra.get("state") == "resolved":
+        return {**extra, "state": "open"}
+    if extra.get("outcome") == "settled":
+        return {**extra, "outcome": "standing"}
+    return extra
 
 
 def _columns(name: str, earliest, latest, precision, extra: dict) -> dict:
@@ -514,6 +526,28 @@ def test_database_refuses_blanking_the_passage_of_a_citation():
     assert_refused_update(citation, "events_citation_passage_required", passage="")
 
 
+def test_database_refuses_a_relayed_origin_without_its_kind():
+    fact, source = ChannelFactory(), SourceFactory()
+    assert_refused(
+        Citation,
+        lambda: Citation.objects.create(
+            fact=fact, source=source, passage="x", relays="Nikkei Asia", relays_kind=""
+        ),
+        "events_citation_relay_has_kind",
+    )
+
+
+def test_database_refuses_a_relayed_origin_kind_outside_the_vocabulary():
+    fact, source = ChannelFactory(), SourceFactory()
+    assert_refused(
+        Citation,
+        lambda: Citation.objects.create(
+            fact=fact, source=source, passage="x", relays="Nikkei Asia", relays_kind="rumour"
+        ),
+        "events_citation_relays_kind_valid",
+    )
+
+
 def test_database_refuses_statement_without_text():
     speaker = PersonFactory()
     assert_refused(
@@ -570,10 +604,68 @@ def test_database_refuses_two_claims_by_the_same_side_for_the_same_office_and_ch
             claimant=first.claimant,
             counterpart_person=PersonFactory(),
         ),
-        "events_counterpartclaim_one_per_side",
+        "events_counterpartclaim_one_standing_per_side",
         "channel_id",
         "office_id",
         "claimant_id",
+    )
+
+
+def test_database_refuses_standing_again_a_claim_whose_side_has_a_new_standing_one():
+    old = _ended_claim()
+    counterpart_claim(channel=old.channel, office=old.office, claimant=old.claimant)
+    reopen = {
+        "outcome": "standing",
+        "ended_earliest": None,
+        "ended_latest": None,
+        "ended_precision": "",
+    }
+    assert_refused(
+        CounterpartClaim,
+        lambda: CounterpartClaim.objects.filter(pk=old.pk).update(**reopen),
+        "events_counterpartclaim_one_standing_per_side",
+        "channel_id",
+        "office_id",
+        "claimant_id",
+    )
+    old.refresh_from_db()
+    assert old.outcome == "settled"
+
+
+def test_database_allows_a_new_standing_claim_once_the_old_one_has_ended():
+    old = _ended_claim()
+    counterpart_claim(channel=old.channel, office=old.office, claimant=old.claimant)
+    assert CounterpartClaim.objects.filter(office=old.office, claimant=old.claimant).count() == 2
+
+
+def test_database_refuses_a_settled_claim_without_an_end_date():
+    assert_refused(
+        CounterpartClaim,
+        lambda: counterpart_claim(outcome="settled"),
+        "events_counterpartclaim_ended_has_date",
+    )
+
+
+def test_database_refuses_a_standing_claim_with_an_end_date():
+    claim = counterpart_claim()
+    assert_refused_update(
+        claim,
+        "events_counterpartclaim_ended_has_date",
+        ended_earliest=D1,
+        ended_latest=D1,
+        ended_precision="day",
+    )
+
+
+@pytest.mark.parametrize("outcome", ["withdrawn", "Settled", ""])
+def test_database_refuses_a_claim_outcome_outside_the_vocabulary(outcome):
+    # Dated, so that only the vocabulary rule is broken.
+    assert_refused(
+        CounterpartClaim,
+        lambda: counterpart_claim(
+            outcome=outcome, ended_earliest=D1, ended_latest=D1, ended_precision="day"
+        ),
+        "events_counterpartclaim_outcome_valid",
     )
 
 
@@ -652,6 +744,30 @@ def test_database_refuses_the_same_actor_twice_in_an_engagement():
         "engagement_id",
         "actor_id",
     )
+
+
+def test_database_refuses_naming_a_replacement_for_someone_not_replaced():
+    assert_refused(
+        Participation,
+        lambda: ParticipationFactory(attendance="confirmed", replaced_by=PersonFactory()),
+        "events_participation_replaced_by_only_when_replaced",
+    )
+
+
+def test_database_refuses_someone_replaced_by_themselves():
+    participation = ParticipationFactory(attendance="replaced", replaced_by=PersonFactory())
+    assert_refused_update(
+        participation,
+        "events_participation_not_replaced_by_self",
+        replaced_by=participation.actor,
+    )
+
+
+def test_database_accepts_someone_replaced_by_another_person():
+    substitute = PersonFactory()
+    participation = ParticipationFactory(attendance="replaced", replaced_by=substitute)
+    participation.refresh_from_db()
+    assert participation.replaced_by == substitute
 
 
 def test_database_allows_the_same_actor_in_two_engagements():
@@ -819,7 +935,13 @@ EXPLICITLY_TESTED = {
     "events_statement_text_required",
     "events_interpretation_one_per_side",
     "events_counterpartclaim_names_counterpart",
-    "events_counterpartclaim_one_per_side",
+    "events_counterpartclaim_one_standing_per_side",
+    "events_counterpartclaim_ended_has_date",
+    "events_counterpartclaim_outcome_valid",
+    "events_participation_replaced_by_only_when_replaced",
+    "events_participation_not_replaced_by_self",
+    "events_citation_relay_has_kind",
+    "events_citation_relays_kind_valid",
     "events_stickingpoint_resolved_has_date",
     "events_stickingpoint_unique_title",
     "events_participation_unique_actor",

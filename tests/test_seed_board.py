@@ -277,5 +277,14 @@ def test_forum_is_not_overdue_as_of_a_day_before_it_ended(client, seeded):
 def test_board_card_flags_its_overdue_next_expected_engagement(client, seeded):
     board = client.get("/").content.decode()
     assert "Overdue since" in board
-    before = client.get("/?as_of=2025-09-05").content.decode()
-    assert "Overdue since" not in before
+    from tests.test_as_of import cards, fact
+
+    before = cards(client.get("/?as_of=2025-09-05").content.decode())
+    # On 5 September the proposed call (expected early September) is not overdue yet…
+    military = fact(before["US – China Military-to-military"], "Next expected")
+    assert "Overdue since" not in military
+    assert "possibly not yet on 5 September 2025" in military  # reported 3–16 September
+    # …while the summit, possibly already reported (3–16 September), was expected by April.
+    leaders = fact(before["US – China Leaders (summit)"], "Next expected")
+    assert "Overdue since 30 Apr 2025" in leaders
+    assert "possibly not yet on 5 September 2025" in leaders

@@ -395,16 +395,22 @@ def test_a_step_dated_certainly_before_the_previous_one_is_refused(channel, cite
 
 
 @pytest.mark.parametrize("date", ["September 2025", "15 September 2025", "20 September 2025"])
-def test_a_step_that_may_share_the_previous_one_s_period_is_allowed(channel, cites, date):
+def test_a_step_that_may_share_the_previous_one_s_period_needs_an_overlap_reason(
+    channel, cites, date
+):
     engagement = create_engagement(channel, cites, state="proposed", reported="mid-September 2025")
-    made = step(engagement, cites, "scheduled", date)
+    with refused("date", "the step “proposed” of mid-September 2025"):
+        step(engagement, cites, "scheduled", date)
+    assert engagement.transitions.count() == 1
+    made = step(engagement, cites, "scheduled", date, overlap_reason="Both reports are vague.")
     assert made.date == fuzzy(date)
+    assert made.overlap_reason == "Both reports are vague."
     assert engagement.state == "scheduled"
 
 
 def test_a_step_certainly_before_any_earlier_step_is_refused(channel, cites):
     engagement = create_engagement(channel, cites, state="proposed", reported="2025")
-    step(engagement, cites, "scheduled", "1 June 2025")
+    step(engagement, cites, "scheduled", "1 June 2025", overlap_reason="Proposal not dated.")
     with refused("date", "cannot come before the previous one (1 June 2025)"):
         step(engagement, cites, "held", "1 March 2025")
 

@@ -169,7 +169,7 @@ class CounterpartClaimFilter(django_filters.FilterSet):
 
     class Meta:
         model = CounterpartClaim
-        fields = ["channel", "claimant", "counterpart_person"]
+        fields = ["channel", "claimant", "counterpart_person", "outcome"]
 
 
 class StickingPointFilter(django_filters.FilterSet):

@@ -283,11 +283,14 @@ class ParticipantSerializer(serializers.ModelSerializer):
     actor = actor_link()
     name = serializers.CharField(source="actor.name", read_only=True)
     side = actor_link()
+    replaced_by = actor_link(
+        allow_null=True, help_text="Who took their place, when attendance is `replaced`."
+    )
     citations = citations()
 
     class Meta:
         model = Participation
-        fields = ["actor", "name", "side", "role", "attendance", "citations"]
+        fields = ["actor", "name", "side", "role", "attendance", "replaced_by", "citations"]
 
 
 class StepSerializer(serializers.ModelSerializer):
@@ -491,6 +494,8 @@ class CounterpartClaimSerializer(HtmlUrlMixin, serializers.HyperlinkedModelSeria
     claimant = actor_link()
     counterpart_office = OfficeSerializer(read_only=True, allow_null=True)
     counterpart_person = actor_link(allow_null=True)
+    stated = fuzzy_date(help_text="Since when the claimant holds the view, if the sources say.")
+    ended = fuzzy_date(help_text="When it was settled or superseded; null while standing.")
     sticking_points = links("api:sticking-point-detail")
     citations = citations()
 
@@ -506,6 +511,10 @@ class CounterpartClaimSerializer(HtmlUrlMixin, serializers.HyperlinkedModelSeria
             "counterpart_office",
             "counterpart_person",
             "rationale",
+            "stated",
+            "outcome",
+            "ended",
+            "outcome_note",
             "sticking_points",
             "citations",
         ]

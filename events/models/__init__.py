@@ -25,7 +25,14 @@ from events.models.engagements import (
     Participation,
 )
 from events.models.obstacles import CounterpartClaim, StickingPoint, StickingPointQuerySet
-from events.models.sources import Citation, CitedModel, Source, SourceQuerySet, cited
+from events.models.sources import (
+    Citation,
+    CitedModel,
+    Source,
+    SourceQuerySet,
+    cited,
+    reported_by,
+)
 from events.models.statements import Interpretation, Statement, StatementQuerySet
 from events.models.system import DataVersion, SearchEntry
 
@@ -58,4 +65,5 @@ __all__ = [
     "cited",
     "either_party",
     "party_named",
+    "reported_by",
 ]

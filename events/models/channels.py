@@ -217,16 +217,23 @@ class Channel(CitedModel):
         ]
 
     def counterpart_questions(self) -> list[dict]:
-        """Claims grouped by the office in question; disputed when the sides name different
-        counterparts."""
+        """Claims grouped by the office in question (from the prefetched claims, as of the
+        page's day: see `CounterpartClaimQuerySet.as_of`). `claims` are those standing then and
+        `ended` those settled or superseded by then (history, not a live dispute); the question
+        is `disputed` while the standing claims name different counterparts."""
         groups: dict[int, dict] = {}
         for claim in self.counterpart_claims.all():
-            group = groups.setdefault(claim.office_id, {"office": claim.office, "claims": []})
-            group["claims"].append(claim)
+            group = groups.setdefault(
+                claim.office_id, {"office": claim.office, "claims": [], "ended": []}
+            )
+            group["claims" if claim.is_standing else "ended"].append(claim)
         for group in groups.values():
-            answers = {(c.counterpart_office_id, c.counterpart_person_id) for c in group["claims"]}
-            group["disputed"] = len(answers) > 1
+            group["disputed"] = len({c.answer for c in group["claims"]}) > 1
         return list(groups.values())
+
+    def disputed_questions(self) -> list[dict]:
+        """The counterpart questions disputed on the page's day (prefetched claims)."""
+        return [question for question in self.counterpart_questions() if question["disputed"]]
 
 
 class StatusChange(CitedModel):
@@ -303,6 +310,12 @@ class StatusChange(CitedModel):
 
     def __str__(self) -> str:
         return f"{self.channel}: {self.get_status_display()} ({self.date})"
+
+    @property
+    def certain_from(self) -> "datetime.date":
+        """The day from which the status is certainly in force (before it, from `shown_from`
+        on, the pages say it possibly was not yet)."""
+        return self.date_latest
 
     def save(self, *args, **kwargs):
         # A first guess; the services set every status's day on the channel together

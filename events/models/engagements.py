@@ -6,12 +6,12 @@ import datetime
 from datetime import date
 
 from django.db import models
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 
-from events.fields import FuzzyDateField, choice_constraint, fuzzy_date_constraints
+from events.fields import FuzzyDateField, begun_by, choice_constraint, fuzzy_date_constraints
 from events.models.actors import Actor
 from events.models.channels import Channel
-from events.models.sources import CitedModel, cited
+from events.models.sources import CitedModel, cited, reported_by
 from events.vocabularies import (
     ALLOWED_TRANSITIONS,
     OPEN_ENGAGEMENT_STATES,
@@ -24,16 +24,26 @@ from events.vocabularies import (
 
 class EngagementQuerySet(models.QuerySet):
     def with_state_as_of(self, day: date | None):
-        """Annotate `state_then`: the lifecycle state on `day`, from the dated steps (the current
-        state when `day` is None). Engagements with no step known by then are left out."""
+        """Annotate `state_then`, the lifecycle state on `day` (the current state when `day` is
+        None), and `state_then_latest`, the latest possible day of the step that gave it.
+        Engagements with no step begun by then are left out.
+
+        A step counts from its earliest possible day (`events.fields.begun_by`), and never
+        before the steps that precede it in the lifecycle: the state on `day` is that of the
+        last step, in the order recorded, such that it and every step before it may have come
+        by then."""
+        steps = EngagementTransition.objects.filter(engagement=OuterRef("pk"))
         if day is None:
-            return self.annotate(state_then=F("state"))
-        step = EngagementTransition.objects.filter(
-            engagement=OuterRef("pk"), date_latest__lte=day
-        ).order_by("-date_earliest", "-date_latest", "-id")
-        return self.annotate(state_then=Subquery(step.values("to_state")[:1])).filter(
-            state_then__isnull=False
-        )
+            last = steps.order_by("-id").values("date_latest")[:1]
+            return self.annotate(state_then=F("state"), state_then_latest=Subquery(last))
+        not_yet = EngagementTransition.objects.filter(
+            engagement=OuterRef("engagement"), id__lt=OuterRef("pk")
+        ).exclude(begun_by("date", day))
+        step = steps.filter(begun_by("date", day)).exclude(Exists(not_yet)).order_by("-id")
+        return self.annotate(
+            state_then=Subquery(step.values("to_state")[:1]),
+            state_then_latest=Subquery(step.values("date_latest")[:1]),
+        ).filter(state_then__isnull=False)
 
     def held(self):
         """Held engagements; call after `with_state_as_of`."""
@@ -49,16 +59,21 @@ class EngagementQuerySet(models.QuerySet):
     def soonest_first(self):
         return self.order_by(F("when_earliest").asc(nulls_last=True), "when_latest", "id")
 
-    def with_details(self):
+    def with_details(self, as_of: date | None = None):
+        """Loaded with participants and characterisations; with `as_of`, only those known by
+        then (`events.models.sources.reported_by`: they have no date of their own)."""
+        participations = Participation.objects.select_related("actor", "side", "replaced_by")
+        characterisations = Characterisation.objects.select_related("side")
+        if as_of is not None:
+            participations = participations.filter(reported_by(Participation, as_of))
+            characterisations = characterisations.filter(reported_by(Characterisation, as_of))
         return self.select_related(
             "channel__party_a", "channel__party_b", "initiator"
         ).prefetch_related(
             cited(),
             Prefetch(
                 "participations",
-                queryset=Participation.objects.select_related("actor", "side").prefetch_related(
-                    cited()
-                ),
+                queryset=participations.prefetch_related(cited()),
             ),
             Prefetch(
                 "transitions",
@@ -68,7 +83,7 @@ class EngagementQuerySet(models.QuerySet):
             ),
             Prefetch(
                 "characterisations",
-                queryset=Characterisation.objects.select_related("side").prefetch_related(cited()),
+                queryset=characterisations.prefetch_related(cited()),
             ),
         )
 
@@ -141,6 +156,16 @@ class Engagement(CitedModel):
         return getattr(self, "state_then", None) or self.state
 
     @property
+    def certain_from(self) -> date | None:
+        """The day from which the shown state is certain: the latest possible day of the step
+        that gave it (`with_state_as_of`) and, once held, of the engagement's own date."""
+        days = [getattr(self, "state_then_latest", None)]
+        if self.shown_state == EngagementState.HELD:
+            days.append(self.when_latest)
+        known = [d for d in days if d is not None]
+        return max(known) if known else None
+
+    @property
     def is_open(self) -> bool:
         return self.shown_state in OPEN_ENGAGEMENT_STATES
 
@@ -148,6 +173,14 @@ class Engagement(CitedModel):
         """Still proposed, scheduled or postponed on `day` although the latest day it was
         expected (its `when`) had passed: an outcome is missing, or was never reported."""
         return self.is_open and self.when_latest is not None and self.when_latest < day
+
+    def participants(self) -> list["Participation"]:
+        """Those taking (or who took) part; prefetched participations, no query."""
+        return [p for p in self.participations.all() if p.takes_part]
+
+    def non_participants(self) -> list["Participation"]:
+        """Those named but not taking part: declined, did not take part, or replaced."""
+        return [p for p in self.participations.all() if not p.takes_part]
 
     def date_warnings(self) -> list[str]:
         """Dates that cannot be right: an expected date before the report that forecast it.
@@ -291,6 +324,21 @@ class Participation(CitedModel):
 
     def __str__(self) -> str:
         return f"{self.actor} ({self.get_role_display()}, {self.side.label})"
+
+    # Named, but not (or no longer) among those who take part: a held call's principals
+    # leave them out.
+    NOT_TAKING_PART = (Attendance.DECLINED, Attendance.ABSENT, Attendance.REPLACED)
+
+    @property
+    def takes_part(self) -> bool:
+        return self.attendance not in self.NOT_TAKING_PART
+
+    @property
+    def attendance_note(self) -> str:
+        """How they attended, as a page says it: "joined remotely", "replaced by Dong Jun"."""
+        if self.attendance == Attendance.REPLACED and self.replaced_by is not None:
+            return f"replaced by {self.replaced_by.name}"
+        return self.get_attendance_display().lower()
 
 
 class Characterisation(CitedModel):

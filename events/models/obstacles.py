@@ -6,13 +6,20 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
-from events.fields import FuzzyDateField, choice_constraint, fuzzy_date_constraints
+from events.fields import (
+    FuzzyDateField,
+    begun_by,
+    choice_constraint,
+    fuzzy_date_constraints,
+    not_begun_by,
+)
 from events.models.actors import Actor, Office
 from events.models.channels import Channel
 from events.models.engagements import Engagement
-from events.models.sources import CitedModel
+from events.models.sources import Citation, CitedModel
 from events.models.statements import Statement
 from events.vocabularies import ClaimOutcome, StickingPointKind, StickingPointState
 
@@ -20,22 +27,20 @@ from events.vocabularies import ClaimOutcome, StickingPointKind, StickingPointSt
 class StickingPointQuerySet(models.QuerySet):
     @staticmethod
     def open_q(day: date | None, prefix: str = "") -> Q:
-        """Open now, or (with `day`) raised by then and not yet resolved."""
+        """Open now, or (with `day`) raised by then and not yet resolved, each date counted from
+        its earliest possible day (`events.fields.begun_by`)."""
         if day is None:
             return Q(**{f"{prefix}state": "open"})
-        return Q(**{f"{prefix}raised_latest__lte": day}) & (
-            Q(**{f"{prefix}resolved_latest__isnull": True})
-            | Q(**{f"{prefix}resolved_latest__gt": day})
-        )
+        return begun_by("raised", day, prefix=prefix) & not_begun_by("resolved", day, prefix=prefix)
 
     def with_state_as_of(self, day: date | None):
         """Annotate `state_then` (open/resolved on `day`), open ones first."""
         if day is None:
             queryset = self.annotate(state_then=F("state"))
         else:
-            queryset = self.filter(raised_latest__lte=day).annotate(
+            queryset = self.filter(begun_by("raised", day)).annotate(
                 state_then=models.Case(
-                    models.When(resolved_latest__lte=day, then=models.Value("resolved")),
+                    models.When(begun_by("resolved", day), then=models.Value("resolved")),
                     default=models.Value("open"),
                     output_field=models.CharField(),
                 )
@@ -43,8 +48,48 @@ class StickingPointQuerySet(models.QuerySet):
         return queryset.order_by("state_then", "title")
 
 
+# The `claim` label of the citations that say how a counterpart claim ended (settled or
+# superseded): they support the ending, not the claim, so they do not date its start and a page
+# as of a day before the ending does not show them.
+CLAIM_ENDING_CITATION = "how it ended"
+
+
+class CounterpartClaimQuerySet(models.QuerySet):
+    def with_start(self):
+        """Annotate `starts`: the first day the claim counts — the earliest day of `stated`, or,
+        when the sources do not say since when, the earliest publication day of the sources
+        citing it (the claimant held the view no later than that)."""
+        first_reported = (
+            Citation.objects.filter(counterpartclaim=OuterRef("pk"))
+            .exclude(claim=CLAIM_ENDING_CITATION)
+            .order_by("source__published_earliest")
+            .values("source__published_earliest")[:1]
+        )
+        return self.annotate(starts=Coalesce("stated_earliest", Subquery(first_reported)))
+
+    def as_of(self, day: date | None):
+        """Claims as they stood on `day`, with `outcome_then`: each counts from its first day
+        (`with_start`) and stands until the earliest day of `ended`, the same "earliest possible
+        day" rule as status changes. Without a day, every claim as it stands now."""
+        if day is None:
+            return self.annotate(outcome_then=F("outcome"))
+        return (
+            self.with_start()
+            .filter(starts__lte=day)
+            .annotate(
+                outcome_then=Case(
+                    When(ended_earliest__lte=day, then=F("outcome")),
+                    default=Value(ClaimOutcome.STANDING.value),
+                    output_field=models.CharField(),
+                )
+            )
+        )
+
+
 class CounterpartClaim(CitedModel):
     """Who one side holds to be the right counterpart for an office on a channel."""
+
+    Outcome = ClaimOutcome
 
     channel = models.ForeignKey(
         Channel,
@@ -108,6 +153,8 @@ class CounterpartClaim(CitedModel):
         auto_now=True, help_text="When the record was last saved (feeds report this)."
     )
 
+    objects = CounterpartClaimQuerySet.as_manager()
+
     class Meta:
         ordering = ["channel", "office", "claimant__name"]
         constraints = [
@@ -140,6 +187,52 @@ class CounterpartClaim(CitedModel):
         target = self.counterpart_person or self.counterpart_office
         return f"{self.claimant.label}: counterpart of {self.office.title} is {target}"
 
+    @property
+    def shown_outcome(self) -> str:
+        """The outcome on the day a page shows (`outcome_then` when annotated), else the
+        current one."""
+        return getattr(self, "outcome_then", None) or self.outcome
+
+    @property
+    def is_standing(self) -> bool:
+        return self.shown_outcome == ClaimOutcome.STANDING
+
+    @property
+    def answer(self) -> tuple[int | None, int | None]:
+        """What the claim names, to compare claims: (counterpart office, counterpart person)."""
+        return self.counterpart_office_id, self.counterpart_person_id
+
+    def claim_citations(self) -> list[Citation]:
+        """The passages behind the claim itself (prefetched citations, no query)."""
+        return [c for c in self.citations.all() if c.claim != CLAIM_ENDING_CITATION]
+
+    def ending_citations(self) -> list[Citation]:
+        """The passages that say how the claim ended (prefetched citations, no query)."""
+        return [c for c in self.citations.all() if c.claim == CLAIM_ENDING_CITATION]
+
+    def clean(self):
+        standing = self.outcome == ClaimOutcome.STANDING
+        if standing and self.ended is not None:
+            raise ValidationError(
+                {
+                    "ended": "A standing claim has no end date: clear it, or choose settled or "
+                    "superseded."
+                }
+            )
+        if not standing and self.ended is None:
+            label = (
+                ClaimOutcome(self.outcome).label.lower()
+                if self.outcome in ClaimOutcome.values
+                else "ended"
+            )
+            raise ValidationError(
+                {"ended": f"Give the date the claim was {label} (it may be fuzzy)."}
+            )
+        if self.stated and self.ended and self.ended.is_before(self.stated):
+            raise ValidationError(
+                {"ended": f"It cannot end ({self.ended}) before it was stated ({self.stated})."}
+            )
+
 
 class StickingPoint(CitedModel):
     """A named obstacle on a channel, open or resolved, linked to the records that make it up."""
@@ -159,6 +252,9 @@ class StickingPoint(CitedModel):
     description = models.TextField(help_text="What the obstacle is and how it blocks the channel.")
     raised = FuzzyDateField("raised", null=True, help_text="Since when it stands in the way.")
     resolved = FuzzyDateField("resolved", null=True, help_text="When it was resolved.")
+    # Columns the fuzzy dates add (events.fields), declared for type checkers.
+    raised_latest: date | None
+    resolved_latest: date | None
     statements = models.ManyToManyField(
         Statement, blank=True, related_name="sticking_points", help_text="Statements it is made of."
     )
@@ -203,6 +299,14 @@ class StickingPoint(CitedModel):
     @property
     def shown_state(self) -> str:
         return getattr(self, "state_then", None) or self.state
+
+    @property
+    def certain_from(self) -> date | None:
+        """The day from which the shown state is certain: the latest possible day of its
+        resolution when shown resolved, else of its raising."""
+        if self.shown_state == StickingPointState.RESOLVED:
+            return self.resolved_latest
+        return self.raised_latest
 
     def clean(self):
         if self.state == StickingPointState.RESOLVED and self.resolved is None:

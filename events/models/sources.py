@@ -5,13 +5,14 @@ support it; `cited()` prefetches them with their sources.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Count, OuterRef, Prefetch, Q, StringAgg, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, StringAgg, Subquery, Value
 
-from events.fields import FuzzyDateField, choice_constraint, fuzzy_date_constraints
+from events.fields import FuzzyDateField, begun_by, choice_constraint, fuzzy_date_constraints
 from events.vocabularies import RelayKind, SourceKind
 
 # Joins the relays of a source's passages in one column; a relays text is one line.
@@ -205,3 +206,15 @@ class CitedModel(models.Model):
 def cited() -> Prefetch:
     """Prefetch a record's citations with their sources (one query per record type)."""
     return Prefetch("citations", queryset=Citation.objects.select_related("source"))
+
+
+def reported_by(model: type[models.Model], day: date, *, uncited: bool = True) -> Q:
+    """Facts of `model` with no date of their own (participants, characterisations, readings,
+    undated statements) known on `day`: each counts from the earliest publication day of the
+    sources citing it, since it was known no later than that. With `uncited`, one with no
+    source yet counts with the record it belongs to. docs/dates.md gives examples."""
+    citations = Citation.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id=OuterRef("pk")
+    )
+    known = Q(Exists(citations.filter(begun_by("published", day, prefix="source__"))))
+    return known | ~Q(Exists(citations)) if uncited else known

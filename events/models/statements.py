@@ -5,10 +5,10 @@ from datetime import date
 from django.db import models
 from django.db.models import F, Prefetch, Q
 
-from events.fields import FuzzyDateField, choice_constraint, fuzzy_date_constraints
+from events.fields import FuzzyDateField, begun_by, choice_constraint, fuzzy_date_constraints
 from events.models.actors import Actor
 from events.models.channels import Channel
-from events.models.sources import CitedModel, cited
+from events.models.sources import CitedModel, cited, reported_by
 from events.vocabularies import Emphasis, Stance
 
 
@@ -17,16 +17,23 @@ class StatementQuerySet(models.QuerySet):
         return self.order_by(F("said_earliest").desc(nulls_last=True), "-id")
 
     def as_of(self, day: date | None):
-        """Statements known to have been made by `day` (undated ones only without a day)."""
-        return self if day is None else self.filter(said_latest__lte=day)
+        """Statements that may have been made by `day`: each from the earliest possible day of
+        its date (`events.fields.begun_by`), an undated one from the earliest publication day
+        of the sources reporting it (`reported_by`)."""
+        if day is None:
+            return self
+        undated = Q(said_earliest__isnull=True) & reported_by(Statement, day, uncited=False)
+        return self.filter(begun_by("said", day) | undated)
 
-    def with_details(self):
+    def with_details(self, as_of: date | None = None):
+        """Loaded with each side's reading; with `as_of`, only the readings known by then
+        (`reported_by`: they have no date of their own)."""
+        readings = Interpretation.objects.select_related("side")
+        if as_of is not None:
+            readings = readings.filter(reported_by(Interpretation, as_of))
         return self.select_related("speaker", "toward").prefetch_related(
             cited(),
-            Prefetch(
-                "interpretations",
-                queryset=Interpretation.objects.select_related("side").prefetch_related(cited()),
-            ),
+            Prefetch("interpretations", queryset=readings.prefetch_related(cited())),
         )
 
 
@@ -43,6 +50,7 @@ class Statement(CitedModel):
     said = FuzzyDateField("said", null=True, help_text="When it was said, if known.")
     # A column the fuzzy date adds (events.fields), declared for type checkers.
     said_earliest: date | None
+    said_latest: date | None
     venue = models.CharField(max_length=200, blank=True, help_text="Where it was said, if known.")
     stance = models.CharField(
         max_length=16, choices=Stance.choices, help_text="Tone toward the other party."
@@ -79,6 +87,11 @@ class Statement(CitedModel):
             models.CheckConstraint(condition=~Q(text=""), name="events_statement_text_required"),
             *fuzzy_date_constraints("said", null=True),
         ]
+
+    @property
+    def certain_from(self) -> date | None:
+        """The latest possible day it was said (an undated statement: none)."""
+        return self.said_latest
 
     def __str__(self) -> str:
         quote = self.text if len(self.text) < 70 else self.text[:67] + "…"

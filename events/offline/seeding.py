@@ -297,6 +297,7 @@ class SeedLoader:
                 "side": self.actor(item["side"]),
                 "role": item["role"],
                 "attendance": item.get("attendance", "confirmed"),
+                "replaced_by": self.actor(item.get("replaced_by")),
             },
         )
         self.cite(participation, item.get("citations", []))
@@ -341,20 +342,30 @@ class SeedLoader:
         self.cite(statement, item.get("citations", []))
 
     def load_counterpart_claims(self, item: dict) -> None:
+        """A claim, standing or (with `outcome`, `ended`, `outcome_note` and `ended_citations`,
+        the passages that say how it ended) settled or superseded."""
         claim = self._get_or_create(
             CounterpartClaim,
             {
                 "channel": self.channel(item["channel"]),
                 "office": self._keyed(self.offices, item["office"], "office"),
                 "claimant": self.actor(item["claimant"]),
-            },
-            {
                 "counterpart_office": self.offices.get(item.get("counterpart_office", "")),
                 "counterpart_person": self.actor(item.get("counterpart_person")),
-                "rationale": item.get("rationale", ""),
             },
+            {"rationale": item.get("rationale", "")},
+            {"stated": self.date(item.get("stated"))},
         )
         self.cite(claim, item["citations"])
+        outcome = item.get("outcome", "standing")
+        if outcome != "standing" and claim.outcome == "standing":
+            services.counterpart_claim_end(
+                claim=claim,
+                outcome=outcome,
+                ended=self.date(item.get("ended")),
+                note=item.get("outcome_note", ""),
+                citations=self.citations(item.get("ended_citations", [])),
+            )
         self.claims[item["key"]] = claim
 
     def load_sticking_points(self, item: dict) -> None:

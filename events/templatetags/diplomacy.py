@@ -6,9 +6,11 @@ from urllib.parse import urlsplit
 from django import template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from events.fields import possibly_not_yet
 from events.search import highlight as mark_matches
 from events.vocabularies import ChannelStatus, EngagementState, Trend
 
@@ -76,6 +78,25 @@ def state_badge(state: str):
 def overdue_on(engagement, day: date | None) -> bool:
     """Whether an open engagement's expected date had passed on `day` (today without one)."""
     return engagement.overdue_on(day or timezone.localdate())
+
+
+@register.simple_tag
+def possibly(record, as_of: date | None = None):
+    """“— possibly not yet on 5 September 2025” while `record` — a status, an engagement or a
+    sticking point in the state shown, a statement — counts on the day shown (`as_of`, today
+    without one) but its latest possible day is still ahead (`record.certain_from`); else
+    nothing. The one place this wording is written: docs/dates.md."""
+    day = as_of or timezone.localdate()
+    latest = getattr(record, "certain_from", None)
+    if latest is None or not possibly_not_yet(latest, day):
+        return ""
+    return format_html(
+        '<span class="possibly" title="Its date runs to {}: it may have come after {}.">'
+        " — possibly not yet on {}</span>",
+        format_date(latest, "j F Y"),
+        format_date(day, "j F Y"),
+        format_date(day, "j F Y"),
+    )
 
 
 @register.filter
