@@ -340,8 +340,19 @@ class CitedInlineMixin(GuardedInlineMixin):
 class CitationForm(GuardedRowForm):
     class Meta:
         model = Citation
-        fields = ["source", "locator", "passage", "passage_is_verbatim", "claim"]
-        widgets = {"passage": forms.Textarea(attrs={"rows": 2, "cols": 60})}
+        fields = [
+            "source",
+            "locator",
+            "passage",
+            "passage_is_verbatim",
+            "claim",
+            "relays",
+            "relays_kind",
+        ]
+        widgets = {
+            "passage": forms.Textarea(attrs={"rows": 2, "cols": 60}),
+            "relays": forms.TextInput(attrs={"size": 24}),
+        }
 
 
 class CitationInline(GuardedInlineMixin, GenericTabularInline):
@@ -349,7 +360,15 @@ class CitationInline(GuardedInlineMixin, GenericTabularInline):
 
     model = Citation
     form = CitationForm
-    fields = ["source", "locator", "passage", "passage_is_verbatim", "claim"]
+    fields = [
+        "source",
+        "locator",
+        "passage",
+        "passage_is_verbatim",
+        "claim",
+        "relays",
+        "relays_kind",
+    ]
     autocomplete_fields = ["source"]
     extra = 0
     min_num = 1
@@ -462,11 +481,12 @@ class CitationAdmin(HistoryAdmin):
         "locator",
         "passage",
         "passage_is_verbatim",
+        "relays",
         "content_type",
         "object_id",
     ]
-    list_filter = ["source__kind", "content_type", "passage_is_verbatim"]
-    search_fields = ["passage", "source__outlet", "source__title"]
+    list_filter = ["source__kind", "relays_kind", "content_type", "passage_is_verbatim"]
+    search_fields = ["passage", "source__outlet", "source__title", "relays"]
     autocomplete_fields = ["source"]
     list_select_related = ["source", "content_type"]
 

@@ -12,7 +12,7 @@ from events.intake import analyse
 from events.models import Actor, Channel, Characterisation, Engagement, Source, Statement
 from events.quality import quality_checks
 from events.text import Sentences
-from events.vocabularies import ActorKind, SourceKind, Stance, Track
+from events.vocabularies import ActorKind, RelayKind, SourceKind, Stance, Track
 
 
 class QualityForm(forms.Form):
@@ -121,6 +121,7 @@ def intake_detail(request, pk: int):
             "states": states,
             "speakers": speakers,
             "stances": Stance.choices,
+            "relay_kinds": RelayKind.choices,
             "tracks": Track,
         },
     )
@@ -137,6 +138,8 @@ class AcceptForm(forms.Form):
     side = forms.ModelChoiceField(
         queryset=Actor.objects.filter(kind=ActorKind.STATE), required=False
     )
+    relays = forms.CharField(max_length=300, required=False)
+    relays_kind = forms.ChoiceField(choices=RelayKind.choices, required=False)
 
 
 def intake_accept(request, pk: int):
@@ -157,6 +160,8 @@ def intake_accept(request, pk: int):
         passage=Sentences(source.text).around(start, end),
         passage_is_verbatim=True,
         locator=f"characters {start}–{end}",
+        relays=data["relays"],
+        relays_kind=data["relays_kind"],
     )
     record: Statement | Characterisation
     try:

@@ -44,8 +44,11 @@ def fuzzy(name: str, attribute: str | None = None) -> list[Column]:
 
 
 def sources(obj) -> str:
+    """Each citation as "outlet (published): passage", then what it relays, if anything."""
     return " | ".join(
-        f"{c.source.outlet} ({c.source.published}): {c.passage}" for c in obj.citations.all()
+        f"{c.source.outlet} ({c.source.published}): {c.passage}"
+        + (f" [{c.relay}]" if c.relay else "")
+        for c in obj.citations.all()
     )
 
 
@@ -155,5 +158,6 @@ SOURCE_COLUMNS = [
     Column("url", lambda s: s.url),
     *fuzzy("published"),
     Column("relays", lambda s: s.relays),
+    Column("passages_relay", lambda s: "; ".join(s.relayed_by_passages)),
     Column("citations", lambda s: s.citation_count),
 ]

@@ -1,31 +1,43 @@
 """Atom feeds of what is recorded on the channels: one for the whole board, one per channel.
 
-An entry is one status change, one engagement lifecycle step (`EngagementTransition`) or one
-statement, with its sources. A feed holds the `MAX_ENTRIES` newest entries.
+An entry is one item of the event stream (`events.selectors.event_stream`): a status change, an
+engagement lifecycle step, a statement, a sticking point raised or resolved, a counterpart claim
+settled or superseded, or a characterisation of an engagement, with its sources. A feed holds
+the `MAX_ENTRIES` newest entries.
 
-Which records, and in what order, is decided once for the feeds and the timeline: a feed is the
-first `MAX_ENTRIES` items of `events.selectors.event_stream` (its comments give the rules: each
-record sits at the earliest possible day of its date, an undated statement at its first report).
-The entry's Atom `<updated>` is that day at 00:00 UTC. Because a timestamp looks precise, the
-title and the text of every entry give the human fuzzy date ("3–16 September 2025"), and the
-text says when the timestamp is only the earliest possible day.
+Which records belong to a feed is decided once for the feeds and the timeline (the selectors'
+comments give the rules). A feed reads the stream in its "recorded" order: the record saved last
+comes first, which is what feed readers expect and what brings an item recorded today about an
+old event to the top (the timeline shows the same list with `?order=recorded`).
+
+Timestamps say when something was recorded, not when it happened:
+- `<updated>` is when the record was last saved (`changed_at`; `recorded_at` if it was never
+  changed). A sticking point's two entries (raised, resolved) share it.
+- `<published>` carries the event's day, at 00:00 UTC: the earliest possible day of its fuzzy
+  date (where the stream places it). An entry with no date at all has none.
+Because a timestamp looks precise, the title and the text of every entry give the human fuzzy
+date ("3–16 September 2025"), and the text says when the published day is only the earliest
+possible one.
 
 Links go to the channel's board page: a status change to its status history (`#history`), a
-step to its engagement (`#engagement-<pk>`), a statement to the statements section
-(`#statements`). Each entry's id is a tag URI naming the record, so entries never collapse.
+step or a characterisation to its engagement (`#engagement-<pk>`), a statement to the
+statements section (`#statements`), a sticking point to `#sticking-points`, a claim to
+`#counterparts`. Each entry's id is a tag URI naming the item (`events.selectors.StreamItem.ref`),
+so entries never collapse.
 
 Each feed runs a fixed number of queries, however many records there are: the stream's (one per
-record kind, one for each kind's citations with their sources, one for the statements'
-channels), plus one for the channel of a channel feed.
+kind, one for each kind's citations with their sources, one for the statements' channels), plus
+one for the channel of a channel feed.
 
-The feed's own `<updated>` is its newest entry's timestamp (Django's rule), so it too is an
-event's day; the response carries no Last-Modified header, which would otherwise let caches and
-conditional GETs hide entries recorded later about older events.
+The feed's own `<updated>` is its newest entry's timestamp (Django's rule). The response carries
+no Last-Modified header all the same: adding a citation or deleting a record changes a feed
+without saving any record it lists, and a conditional GET would then hide the change.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from typing import cast
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
@@ -34,17 +46,32 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from events.fuzzydates import FuzzyDate, Precision
-from events.models import Channel, Citation, EngagementTransition, Statement, StatusChange
-from events.selectors import StreamFilter, event_stream
+from events.models import (
+    Channel,
+    Characterisation,
+    Citation,
+    CounterpartClaim,
+    EngagementTransition,
+    Statement,
+    StatusChange,
+    StickingPoint,
+)
+from events.selectors import StreamFilter, StreamItem, StreamRecord, event_stream
+from events.views import claim_ending
 
 MAX_ENTRIES = 50
 SITE_NAME = "Diplomacy Monitor"
 TAG_PREFIX = "tag:diplomacy-monitor,2025:"
 QUOTE_LENGTH = 100
 
+WHAT = (
+    "Status changes, engagement steps, statements, sticking points raised and resolved, "
+    "counterpart claims settled or superseded, and characterisations"
+)
 DATES_NOTE = (
-    "Dates are fuzzy: each entry's title and text give the date as the sources support it "
-    "(e.g. “3–16 September 2025”); the entry's timestamp is only the earliest possible day."
+    "Each entry is updated when it was recorded or last changed, and published at the event's "
+    "day. Dates are fuzzy: each entry's title and text give the date as the sources support it "
+    "(e.g. “3–16 September 2025”); the published day is only the earliest possible one."
 )
 
 
@@ -53,13 +80,13 @@ DATES_NOTE = (
 
 @dataclass(frozen=True)
 class Entry:
-    """One feed entry: a record, the channel whose page it links to, and how it reads."""
+    """One feed entry: a stream item, the channel whose page it links to, and how it reads."""
 
-    kind: str  # a `KIND_LABELS` key; also the record's name in its tag URI
-    record: StatusChange | EngagementTransition | Statement
+    ref: str  # the item's name (StreamItem.ref), the end of its tag URI
+    record: StreamRecord
     channel: Channel
-    day: date | None  # the day the entry is placed at (see the module docstring)
-    recorded_at: datetime | None
+    day: date | None  # the day the stream places it at (see the module docstring)
+    changed_at: datetime  # when the record was last saved
     title: str
     description: SafeString
     fragment: str
@@ -68,13 +95,17 @@ class Entry:
 
     @property
     def updated(self) -> datetime:
-        # A record with no date at all (only an uncited, undated statement) sorts last; it still
-        # needs a timestamp for valid Atom.
-        return datetime.combine(self.day or date(1970, 1, 1), time.min, tzinfo=UTC)
+        return self.changed_at
+
+    @property
+    def published(self) -> datetime | None:
+        if self.day is None:
+            return None
+        return datetime.combine(self.day, time.min, tzinfo=UTC)
 
     @property
     def guid(self) -> str:
-        return f"{TAG_PREFIX}{self.kind}-{self.record.pk}"
+        return f"{TAG_PREFIX}{self.ref}"
 
     @property
     def link(self) -> str:
@@ -82,9 +113,13 @@ class Entry:
 
 
 KIND_LABELS = {
-    "statuschange": "Status change",
-    "engagementtransition": "Engagement step",
+    "status": "Status change",
+    "step": "Engagement step",
     "statement": "Statement",
+    "raised": "Sticking point raised",
+    "resolved": "Sticking point resolved",
+    "claim": "Counterpart claim ended",
+    "characterisation": "Characterisation",
 }
 
 
@@ -100,14 +135,14 @@ def _shorten(text: str, limit: int = QUOTE_LENGTH) -> str:
 
 
 def _when(fuzzy: FuzzyDate | None, *, unknown: str = "date not known") -> SafeString:
-    """The 'When' line: the human fuzzy date, and a word on what the timestamp means."""
+    """The 'When' line: the human fuzzy date, and a word on what the published day means."""
     if fuzzy is None:
         return format_html("<p><strong>When:</strong> {}</p>", unknown)
     if fuzzy.precision == Precision.DAY:
         return format_html("<p><strong>When:</strong> {}</p>", str(fuzzy))
     return format_html(
-        "<p><strong>When:</strong> {} <small>(fuzzy date; the feed timestamp is its earliest "
-        "possible day, {})</small></p>",
+        "<p><strong>When:</strong> {} <small>(fuzzy date; the entry's published day is its "
+        "earliest possible day, {})</small></p>",
         str(fuzzy),
         str(FuzzyDate.day(fuzzy.earliest)),
     )
@@ -126,12 +161,14 @@ def _sources(citations: Iterable[Citation]) -> SafeString:
             else format_html("{} <em>(editor’s summary)</em>", citation.passage)
         )
         details = [part for part in (citation.locator, citation.claim) if part]
+        relay = citation.relay
         items.append(
             format_html(
-                "<li>{}, <cite>{}</cite> — {}, published {}: {}{}</li>",
+                "<li>{}, <cite>{}</cite> — {}{}, published {}: {}{}</li>",
                 source.outlet,
                 title,
                 source.get_kind_display(),
+                format_html(" {}", str(relay)) if relay else "",
                 str(source.published),
                 passage,
                 format_html(" ({})", "; ".join(details)) if details else "",
@@ -146,17 +183,26 @@ def _join(*parts: SafeString) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 (joins strings already marked safe)
 
 
-# --- One entry per record ----------------------------------------------------------------------
+# --- One entry per item -----------------------------------------------------------------------
 
 
-def status_change_entry(change: StatusChange) -> Entry:
-    channel = change.channel
+def _entry(item: StreamItem, channel: Channel, **parts) -> Entry:
     return Entry(
-        kind="statuschange",
-        record=change,
+        ref=item.ref,
+        record=item.record,
         channel=channel,
-        day=change.date_earliest,
-        recorded_at=change.recorded_at,
+        day=item.day,
+        changed_at=item.changed_at or item.recorded_at,
+        **parts,
+    )
+
+
+def status_change_entry(item: StreamItem) -> Entry:
+    change = cast(StatusChange, item.record)
+    channel = change.channel
+    return _entry(
+        item,
+        channel,
         title=f"{channel}: status {change.get_status_display()} ({change.date})",
         description=_join(
             format_html(
@@ -171,22 +217,20 @@ def status_change_entry(change: StatusChange) -> Entry:
             _sources(change.citations.all()),
         ),
         fragment=f"status-change-{change.pk}",
-        categories=(channel.get_track_display(), KIND_LABELS["statuschange"]),
+        categories=(channel.get_track_display(), KIND_LABELS["status"]),
     )
 
 
-def transition_entry(step: EngagementTransition) -> Entry:
+def transition_entry(item: StreamItem) -> Entry:
+    step = cast(EngagementTransition, item.record)
     engagement = step.engagement
     channel = engagement.channel
     after = step.get_to_state_display()
     before = step.get_from_state_display() if step.from_state else ""
     change = f"{before.lower()} → {after.lower()}" if before else after.lower()
-    return Entry(
-        kind="engagementtransition",
-        record=step,
-        channel=channel,
-        day=step.date_earliest,
-        recorded_at=step.recorded_at,
+    return _entry(
+        item,
+        channel,
         title=f"{engagement.title}: {change} ({step.date})",
         description=_join(
             format_html(
@@ -207,15 +251,18 @@ def transition_entry(step: EngagementTransition) -> Entry:
             _sources(step.citations.all()),
         ),
         fragment=f"engagement-{engagement.pk}",
-        categories=(channel.get_track_display(), KIND_LABELS["engagementtransition"]),
+        categories=(channel.get_track_display(), KIND_LABELS["step"]),
     )
 
 
-def statement_entry(
-    statement: Statement, channel: Channel | None = None, *, day: date | None = None
-) -> Entry:
-    """`channel`: the channel whose feed this is; by default the statement's first channel.
-    `day`: where the stream places it (its date, else its first report)."""
+def _first_reported(citations: list[Citation]) -> str:
+    reports = sorted(citation.source.published for citation in citations)
+    return f"first reported {reports[0]}" if reports else ""
+
+
+def statement_entry(item: StreamItem, channel: Channel | None = None) -> Entry:
+    """`channel`: the channel whose feed this is; by default the statement's first channel."""
+    statement = cast(Statement, item.record)
     channels = list(statement.channels.all())
     citations = list(statement.citations.all())
     speaker = statement.speaker.name
@@ -230,10 +277,9 @@ def statement_entry(
 
     said = statement.said
     if said is None:
-        reports = sorted(citation.source.published for citation in citations)
-        first = f"first reported {reports[0]}" if reports else "date not known"
-        title_when = f"date not known, {first}" if reports else first
-        when = _when(None, unknown=f"not known ({first})" if reports else first)
+        first = _first_reported(citations)
+        title_when = f"date not known, {first}" if first else "date not known"
+        when = _when(None, unknown=f"not known ({first})" if first else "date not known")
     else:
         title_when = str(said)
         when = _when(said)
@@ -241,12 +287,9 @@ def statement_entry(
     if statement.toward:
         stance = f"{stance} toward {statement.toward.label}"
     tracks = dict.fromkeys(c.get_track_display() for c in channels)
-    return Entry(
-        kind="statement",
-        record=statement,
-        channel=channel or channels[0],
-        day=day or statement.said_earliest,
-        recorded_at=None,
+    return _entry(
+        item,
+        channel or channels[0],
         title=f"{speaker}: {title_words} ({title_when})",
         description=_join(
             words,
@@ -269,23 +312,124 @@ def statement_entry(
     )
 
 
+def sticking_point_entry(item: StreamItem) -> Entry:
+    """A sticking point raised or (another entry) resolved."""
+    point = cast(StickingPoint, item.record)
+    channel = point.channel
+    citations = list(point.citations.all())
+    fuzzy = point.raised if item.kind == "raised" else point.resolved
+    if fuzzy is None:
+        first = _first_reported(citations)
+        title_when = f"date not known, {first}" if first else "date not known"
+        when = _when(None, unknown=f"not known ({first})" if first else "date not known")
+    else:
+        title_when, when = str(fuzzy), _when(fuzzy)
+    later = (
+        format_html("<p>Resolved since: {}.</p>", str(point.resolved))
+        if item.kind == "raised" and point.resolved
+        else SafeString()
+    )
+    return _entry(
+        item,
+        channel,
+        title=f"{channel}: sticking point {item.kind} — {point.title} ({title_when})",
+        description=_join(
+            format_html(
+                "<p><strong>{}</strong> ({}, {}): {}</p>",
+                point.title,
+                point.get_kind_display().lower(),
+                str(channel),
+                "raised" if item.kind == "raised" else "resolved",
+            ),
+            when,
+            format_html("<p>{}</p>", point.description),
+            later,
+            _sources(citations),
+        ),
+        fragment="sticking-points",
+        categories=(channel.get_track_display(), KIND_LABELS[item.kind]),
+    )
+
+
+def claim_entry(item: StreamItem) -> Entry:
+    """A counterpart claim settled or superseded."""
+    claim = cast(CounterpartClaim, item.record)
+    channel = claim.channel
+    named = [str(p) for p in (claim.counterpart_person, claim.counterpart_office) if p]
+    return _entry(
+        item,
+        channel,
+        title=f"{channel}: {claim_ending(claim)} ({claim.ended})",
+        description=_join(
+            format_html(
+                "<p><strong>{}</strong> held that the counterpart of the {} is {}: "
+                "<strong>{}</strong>.</p>",
+                claim.claimant.label,
+                claim.office.title,
+                " — ".join(named),
+                claim.get_outcome_display().lower(),
+            ),
+            _when(claim.ended),
+            format_html("<p>{}</p>", claim.outcome_note) if claim.outcome_note else SafeString(),
+            _sources(claim.citations.all()),
+        ),
+        fragment="counterparts",
+        categories=(channel.get_track_display(), KIND_LABELS["claim"]),
+    )
+
+
+def characterisation_entry(item: StreamItem) -> Entry:
+    """A side's description of an engagement, placed at the engagement's date."""
+    described = cast(Characterisation, item.record)
+    engagement = described.engagement
+    channel = engagement.channel
+    when = engagement.when
+    title_when = str(when) if when else f"recorded {FuzzyDate.day(item.day)}" if item.day else ""
+    return _entry(
+        item,
+        channel,
+        title=f"{engagement.title}: {described.side.label} called it “{described.words}” "
+        f"({title_when})",
+        description=_join(
+            format_html(
+                "<p>{}’s description of <strong>{}</strong> ({}, {}): “{}”</p>",
+                described.side.label,
+                engagement.title,
+                engagement.get_kind_display().lower(),
+                str(channel),
+                described.words,
+            ),
+            _when(when, unknown="the engagement's date is not known; placed when recorded"),
+            _sources(described.citations.all()),
+        ),
+        fragment=f"engagement-{engagement.pk}",
+        categories=(channel.get_track_display(), KIND_LABELS["characterisation"]),
+        author_name=described.side.label,
+    )
+
+
 # --- Entries from the event stream ------------------------------------------------------------
 
 
 def latest_entries(channel: Channel | None = None) -> list[Entry]:
-    """The newest `MAX_ENTRIES` items of the event stream (`events.selectors.event_stream`) of
-    one channel, or of all channels when None: the timeline's first items, in its order."""
-    items = event_stream(StreamFilter(channel=channel), limit=MAX_ENTRIES)
+    """The `MAX_ENTRIES` items of the event stream (`events.selectors.event_stream`) of one
+    channel, or of all channels when None, recorded or changed last: the timeline's first items
+    with `?order=recorded`, in its order."""
+    items = event_stream(StreamFilter(channel=channel, order="recorded"), limit=MAX_ENTRIES)
     entries = []
     for item in items:
-        # item.kind names the record's model ("status", "step", "statement").
-        record = item.record
-        if isinstance(record, StatusChange):
-            entries.append(status_change_entry(record))
-        elif isinstance(record, EngagementTransition):
-            entries.append(transition_entry(record))
+        if item.kind == "status":
+            entries.append(status_change_entry(item))
+        elif item.kind == "step":
+            entries.append(transition_entry(item))
+        elif item.kind == "statement":
+            entries.append(statement_entry(item, channel))
+        elif item.kind in ("raised", "resolved"):
+            entries.append(sticking_point_entry(item))
+        elif item.kind == "claim":
+            entries.append(claim_entry(item))
         else:
-            entries.append(statement_entry(record, channel, day=item.day))
+            entries.append(characterisation_entry(item))
     return entries
 
 
@@ -300,9 +444,9 @@ class EntriesFeed(Feed):
 
     def __call__(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)
-        # Django sets Last-Modified from the newest entry's timestamp, which here is an event's
-        # day, not the time of the last edit: an entry recorded today about an older event would
-        # leave it unchanged, and caches or conditional GETs would hide the new entry.
+        # Django sets Last-Modified from the newest entry's timestamp (the last save of a listed
+        # record): a new citation or a deleted record changes the feed without moving it, and
+        # caches or conditional GETs would hide the change.
         response.headers.pop("Last-Modified", None)
         return response
 
@@ -323,6 +467,9 @@ class EntriesFeed(Feed):
     def item_updateddate(self, entry: Entry) -> datetime:
         return entry.updated
 
+    def item_pubdate(self, entry: Entry) -> datetime | None:
+        return entry.published
+
     def item_author_name(self, entry: Entry) -> str | None:
         return entry.author_name
 
@@ -331,13 +478,10 @@ class EntriesFeed(Feed):
 
 
 class BoardFeed(EntriesFeed):
-    """Every channel: status changes, engagement steps and statements, newest first."""
+    """Every channel: what was recorded or changed last first (see the module docstring)."""
 
     title = f"{SITE_NAME} — all channels"
-    subtitle = (
-        "Status changes, engagement steps and statements on every channel, newest first. "
-        + DATES_NOTE
-    )
+    subtitle = f"{WHAT} on every channel, recorded or changed last first. {DATES_NOTE}"
     feed_guid = f"{TAG_PREFIX}feed-board"
 
     def link(self) -> str:
@@ -348,7 +492,7 @@ class BoardFeed(EntriesFeed):
 
 
 class ChannelFeed(EntriesFeed):
-    """One channel (by slug): its status changes, engagement steps and statements."""
+    """One channel (by slug): its items, recorded or changed last first."""
 
     def get_object(self, request, slug: str) -> Channel:
         # Channel.DoesNotExist becomes a 404 (Feed.__call__).
@@ -358,8 +502,8 @@ class ChannelFeed(EntriesFeed):
         return f"{SITE_NAME} — {channel}"
 
     def subtitle(self, channel: Channel) -> str:
-        lead = channel.summary or f"Status changes, engagement steps and statements on {channel}."
-        return f"{lead} Newest first. {DATES_NOTE}"
+        lead = channel.summary or f"{WHAT} on {channel}."
+        return f"{lead} Recorded or changed last first. {DATES_NOTE}"
 
     def link(self, channel: Channel) -> str:
         return channel.get_absolute_url()

@@ -2,6 +2,7 @@
 shared, exported (`?format=csv`) and re-opened."""
 
 import django_filters
+from django.db.models import Exists, OuterRef, Q
 
 from events.forms import (
     FuzzyDateFormField,
@@ -9,12 +10,13 @@ from events.forms import (
     SuggestInput,
     use_fast_selects,
 )
-from events.models import Actor, Channel, Engagement, Source, Statement, either_party
+from events.models import Actor, Channel, Citation, Engagement, Source, Statement, either_party
 from events.search import matching
 from events.vocabularies import (
     ActorKind,
     EngagementKind,
     EngagementState,
+    RelayKind,
     SourceKind,
     Stance,
     Track,
@@ -190,6 +192,18 @@ class SourceFilter(ListFilterSet):
         choices=SourceKind.choices, empty_label="Any kind", label="Source kind"
     )
     outlet = django_filters.CharFilter(lookup_expr="icontains", label="Outlet contains")
+    relays_kind = django_filters.ChoiceFilter(
+        choices=RelayKind.choices,
+        empty_label="Any or none",
+        label="Relays",
+        method="filter_relays_kind",
+        help_text="Sources with a passage that passes on this kind of origin.",
+    )
+    relays = django_filters.CharFilter(
+        label="Relayed origin contains",
+        method="filter_relays",
+        help_text="Whom the source, or one of its passages, relays, e.g. “Nikkei”.",
+    )
     during = FuzzyDateFilter(prefix="published", label="Published during")
     sort = django_filters.OrderingFilter(
         fields=(("published_earliest", "published"), ("outlet", "outlet")),
@@ -199,4 +213,13 @@ class SourceFilter(ListFilterSet):
 
     class Meta:
         model = Source
-        fields = ["q", "kind", "outlet", "during"]
+        fields = ["q", "kind", "outlet", "relays_kind", "relays", "during"]
+
+    def filter_relays_kind(self, queryset, name, value):
+        return queryset.filter(
+            Exists(Citation.objects.filter(source=OuterRef("pk"), relays_kind=value))
+        )
+
+    def filter_relays(self, queryset, name, value):
+        passages = Citation.objects.filter(source=OuterRef("pk"), relays__icontains=value)
+        return queryset.filter(Q(relays__icontains=value) | Exists(passages))

@@ -11,7 +11,14 @@ from django.db.models import Model
 
 from events.fuzzydates import FuzzyDate, FuzzyDateError
 from events.models import Actor, Channel, StatusChange
-from events.vocabularies import TIMELINE_KINDS, ActorKind, ChannelStatus, Region, Track
+from events.vocabularies import (
+    TIMELINE_KINDS,
+    TIMELINE_ORDERS,
+    ActorKind,
+    ChannelStatus,
+    Region,
+    Track,
+)
 
 if TYPE_CHECKING:
     _ModelFormBase = forms.ModelForm
@@ -388,7 +395,12 @@ class TimelineForm(forms.Form):
         min_value=1,
         max_value=3650,
         label="Recorded in the last … days",
-        help_text="Only what editors recorded in this many days.",
+        help_text="Only what editors recorded or changed in this many days.",
+    )
+    order = forms.ChoiceField(
+        required=False,
+        label="Order",
+        help_text="By the date of the event, or by when it was recorded (as the feeds are).",
     )
 
     def __init__(self, *args, **kwargs):
@@ -401,6 +413,7 @@ class TimelineForm(forms.Form):
         )
         cast(forms.ChoiceField, fields["track"]).choices = [("", "Any track"), *Track.choices]
         cast(forms.ChoiceField, fields["kind"]).choices = list(TIMELINE_KINDS.items())
+        cast(forms.ChoiceField, fields["order"]).choices = list(TIMELINE_ORDERS.items())
         use_fast_selects(self)
 
 

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 
 from events.fields import begun_by
 from events.fuzzydates import FuzzyDate
 from events.models import (
     Actor,
     Channel,
+    Characterisation,
     Citation,
     CounterpartClaim,
     Engagement,
@@ -31,7 +32,7 @@ from events.models import (
     either_party,
 )
 from events.pagination import COUNT_CAP
-from events.vocabularies import OPEN_ENGAGEMENT_STATES, TIMELINE_KINDS
+from events.vocabularies import OPEN_ENGAGEMENT_STATES, TIMELINE_KINDS, ClaimOutcome
 
 # --- Board cards -------------------------------------------------------------------------------
 
@@ -259,21 +260,32 @@ def counterpart_claims_about(
 
 # --- Event stream: the timeline and the feeds ---------------------------------------------------
 #
-# One stream of status changes, engagement steps and statements, decided once for the timeline
-# and the Atom feeds: what belongs to it, where each record sits in time and in what order.
-# - A record sits at the earliest possible day of its fuzzy date. A statement without a date
-#   sits at the earliest publication day of the sources that report it (it was said no later
-#   than that); one with neither comes last.
-# - Newest first; ties go to the record entered last (`recorded_at`), then by kind (status
-#   changes, then steps, then statements), then to the newer row.
-# - Only statements on some channel belong to it: every item links to a channel page.
+# One stream of dated items, decided once for the timeline and the Atom feeds: what belongs to
+# it, where each item sits in time and in what order. Its kinds (`TIMELINE_KINDS`): status
+# changes, engagement steps, statements, sticking points raised, sticking points resolved,
+# counterpart claims that ended (settled or superseded) and characterisations of engagements.
+# - An item sits at the earliest possible day of its fuzzy date: a status change or step at its
+#   date, a statement where it was said, a sticking point twice (raised, and if resolved,
+#   resolved: two items of one record), an ended claim at `ended`, a characterisation at its
+#   engagement's date (when it was held). Without a date, a statement or a raised sticking point
+#   sits at the earliest publication day of the sources that report it (it was said or stood no
+#   later than that), and a characterisation of an undated engagement at the day it was recorded
+#   (the engagement was held by then); a statement or sticking point with neither comes last.
+# - Two orders (`StreamFilter.order`). "event" (the timeline's default): newest day first; ties
+#   go to the record entered last (`recorded_at`), then by kind (`STREAM_KIND_ORDER`), then to
+#   the newer row. "recorded" (the feeds'; the timeline offers it): the record saved last
+#   (`changed_at`) first, then by kind, then the newer row — what a feed reader expects, and
+#   what puts an item recorded today about an old event at the top.
+# - Only records on some channel belong to it: every item links to a channel page.
+# - `recorded_since` keeps what editors recorded or changed since then (`changed_at`): a
+#   sticking point resolved today by editing an old record counts as new.
 
 
 @dataclass(frozen=True)
 class StreamFilter:
-    """Which part of the stream to read. `during` (a FuzzyDate) keeps records whose date may
-    fall in it (undated statements never do); `recorded_since` keeps what editors recorded
-    since that moment."""
+    """Which part of the stream to read, and in which order ("event" or "recorded", see
+    above). `during` (a FuzzyDate) keeps records whose date may fall in it (undated ones never
+    do); `recorded_since` keeps what editors recorded or changed since that moment."""
 
     channel: Channel | None = None
     track: str = ""
@@ -281,27 +293,55 @@ class StreamFilter:
     kinds: tuple[str, ...] = tuple(TIMELINE_KINDS)
     during: FuzzyDate | None = None
     recorded_since: datetime | None = None
+    order: str = "event"
+
+
+StreamRecord = (
+    StatusChange
+    | EngagementTransition
+    | Statement
+    | StickingPoint
+    | CounterpartClaim
+    | Characterisation
+)
 
 
 @dataclass(frozen=True)
 class StreamItem:
-    """One record of the stream: a status change ("status"), an engagement step ("step") or a
-    statement ("statement")."""
+    """One item of the stream: a status change ("status"), an engagement step ("step"), a
+    statement ("statement"), a sticking point raised ("raised") or resolved ("resolved"), a
+    counterpart claim settled or superseded ("claim") or a characterisation
+    ("characterisation")."""
 
     kind: str
-    record: StatusChange | EngagementTransition | Statement
+    record: StreamRecord
     day: date | None
     recorded_at: datetime
+    changed_at: datetime
     channels: tuple[Channel, ...]
 
     @property
     def when(self) -> FuzzyDate | None:
-        """The record's own fuzzy date (None for an undated statement)."""
-        record = self.record
-        return record.said if isinstance(record, Statement) else record.date
+        """The fuzzy date the item is about (None when the record has none)."""
+        if self.kind == "characterisation":
+            return getattr(self.record, "engagement").when  # noqa: B009 (a union of models)
+        return getattr(self.record, STREAM_DATE_FIELDS[self.kind])
 
     @property
-    def sort_key(self) -> tuple:
+    def ref(self) -> str:
+        """The item's name, shared by the timeline's anchors and the feeds' entry ids:
+        "statuschange-12", "stickingpoint-4-resolved". A record with two items (a sticking
+        point) names which; a claim's item is its ending."""
+        name = f"{self.record._meta.model_name}-{self.record.pk}"
+        if self.kind in ("raised", "resolved"):
+            return f"{name}-{self.kind}"
+        if self.kind == "claim":
+            return f"{name}-ended"
+        return name
+
+    def sort_key(self, order: str = "event") -> tuple:
+        if order == "recorded":
+            return (self.changed_at, -STREAM_KIND_ORDER[self.kind], self.record.pk)
         return (
             self.day or date.min,
             self.recorded_at,
@@ -310,8 +350,36 @@ class StreamItem:
         )
 
 
-# Ties on the same day and moment: status changes before steps before statements.
-STREAM_KIND_ORDER = {"status": 0, "step": 1, "statement": 2}
+# The fuzzy date each kind's item is about (a characterisation's is its engagement's).
+STREAM_DATE_FIELDS = {
+    "status": "date",
+    "step": "date",
+    "statement": "said",
+    "raised": "raised",
+    "resolved": "resolved",
+    "claim": "ended",
+}
+
+# Ties on the same day and moment, in this order. A sticking point's resolution comes before
+# its raising, so when both are saved at once the newer news leads.
+STREAM_KIND_ORDER = {
+    "status": 0,
+    "step": 1,
+    "statement": 2,
+    "resolved": 3,
+    "raised": 4,
+    "claim": 5,
+    "characterisation": 6,
+}
+
+
+def _first_reported(related_name: str) -> Subquery:
+    """The earliest publication day of the sources citing the outer record."""
+    return Subquery(
+        Citation.objects.filter(**{related_name: OuterRef("pk")})
+        .order_by("source__published_earliest")
+        .values("source__published_earliest")[:1]
+    )
 
 
 def _stream_querysets(where: StreamFilter) -> dict[str, QuerySet]:
@@ -340,7 +408,7 @@ def _stream_querysets(where: StreamFilter) -> dict[str, QuerySet]:
     def recorded(queryset: QuerySet) -> QuerySet:
         if where.recorded_since is None:
             return queryset
-        return queryset.filter(recorded_at__gte=where.recorded_since)
+        return queryset.filter(changed_at__gte=where.recorded_since)
 
     querysets: dict[str, QuerySet] = {}
     if "status" in where.kinds:
@@ -357,62 +425,99 @@ def _stream_querysets(where: StreamFilter) -> dict[str, QuerySet]:
         links = Statement.channels.through.objects.filter(
             on_channels("channel"), statement=OuterRef("pk")
         )
-        first_reported = (
-            Citation.objects.filter(statement=OuterRef("pk"))
-            .order_by("source__published_earliest")
-            .values("source__published_earliest")[:1]
-        )
         querysets["statement"] = recorded(
             Statement.objects.filter(Exists(links), in_period("said"))
-        ).annotate(stream_day=Coalesce("said_earliest", Subquery(first_reported)))
+        ).annotate(stream_day=Coalesce("said_earliest", _first_reported("statement")))
+    if "raised" in where.kinds:
+        querysets["raised"] = recorded(
+            StickingPoint.objects.filter(on_channels("channel"), in_period("raised"))
+        ).annotate(stream_day=Coalesce("raised_earliest", _first_reported("stickingpoint")))
+    if "resolved" in where.kinds:
+        querysets["resolved"] = recorded(
+            StickingPoint.objects.filter(
+                on_channels("channel"), in_period("resolved"), resolved_earliest__isnull=False
+            )
+        ).annotate(stream_day=F("resolved_earliest"))
+    if "claim" in where.kinds:
+        querysets["claim"] = recorded(
+            CounterpartClaim.objects.filter(on_channels("channel"), in_period("ended")).exclude(
+                outcome=ClaimOutcome.STANDING
+            )
+        ).annotate(stream_day=F("ended_earliest"))
+    if "characterisation" in where.kinds:
+        querysets["characterisation"] = recorded(
+            Characterisation.objects.filter(
+                on_channels("engagement__channel"), in_period("engagement__when")
+            )
+        ).annotate(stream_day=Coalesce("engagement__when_earliest", TruncDate("recorded_at")))
     return querysets
 
 
 def event_stream_count(where: StreamFilter) -> int:
-    """How many records the stream holds for `where`: one query per kind, each stopping at
+    """How many items the stream holds for `where`: one query per kind, each stopping at
     `COUNT_CAP + 1`, so a total above `COUNT_CAP` means "more than that"."""
     return sum(qs.order_by()[: COUNT_CAP + 1].count() for qs in _stream_querysets(where).values())
 
 
+# How each kind's rows are loaded: the related rows an item shows, besides its citations.
+_STREAM_RELATED = {
+    "status": ("channel__party_a", "channel__party_b"),
+    "step": ("engagement__channel__party_a", "engagement__channel__party_b"),
+    "statement": ("speaker", "toward"),
+    "raised": ("channel__party_a", "channel__party_b"),
+    "resolved": ("channel__party_a", "channel__party_b"),
+    "claim": (
+        "channel__party_a",
+        "channel__party_b",
+        "office__institution",
+        "claimant",
+        "counterpart_office__institution",
+        "counterpart_person",
+    ),
+    "characterisation": ("engagement__channel__party_a", "engagement__channel__party_b", "side"),
+}
+
+
+def _channels_of(kind: str, record) -> tuple[Channel, ...]:
+    if kind == "statement":
+        return tuple(record.channels.all())
+    if kind in ("step", "characterisation"):
+        return (record.engagement.channel,)
+    return (record.channel,)
+
+
 def event_stream(where: StreamFilter, *, limit: int, offset: int = 0) -> list[StreamItem]:
-    """The stream's records `offset` to `offset + limit`, newest first, each with its channels
+    """The stream's items `offset` to `offset + limit`, in `where.order`, each with its channels
     and citations loaded: two queries per kind (three for statements, with their channels).
 
     Each kind's query returns its own first `offset + limit` rows in the stream's order, so the
     merged list's slice is exact."""
     end = offset + limit
-    newest_first = (F("stream_day").desc(nulls_last=True), "-recorded_at", "-id")
+    if where.order == "recorded":
+        order: tuple = ("-changed_at", "-id")
+    else:
+        order = (F("stream_day").desc(nulls_last=True), "-recorded_at", "-id")
     items: list[StreamItem] = []
     for kind, queryset in _stream_querysets(where).items():
-        rows = queryset.order_by(*newest_first)
-        if kind == "status":
-            items.extend(
-                StreamItem(kind, change, change.stream_day, change.recorded_at, (change.channel,))
-                for change in rows.select_related(
-                    "channel__party_a", "channel__party_b"
-                ).prefetch_related(cited())[:end]
+        rows = (
+            queryset.order_by(*order)
+            .select_related(*_STREAM_RELATED[kind])
+            .prefetch_related(cited())
+        )
+        if kind == "statement":
+            rows = rows.prefetch_related(
+                Prefetch("channels", queryset=Channel.objects.with_parties())
             )
-        elif kind == "step":
-            items.extend(
-                StreamItem(
-                    kind, step, step.stream_day, step.recorded_at, (step.engagement.channel,)
-                )
-                for step in rows.select_related(
-                    "engagement__channel__party_a", "engagement__channel__party_b"
-                ).prefetch_related(cited())[:end]
+        items.extend(
+            StreamItem(
+                kind,
+                record,
+                record.stream_day,
+                record.recorded_at,
+                record.changed_at,
+                _channels_of(kind, record),
             )
-        else:
-            items.extend(
-                StreamItem(
-                    kind,
-                    statement,
-                    statement.stream_day,
-                    statement.recorded_at,
-                    tuple(statement.channels.all()),
-                )
-                for statement in rows.select_related("speaker", "toward").prefetch_related(
-                    cited(), Prefetch("channels", queryset=Channel.objects.with_parties())
-                )[:end]
-            )
-    items.sort(key=lambda item: item.sort_key, reverse=True)
+            for record in rows[:end]
+        )
+    items.sort(key=lambda item: item.sort_key(where.order), reverse=True)
     return items[offset:end]

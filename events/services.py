@@ -45,6 +45,7 @@ from events.vocabularies import (
     ActorKind,
     ClaimOutcome,
     EngagementState,
+    RelayKind,
     StickingPointKind,
     StickingPointState,
 )
@@ -59,6 +60,8 @@ class CitationInput:
     passage_is_verbatim: bool = False
     locator: str = ""
     claim: str = ""
+    relays: str = ""
+    relays_kind: str = ""
 
 
 def _require_citations(citations: Sequence[CitationInput], what: str) -> None:
@@ -79,19 +82,30 @@ def citation_add(
     passage_is_verbatim: bool = False,
     locator: str = "",
     claim: str = "",
+    relays: str = "",
+    relays_kind: str = "",
 ) -> Citation:
-    """Tie `fact` to a source passage."""
+    """Tie `fact` to a source passage; `relays`/`relays_kind` say whom the passage passes on
+    (another outlet, an official readout, a wire agency), when it is not first-hand."""
     if not passage.strip():
         raise ValidationError({"passage": "Give the passage of the source that supports this."})
+    citation = Citation(
+        fact=fact,
+        source=source,
+        passage=passage.strip(),
+        passage_is_verbatim=passage_is_verbatim,
+        locator=locator,
+        claim=claim,
+        relays=relays.strip(),
+        relays_kind=relays_kind,
+    )
+    if citation.relays and not citation.relays_kind:
+        raise ValidationError({"relays_kind": "Say what kind of origin the passage relays."})
+    if citation.relays_kind not in ("", *RelayKind.values):
+        raise ValidationError({"relays_kind": f"Unknown kind of origin “{relays_kind}”."})
     with _recorded(None, "Source passage added"):
-        return Citation.objects.create(
-            fact=fact,
-            source=source,
-            passage=passage.strip(),
-            passage_is_verbatim=passage_is_verbatim,
-            locator=locator,
-            claim=claim,
-        )
+        citation.save()
+        return citation
 
 
 @contextmanager
@@ -121,6 +135,8 @@ def _cite_all(fact: Model, citations: Sequence[CitationInput]) -> None:
             passage_is_verbatim=citation.passage_is_verbatim,
             locator=citation.locator,
             claim=citation.claim,
+            relays=citation.relays,
+            relays_kind=citation.relays_kind,
         )
 
 

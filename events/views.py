@@ -20,10 +20,8 @@ from events.models import (
     Actor,
     Channel,
     Engagement,
-    EngagementTransition,
     Source,
     Statement,
-    StatusChange,
 )
 from events.pagination import COUNT_CAP, CappedCountPaginator
 from events.vocabularies import TIMELINE_KINDS
@@ -238,7 +236,9 @@ def actor_detail(request, slug: str):
 
 
 def timeline(request):
-    """Status changes, engagement steps and statements across channels, newest first."""
+    """The event stream across channels (status changes, engagement steps, statements, sticking
+    points raised and resolved, counterpart claims that ended, characterisations), newest event
+    first or (`order=recorded`) newest recorded first, as the feeds list it."""
     form = TimelineForm(request.GET or None)
     entries, total = [], 0
     page_number = _page_number(request)
@@ -252,6 +252,7 @@ def timeline(request):
             kinds=tuple(data.get("kind") or TIMELINE_KINDS),
             during=data.get("during"),
             recorded_since=timezone.now() - timedelta(days=days) if days else None,
+            order=data.get("order") or "event",
         )
         total = selectors.event_stream_count(where)
         items = selectors.event_stream(where, limit=PER_PAGE, offset=(page_number - 1) * PER_PAGE)
@@ -285,28 +286,60 @@ class TimelineEntry:
     title: str
     text: str
     channels: tuple
-    record: StatusChange | EngagementTransition | Statement
+    record: selectors.StreamRecord
     anchor: str
+    ref: str  # the item's name, as the Atom feeds' entry ids end: "statuschange-12"
 
     @classmethod
     def of(cls, item: selectors.StreamItem) -> "TimelineEntry":
-        record = item.record
-        if isinstance(record, StatusChange):
-            title = f"{record.channel}: {record.get_status_display()}"
-            text, anchor = record.explanation, "history"
-        elif isinstance(record, EngagementTransition):
-            title = f"{record.engagement.title}: {record.get_to_state_display().lower()}"
-            text, anchor = record.note, f"engagement-{record.engagement_id}"
-        else:
-            words = f"“{record.text}”" if record.is_verbatim else record.text
-            title = f"{record.speaker.name}: {words}"
-            text, anchor = record.venue, "statements"
-        return cls(item.kind, item.when, title, text, item.channels, record, anchor)
+        title, text, anchor = _timeline_text(item.kind, item.record)
+        return cls(item.kind, item.when, title, text, item.channels, item.record, anchor, item.ref)
 
     @property
-    def ref(self) -> str:
-        """The record's name, as the Atom feeds' entry ids end: "statuschange-12"."""
-        return f"{self.record._meta.model_name}-{self.record.pk}"
+    def label(self) -> str:
+        return TIMELINE_LABELS[self.kind]
+
+
+# What the timeline calls each kind of item, beside its date.
+TIMELINE_LABELS = {
+    "status": "Status",
+    "step": "Engagement",
+    "statement": "Statement",
+    "raised": "Sticking point raised",
+    "resolved": "Sticking point resolved",
+    "claim": "Counterpart claim",
+    "characterisation": "Characterisation",
+}
+
+
+def _timeline_text(kind: str, record) -> tuple[str, str, str]:
+    """An item's title, line of text and anchor on its channel's page."""
+    if kind == "status":
+        return f"{record.channel}: {record.get_status_display()}", record.explanation, "history"
+    if kind == "step":
+        title = f"{record.engagement.title}: {record.get_to_state_display().lower()}"
+        return title, record.note, f"engagement-{record.engagement_id}"
+    if kind == "statement":
+        words = f"“{record.text}”" if record.is_verbatim else record.text
+        return f"{record.speaker.name}: {words}", record.venue, "statements"
+    if kind in ("raised", "resolved"):
+        return f"{record.title}: {kind}", record.description, "sticking-points"
+    if kind == "claim":
+        return claim_ending(record), record.outcome_note, "counterparts"
+    side = record.side.label
+    return (
+        f"{record.engagement.title}: {side} called it “{record.words}”",
+        "",
+        f"engagement-{record.engagement_id}",
+    )
+
+
+def claim_ending(claim) -> str:
+    """ "China's view of the counterpart of the Secretary of Defense: settled"."""
+    return (
+        f"{claim.claimant.label}’s view of the counterpart of the {claim.office.title}: "
+        f"{claim.get_outcome_display().lower()}"
+    )
 
 
 def _page_number(request) -> int:

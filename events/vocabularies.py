@@ -196,4 +196,15 @@ TIMELINE_KINDS = {
     "status": "Status changes",
     "step": "Engagement steps",
     "statement": "Statements",
+    "raised": "Sticking points raised",
+    "resolved": "Sticking points resolved",
+    "claim": "Counterpart claims settled or superseded",
+    "characterisation": "Characterisations",
+}
+
+# The orders the event stream offers (events.selectors): by the event's date (the timeline's
+# default) or by when the record was saved (the feeds').
+TIMELINE_ORDERS = {
+    "event": "Date of the event, newest first",
+    "recorded": "Recorded or changed, newest first",
 }

@@ -122,19 +122,25 @@ def channel_with_records(per_channel: int, hub: Actor) -> Channel:
                 start_precision="month",
             )
         )
+        # Where the engagement was held, its claim was settled and its sticking point resolved
+        # (so the timeline and the feeds show every kind of item).
+        ended = {"ended_earliest": date(2025, 9, 1), "ended_latest": date(2025, 9, 1)}
         claim = CounterpartClaim.objects.create(
             channel=channel,
             office=office,
             claimant=channel.party_a,
             counterpart_office=OfficeFactory(),
             counterpart_person=PersonFactory(),
+            **({"outcome": "settled", **ended, "ended_precision": "day"} if held else {}),
         )
         cite(claim)
+        resolved = {"resolved_earliest": date(2025, 9, 1), "resolved_latest": date(2025, 9, 1)}
         point = StickingPointFactory(
             channel=channel,
             raised_earliest=date(2025, 8, 1),
             raised_latest=date(2025, 8, 1),
             raised_precision="day",
+            **({"state": "resolved", **resolved, "resolved_precision": "day"} if held else {}),
         )
         point.statements.add(statement)
         point.counterpart_claims.add(claim)

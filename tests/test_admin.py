@@ -710,7 +710,7 @@ def test_engagement_change_page_shows_lifecycle_and_edits_when_as_text(seeded, a
     call.refresh_from_db()
     assert (call.when_earliest, call.when_latest) == (date(2025, 9, 11), date(2025, 9, 20))
     assert call.state == "proposed"
-    assert call.citations.count() == 1
+    assert call.citations.count() == 2  # the seed's two passages, kept
 
 
 def test_status_change_edit_keeps_its_citation(seeded, admin_client):

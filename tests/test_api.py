@@ -215,6 +215,12 @@ def test_engagement_detail_with_characterisations_and_sticking_points(client):
                     "verbatim": True,
                     "locator": "para. 4",
                     "claim": "the State Department's description, as the report quotes it",
+                    # What the passage passes on, and what the report as a whole names.
+                    "relays": "US State Department readouts",
+                    "relays_kind": "official_readout",
+                    "source_relays": (
+                        "Nikkei Asia, citing US officials; State Department readouts"
+                    ),
                 }
             ],
         }

@@ -1,5 +1,6 @@
 """Atom feeds of the board and of each channel: the seed's records with their dates, sources and
-links; valid Atom; escaped text; a fixed number of queries."""
+links; valid Atom; escaped text; a fixed number of queries. Entries are updated when their record
+was saved and published at the event's day; the newest saved come first."""
 
 from datetime import UTC, date, datetime
 from time import struct_time
@@ -14,14 +15,21 @@ from django.urls import include, path, reverse
 import diplomacy.urls
 import events.urls
 from events.feeds import MAX_ENTRIES, BoardFeed, ChannelFeed
-from events.models import Statement
+from events.models import (
+    Characterisation,
+    CounterpartClaim,
+    Statement,
+    StatusChange,
+)
 from tests.factories import (
     ChannelFactory,
     EngagementFactory,
+    OfficeFactory,
     PersonFactory,
     SourceFactory,
     StatementFactory,
     StatusChangeFactory,
+    StickingPointFactory,
     TransitionFactory,
     cite,
 )
@@ -77,6 +85,15 @@ def day_of(parsed: struct_time) -> date:
     return date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday)
 
 
+def moment(parsed: struct_time) -> datetime:
+    """A feed timestamp as an aware datetime (to the second, as feedparser reads it)."""
+    return datetime(*parsed[:6], tzinfo=UTC)
+
+
+def to_the_second(value: datetime) -> datetime:
+    return value.astimezone(UTC).replace(microsecond=0)
+
+
 # --- The seed -------------------------------------------------------------------------------------
 
 
@@ -93,14 +110,19 @@ def test_military_feed_has_the_seeds_status_change_step_and_statements(client, s
         "Beijing Xiangshan Forum — US participation: scheduled (3–16 September 2025)",
         "Pete Hegseth: “The threat China poses is real and it could be imminent.” (31 May 2025)",
         "Pete Hegseth: “We will not instigate nor seek to subjugate or humiliate” (31 May 2025)",
+        f"{MILITARY}: sticking point raised — Hegseth's remarks on China (3–16 September 2025)",
+        f"{MILITARY}: sticking point raised — Who is Hegseth's counterpart (3–16 September 2025)",
     }
 
     stalled = entries[f"{MILITARY}: status Stalled (3–16 September 2025)"]
-    assert stalled.updated == "2025-09-03T00:00:00+00:00"
+    # Updated when the record was saved; published at the event's earliest possible day.
+    change = StatusChange.objects.get(channel__slug="us-china-military")
+    assert moment(stalled.updated_parsed) == to_the_second(change.changed_at)
+    assert stalled.published == "2025-09-03T00:00:00+00:00"
     assert urlsplit(stalled.link).path == "/channels/us-china-military/"
     assert urlsplit(stalled.link).fragment.startswith("status-change-")
     assert "When:</strong> 3–16 September 2025" in stalled.summary
-    assert "earliest possible day, 3 September 2025" in stalled.summary
+    assert "published day is its earliest possible day, 3 September 2025" in stalled.summary
     assert "Beijing has not accepted" in stalled.summary  # the explanation
     assert REPORT in stalled.summary
     assert "published 3–16 September 2025" in stalled.summary
@@ -108,7 +130,9 @@ def test_military_feed_has_the_seeds_status_change_step_and_statements(client, s
     assert {tag.term for tag in stalled.tags} == {"Military-to-military", "Status change"}
 
     call = next(e for t, e in entries.items() if t.startswith("Proposed call"))
-    assert call.updated == "2025-09-03T00:00:00+00:00"
+    assert call.published == "2025-09-03T00:00:00+00:00"
+    # The report relays Nikkei Asia for this passage.
+    assert "Secondary report relaying Nikkei Asia — another outlet" in call.summary
     assert urlsplit(call.link).fragment.startswith("engagement-")
     assert "Proposal reported; Beijing has not accepted." in call.summary  # the note
     assert "Date of the engagement: early September 2025 · state now: proposed" in call.summary
@@ -116,7 +140,7 @@ def test_military_feed_has_the_seeds_status_change_step_and_statements(client, s
     assert {tag.term for tag in call.tags} == {"Military-to-military", "Engagement step"}
 
     threat = next(e for t, e in entries.items() if "threat China poses" in t)
-    assert threat.updated == "2025-05-31T00:00:00+00:00"
+    assert threat.published == "2025-05-31T00:00:00+00:00"
     assert threat.author == "Pete Hegseth"
     assert urlsplit(threat.link).fragment.startswith("statement-")
     assert "“The threat China poses is real and it could be imminent.”" in threat.summary
@@ -143,7 +167,11 @@ def test_board_feed_has_entries_from_all_three_channels(client, seeded):
     assert "Rubio meets China's Foreign Minister in Malaysia: held (11 July 2025)" in titles
     assert "Anticipated Trump–Xi summit: proposed (3–16 September 2025)" in titles
     assert f"{MILITARY}: status Stalled (3–16 September 2025)" in titles
-    assert len(feed.entries) == 8
+    assert (
+        "Rubio meets China's Foreign Minister in Malaysia: US called it “constructive and "
+        "pragmatic” (11 July 2025)" in titles
+    )
+    assert len(feed.entries) == 11
 
 
 @pytest.mark.parametrize("slug", [None, "us-china-military", "us-china-diplomatic"])
@@ -165,7 +193,7 @@ def test_every_entry_links_to_a_channel_page_and_has_a_unique_id(client, seeded,
 
 
 @pytest.mark.parametrize("slug", [None, "us-china-military"])
-def test_entries_run_newest_first_by_their_date(client, seeded, slug):
+def test_entries_run_newest_recorded_first(client, seeded, slug):
     feed = parse(client, board_url() if slug is None else channel_url(slug))
 
     updated = [entry.updated_parsed for entry in feed.entries]
@@ -183,9 +211,9 @@ def test_feed_is_valid_atom_with_its_own_id_self_link_and_author(client, seeded)
     assert "fuzzy" in feed.feed.subtitle
     self_links = [link.href for link in feed.feed.links if link.rel == "self"]
     assert [urlsplit(href).path for href in self_links] == ["/channels/us-china-military/feed.atom"]
-    # The feed's own <updated> is its newest entry's.
-    assert feed.feed.updated == "2025-09-03T00:00:00+00:00"
-    # No Last-Modified: entry timestamps are event days, not edit times (see events.feeds).
+    # The feed's own <updated> is its newest entry's: the last save of a record it lists.
+    assert feed.feed.updated_parsed == max(entry.updated_parsed for entry in feed.entries)
+    # No Last-Modified: a new citation changes a feed without saving a record (events.feeds).
     assert not response.has_header("Last-Modified")
     for entry in feed.entries:
         assert entry.title and entry.link and entry.id and entry.updated and entry.summary
@@ -276,39 +304,41 @@ def test_fuzzy_dates_and_a_statement_without_a_date(client):
 
     statement, status = feed.entries  # early September is newer than Q3 (from 1 July)
     assert status.title.endswith(": status Open (Q3 2025)")
-    assert status.updated == "2025-07-01T00:00:00+00:00"
+    assert status.published == "2025-07-01T00:00:00+00:00"
     assert "Q3 2025" in status.summary
     assert statement.title == (
         f"{undated.speaker.name}: Undated words. (paraphrase) "
         "(date not known, first reported early September 2025)"
     )
-    assert statement.updated == "2025-09-01T00:00:00+00:00"
+    assert statement.published == "2025-09-01T00:00:00+00:00"
     assert "not known (first reported early September 2025)" in statement.summary
     assert "(paraphrase)" in statement.summary
 
 
-def test_same_day_entries_put_the_last_recorded_first(client):
+def test_the_last_saved_entry_comes_first(client):
     channel = ChannelFactory()
     first = cite(StatusChangeFactory(channel=channel, explanation="First.")).fact
     second = cite(StatusChangeFactory(channel=channel, explanation="Second.")).fact
-    type(first).objects.filter(pk=first.pk).update(recorded_at=datetime(2025, 7, 12, tzinfo=UTC))
-    type(second).objects.filter(pk=second.pk).update(recorded_at=datetime(2025, 7, 13, tzinfo=UTC))
+    saved = {first: datetime(2025, 7, 14, tzinfo=UTC), second: datetime(2025, 7, 13, tzinfo=UTC)}
+    for record, when in saved.items():
+        type(record).objects.filter(pk=record.pk).update(recorded_at=when, changed_at=when)
 
     feed = parse(client, channel_url(channel.slug))
 
-    assert ["Second." in e.summary for e in feed.entries] == [True, False]
+    assert ["First." in e.summary for e in feed.entries] == [True, False]
+    assert [moment(e.updated_parsed) for e in feed.entries] == list(saved.values())
 
 
-def test_at_most_fifty_entries_the_newest(client):
+def test_at_most_fifty_entries_the_last_saved(client):
     channel = ChannelFactory()
     for day in range(1, 31):
-        cite(
+        change = cite(
             StatusChangeFactory(
                 channel=channel,
                 date_earliest=date(2025, 6, day),
                 date_latest=date(2025, 6, day),
             )
-        )
+        ).fact
         statement = StatementFactory(
             said_earliest=date(2025, 8, day),
             said_latest=date(2025, 8, day),
@@ -316,14 +346,19 @@ def test_at_most_fifty_entries_the_newest(client):
         )
         statement.channels.add(channel)
         cite(statement)
+        # The status changes (June events) were saved after the statements (August events).
+        for record, month in ((change, 11), (statement, 10)):
+            saved = datetime(2025, month, day, 9, 30, tzinfo=UTC)
+            type(record).objects.filter(pk=record.pk).update(recorded_at=saved, changed_at=saved)
 
     for url in (channel_url(channel.slug), board_url()):
         feed = parse(client, url)
         assert len(feed.entries) == MAX_ENTRIES
-        days = [day_of(entry.updated_parsed) for entry in feed.entries]
-        assert days[0] == date(2025, 8, 30)  # all 30 statements, then the newest status changes
-        assert days[-1] == date(2025, 6, 11)
-        assert sum(e.title.startswith("Person ") for e in feed.entries) == 30
+        saved = [moment(entry.updated_parsed) for entry in feed.entries]
+        assert saved[0] == datetime(2025, 11, 30, 9, 30, tzinfo=UTC)
+        assert saved[-1] == datetime(2025, 10, 11, 9, 30, tzinfo=UTC)
+        assert sum(e.title.startswith("Person ") for e in feed.entries) == 20
+        assert day_of(feed.entries[0].published_parsed) == date(2025, 6, 30)
 
 
 def test_board_feed_leaves_out_statements_on_no_channel(client):
@@ -346,11 +381,36 @@ def test_board_feed_leaves_out_statements_on_no_channel(client):
 
 
 def populate(records: int):
-    """A channel with `records` cited status changes, engagement steps and statements."""
+    """A channel with `records` of every kind of feed entry, cited: status changes, engagement
+    steps, statements, sticking points raised and resolved, settled claims, characterisations."""
     channel = ChannelFactory()
+    september = {"earliest": date(2025, 9, 1), "latest": date(2025, 9, 1), "precision": "day"}
     for _ in range(records):
         cite(StatusChangeFactory(channel=channel))
-        cite(TransitionFactory(engagement=EngagementFactory(channel=channel)))
+        engagement = EngagementFactory(channel=channel)
+        cite(TransitionFactory(engagement=engagement))
+        cite(
+            StickingPointFactory(
+                channel=channel,
+                state="resolved",
+                **{f"resolved_{part}": value for part, value in september.items()},
+            )
+        )
+        cite(
+            CounterpartClaim.objects.create(
+                channel=channel,
+                office=OfficeFactory(),
+                claimant=channel.party_a,
+                counterpart_office=OfficeFactory(),
+                outcome="settled",
+                **{f"ended_{part}": value for part, value in september.items()},
+            )
+        )
+        cite(
+            Characterisation.objects.create(
+                engagement=engagement, side=channel.party_a, words="Good"
+            )
+        )
         statement = StatementFactory(
             said_earliest=date(2025, 9, 1), said_latest=date(2025, 9, 1), said_precision="day"
         )
@@ -379,7 +439,9 @@ def test_feeds_run_a_fixed_number_of_queries(client, which):
     url = board_url() if which == "board" else channel_url(large.slug)
     queries_large, entries_large, sql_large = count_queries(client, url)
 
-    assert (entries_small, entries_large) == (6, MAX_ENTRIES)
+    # Per record: a status change, a step, a statement, a sticking point raised and resolved
+    # (two entries), a claim settled, a characterisation.
+    assert (entries_small, entries_large) == (14, MAX_ENTRIES)
     assert queries_small == queries_large, f"--- 2 ---\n{sql_small}\n--- 20 ---\n{sql_large}"
     # Four of these are the signed-in reader: session, user and two permission look-ups.
-    assert queries_large == {"board": 11, "channel": 12}[which], sql_large
+    assert queries_large == {"board": 19, "channel": 20}[which], sql_large

@@ -484,11 +484,14 @@ def feed_entries(client, url: str) -> list[dict]:
 def test_feed_entries_carry_hostile_text_escaped_in_their_html(world, client, url):
     entries = feed_entries(client, url)
 
-    assert len(entries) == 5  # the status change, three lifecycle steps, the statement
+    # The status change, three lifecycle steps, the statement, the characterisation and the
+    # sticking point raised.
+    assert len(entries) == 7
     summaries = "\n".join(entry["summary"] for entry in entries)
     assert {entry["summary_type"] for entry in entries} == {"html"}
     # The summary is HTML a feed reader renders: the data in it must be escaped there.
-    assert_inert(summaries, tags=["SC_EXPL", "STEP_NOTE", "ST_TEXT", *CITATION, "SRC_TITLE"])
+    tags = ["SC_EXPL", "STEP_NOTE", "ST_TEXT", *CITATION, "SRC_TITLE", "CHAR_WORDS", "SP_DESC"]
+    assert_inert(summaries, tags=[*tags, "SP_TITLE"])
     # Titles are plain text (Atom's default type): the words as they are, nothing to render.
     assert any(H["HELD_TITLE"] in entry["title"] for entry in entries)
 

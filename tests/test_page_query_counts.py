@@ -117,6 +117,7 @@ PAGES = {
     ),
     "timeline by channel": lambda d: q("/timeline/", channel=d.channel, track="military"),
     "timeline page 2": lambda d: q("/timeline/", page=2),
+    "timeline by recording": lambda d: q("/timeline/", order="recorded", page=2),
     "actor page": lambda d: f"/actors/{d.hub}/",
     "board feed": lambda d: "/feeds/board.atom",
     "api channels": lambda d: "/api/channels/",

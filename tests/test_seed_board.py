@@ -86,7 +86,27 @@ def test_channel_board_shows_proposed_call_with_its_significance_and_source(mili
     assert REPORT in upcoming
     status = text_of(military.split('<section aria-labelledby="upcoming">')[0])
     assert "Stalled" in status and "since 3–16 September 2025" in status
-    assert "Nikkei Asia" not in upcoming  # the relay is on the source record, checked below
+
+
+def test_military_board_shows_what_the_report_relays(military):
+    # The report is a secondary one; the board says whom its passages pass on.
+    upcoming = section(military, "upcoming")
+    assert "(Secondary report relaying Nikkei Asia — another outlet's report), paras. 2–3" in (
+        upcoming
+    )
+    assert (
+        "(Secondary report relaying US State Department readouts — an official readout), "
+        "para. 4 — for what set the proposal in motion" in upcoming
+    )
+    # A citation without its own relay shows what the report as a whole names as its source.
+    assert (
+        "(Secondary report relaying Nikkei Asia, citing US officials; State Department readouts "
+        "— as the report says of itself)" in section(military, "sticking-points")
+    )
+
+
+def test_diplomatic_board_shows_the_readouts_behind_the_meeting(diplomatic):
+    assert "relaying US State Department readouts — an official readout" in text_of(diplomatic)
 
 
 def test_report_source_records_that_it_relays_nikkei_asia(seeded):

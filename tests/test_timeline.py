@@ -1,4 +1,5 @@
-"""The timeline: status changes, engagement steps and statements across channels, newest first,
+"""The timeline: status changes, engagement steps, statements, sticking points raised and
+resolved, counterpart claims that ended and characterisations across channels, newest first,
 filterable by channel, party, track, kind and period, and by when editors recorded them."""
 
 import html as html_lib
@@ -9,7 +10,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from events.models import EngagementTransition, Statement, StatusChange
 from tests.factories import (
     ChannelFactory,
     EngagementFactory,
@@ -32,12 +32,21 @@ RUBIO_STEP = "Rubio meets China's Foreign Minister in Malaysia: held"
 OPEN = "US–China diplomatic: Open"
 THREAT = "Pete Hegseth: “The threat China poses is real and it could be imminent.”"
 NO_SUBJUGATION = "Pete Hegseth: “We will not instigate nor seek to subjugate or humiliate”"
+COUNTERPART_RAISED = "Who is Hegseth's counterpart: raised"
+REMARKS_RAISED = "Hegseth's remarks on China: raised"
+DESCRIBED = (
+    "Rubio meets China's Foreign Minister in Malaysia: US called it “constructive and pragmatic”"
+)
 
+# Same-day items: the one recorded last first (the seed loads sticking points last).
 SEED_TIMELINE = [
+    (COUNTERPART_RAISED, "3–16 September 2025"),
+    (REMARKS_RAISED, "3–16 September 2025"),
     (SUMMIT_STEP, "3–16 September 2025"),
     (FORUM_STEP, "3–16 September 2025"),
     (CALL_STEP, "3–16 September 2025"),
     (STALLED, "3–16 September 2025"),
+    (DESCRIBED, "11 July 2025"),
     (RUBIO_STEP, "11 July 2025"),
     (OPEN, "11 July 2025"),
     (THREAT, "31 May 2025"),
@@ -76,7 +85,7 @@ def titles(client, url: str) -> list[str]:
 def test_timeline_shows_the_seed_newest_first(client, seeded):
     html = get(client, TIMELINE)
     assert entries(html) == SEED_TIMELINE
-    assert count_text(html) == "8 events"
+    assert count_text(html) == "11 events"
 
 
 def test_entries_say_what_kind_they_are_link_to_their_channel_and_cite_sources(client, seeded):
@@ -102,22 +111,39 @@ def test_entries_say_what_kind_they_are_link_to_their_channel_and_cite_sources(c
 
 # --- Filters -------------------------------------------------------------------------------------
 
+SEPTEMBER_STEPS = [SUMMIT_STEP, FORUM_STEP, CALL_STEP, STALLED]
+MILITARY_ITEMS = [
+    COUNTERPART_RAISED,
+    REMARKS_RAISED,
+    FORUM_STEP,
+    CALL_STEP,
+    STALLED,
+    THREAT,
+    NO_SUBJUGATION,
+]
+
 
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("channel=us-china-military", [FORUM_STEP, CALL_STEP, STALLED, THREAT, NO_SUBJUGATION]),
-        ("channel=us-china-diplomatic", [RUBIO_STEP, OPEN]),
+        (
+            "channel=us-china-military",
+            [*MILITARY_ITEMS],
+        ),
+        ("channel=us-china-diplomatic", [DESCRIBED, RUBIO_STEP, OPEN]),
         ("track=leaders", [SUMMIT_STEP]),
-        ("track=diplomatic", [RUBIO_STEP, OPEN]),
+        ("track=diplomatic", [DESCRIBED, RUBIO_STEP, OPEN]),
         ("track=economic", []),
         ("kind=status", [STALLED, OPEN]),
         ("kind=step", [SUMMIT_STEP, FORUM_STEP, CALL_STEP, RUBIO_STEP]),
         ("kind=statement", [THREAT, NO_SUBJUGATION]),
         ("kind=status&kind=statement", [STALLED, OPEN, THREAT, NO_SUBJUGATION]),
-        ("during=September 2025", [SUMMIT_STEP, FORUM_STEP, CALL_STEP, STALLED]),
-        ("during=mid September 2025", [SUMMIT_STEP, FORUM_STEP, CALL_STEP, STALLED]),
-        ("during=July 2025", [RUBIO_STEP, OPEN]),
+        ("kind=raised", [COUNTERPART_RAISED, REMARKS_RAISED]),
+        ("kind=resolved&kind=claim", []),
+        ("kind=characterisation", [DESCRIBED]),
+        ("during=September 2025", [COUNTERPART_RAISED, REMARKS_RAISED, *SEPTEMBER_STEPS]),
+        ("during=mid September 2025", [COUNTERPART_RAISED, REMARKS_RAISED, *SEPTEMBER_STEPS]),
+        ("during=July 2025", [DESCRIBED, RUBIO_STEP, OPEN]),
         ("during=Q2 2025", [THREAT, NO_SUBJUGATION]),
         ("during=August 2025", []),
         ("channel=us-china-military&kind=step", [FORUM_STEP, CALL_STEP]),
@@ -144,7 +170,10 @@ def test_kind_checkboxes_show_what_is_ticked(client, seeded):
     checked = set(re.findall(r'<input type="checkbox" name="kind" value="(\w+)"[^>]*checked', html))
     assert checked == {"status", "statement"}
     labels = text_of(re.search(r"<fieldset>(.*?)</fieldset>", html, re.S).group(1))
-    assert labels == "Show Status changes Engagement steps Statements"
+    assert labels == (
+        "Show Status changes Engagement steps Statements Sticking points raised "
+        "Sticking points resolved Counterpart claims settled or superseded Characterisations"
+    )
 
 
 def test_unreadable_period_gets_a_message_and_nothing_else(client, seeded):
@@ -186,9 +215,9 @@ def recorded(db):
         made[age] = (change, step, statement)
     long_ago = timezone.now() - timedelta(days=60)
     change, step, statement = made["old"]
-    StatusChange.objects.filter(pk=change.pk).update(recorded_at=long_ago)
-    EngagementTransition.objects.filter(pk=step.pk).update(recorded_at=long_ago)
-    Statement.objects.filter(pk=statement.pk).update(recorded_at=long_ago)
+    # Recorded and last changed long ago.
+    for record in (change, step, statement):
+        type(record).objects.filter(pk=record.pk).update(recorded_at=long_ago, changed_at=long_ago)
     return made
 
 

@@ -96,6 +96,11 @@ class CitationSerializer(serializers.ModelSerializer):
         source="source.kind", choices=Source.Kind.choices, read_only=True
     )
     verbatim = serializers.BooleanField(source="passage_is_verbatim", read_only=True)
+    source_relays = serializers.CharField(
+        source="source.relays",
+        read_only=True,
+        help_text="Whom the document as a whole names as its source (empty if none).",
+    )
 
     class Meta:
         model = Citation
@@ -108,6 +113,9 @@ class CitationSerializer(serializers.ModelSerializer):
             "verbatim",
             "locator",
             "claim",
+            "relays",
+            "relays_kind",
+            "source_relays",
         ]
 
 
@@ -588,7 +596,7 @@ class SourceCitationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Citation
-        fields = ["fact", "passage", "verbatim", "locator", "claim"]
+        fields = ["fact", "passage", "verbatim", "locator", "claim", "relays", "relays_kind"]
 
     @extend_schema_field(FactSerializer)
     def get_fact(self, citation) -> dict:

@@ -4,20 +4,34 @@ Every fact model derives from `CitedModel`, so any record can be traced to the p
 support it; `cited()` prefetches them with their sources.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, StringAgg, Subquery, Value
 
 from events.fields import FuzzyDateField, begun_by, choice_constraint, fuzzy_date_constraints
 from events.vocabularies import RelayKind, SourceKind
 
+# Joins the relays of a source's passages in one column; a relays text is one line.
+RELAYS_SEPARATOR = "\n"
+
 
 class SourceQuerySet(models.QuerySet):
     def with_citation_count(self):
-        return self.annotate(citation_count=Count("citations"))
+        """Annotate `citation_count`, and `passage_relays`: what its passages relay (see
+        `Source.relayed_by_passages`), from a subquery, so lists stay at one query."""
+        origins = (
+            Citation.objects.filter(source=OuterRef("pk"))
+            .exclude(relays="")
+            .order_by()
+            .values("source")
+            .annotate(origins=StringAgg("relays", delimiter=Value(RELAYS_SEPARATOR)))
+            .values("origins")
+        )
+        return self.annotate(citation_count=Count("citations"), passage_relays=Subquery(origins))
 
 
 class Source(models.Model):
@@ -74,6 +88,14 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outlet}: {self.title}"
+
+    @property
+    def relayed_by_passages(self) -> list[str]:
+        """What its cited passages relay, each once, in alphabetical order, as
+        `with_citation_count` annotates it."""
+        origins = getattr(self, "passage_relays", None) or ""
+        # Sorted here: SQLite cannot order inside an aggregate.
+        return sorted({o for o in origins.split(RELAYS_SEPARATOR) if o})
 
 
 class Citation(models.Model):
@@ -134,6 +156,42 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source.outlet} — {self.passage[:60]}"
+
+    @property
+    def relay(self) -> "Relay | None":
+        """What the passage passes on: the citation's own `relays`, else what the source as a
+        whole names as its source (`Source.relays`, which has no kind). No query when the
+        source is loaded with the citation (`cited()`)."""
+        if self.relays:
+            return Relay(self.relays, RelayKind(self.relays_kind), of_passage=True)
+        if self.source.relays:
+            return Relay(self.source.relays, None, of_passage=False)
+        return None
+
+
+@dataclass(frozen=True)
+class Relay:
+    """A link in a source chain: whom a report relays, what kind of origin that is, and whether
+    the citation says so for its passage or only the source for the whole document."""
+
+    origin: str
+    kind: RelayKind | None
+    of_passage: bool
+
+    def __str__(self) -> str:
+        if not self.of_passage:
+            return f"relaying {self.origin} — as the report says of itself"
+        kind = RELAY_KIND_PHRASES.get(self.kind) if self.kind else None
+        return f"relaying {self.origin} — {kind}" if kind else f"relaying {self.origin}"
+
+
+# How a citation names the kind of origin it relays: "relaying Nikkei Asia — another outlet's
+# report". "Other" adds nothing to the origin's own name.
+RELAY_KIND_PHRASES = {
+    RelayKind.OUTLET: "another outlet's report",
+    RelayKind.OFFICIAL_READOUT: "an official readout",
+    RelayKind.WIRE: "a wire agency",
+}
 
 
 class CitedModel(models.Model):

@@ -84,6 +84,8 @@ class SeedLoader:
                 passage_is_verbatim=item.get("verbatim", False),
                 locator=item.get("locator", ""),
                 claim=item.get("claim", ""),
+                relays=item.get("relays", ""),
+                relays_kind=item.get("relays_kind", ""),
             )
             for item in items
         ]
@@ -105,6 +107,8 @@ class SeedLoader:
                     passage_is_verbatim=citation.passage_is_verbatim,
                     locator=citation.locator,
                     claim=citation.claim,
+                    relays=citation.relays,
+                    relays_kind=citation.relays_kind,
                 )
 
     def _get_or_create(self, model, lookup: dict, defaults: dict, dates: dict | None = None):
