@@ -60,11 +60,13 @@ def admin_url(model: str, pk: int | None = None, /, **initial: object) -> str:
 
 @dataclass(frozen=True)
 class Action:
-    """One action beside an item: a single link (`url`), or one link per choice."""
+    """One action beside an item: a single link (`url`), or one link per choice. `about` names
+    the item for screen readers, which list a page's links out of their context."""
 
     label: str
     url: str = ""
     choices: tuple[tuple[str, str], ...] = ()
+    about: str = ""
 
 
 # Next states in the order the lifecycle reads.
@@ -109,12 +111,13 @@ class BoardActions:
                 for state in STATE_ORDER
                 if state in targets
             )
-            return Action(label, choices=choices) if choices else None
+            return Action(label, choices=choices, about=item.title) if choices else None
         if name == "resolve":
             if item.state != "open":
                 return None
             initial = self._initial("sticking-points", state="resolved")
-            return Action(label, url=admin_url("stickingpoint", item.pk, **initial))
+            url = admin_url("stickingpoint", item.pk, **initial)
+            return Action(label, url=url, about=item.title)
         if name == "settle":
             if item.outcome != ClaimOutcome.STANDING:
                 return None
@@ -130,5 +133,6 @@ class BoardActions:
                 for outcome in ClaimOutcome
                 if outcome != ClaimOutcome.STANDING
             )
-            return Action(label, choices=choices)
+            about = f"{item.claimant.label}’s view of the counterpart of the {item.office.title}"
+            return Action(label, choices=choices, about=about)
         raise ValueError(f"No board action {name!r}.")

@@ -1,6 +1,6 @@
 """Reads that span several models: board cards, a channel's status board and time strip, the
-latest source cited on a channel, an actor's profile and the counterpart claims about them, and the event stream that the timeline
-and the Atom feeds both read.
+latest source cited on a channel, an actor's profile and the counterpart claims about them, and
+the event stream that the timeline and the Atom feeds both read.
 
 Reads of one model live on its QuerySet (events/models/); these start from those. Each states
 its query count: the count does not grow with the number of rows.
