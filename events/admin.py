@@ -1007,8 +1007,9 @@ class CounterpartClaimAdmin(HistoryAdmin):
         ),
     ]
     inlines = [CitationInline]
-    # "Settle or supersede" on a channel board opens the claim with its outcome chosen.
-    change_presets = ("outcome",)
+    # "Settle or supersede" on a channel board opens the claim with its outcome and the source
+    # of its ending chosen.
+    change_presets = ("outcome", "ending_source")
 
     def get_form(self, request, obj=None, **kwargs):
         kwargs["fields"] = None

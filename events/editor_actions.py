@@ -82,8 +82,8 @@ class BoardActions:
     source_pk: int | None
     back: str  # the board's own path (and `as_of`), where the forms return after saving
 
-    def _initial(self, anchor: str, **initial) -> dict:
-        return {**initial, "source": self.source_pk, RETURN_PARAMETER: f"{self.back}#{anchor}"}
+    def _initial(self, anchor: str, *, source_field: str = "source", **initial) -> dict:
+        return {**initial, source_field: self.source_pk, RETURN_PARAMETER: f"{self.back}#{anchor}"}
 
     def action(self, name: str, item=None) -> Action | None:
         """The action `name` for `item` (None for the board-wide ones), if the user may take it
@@ -127,7 +127,10 @@ class BoardActions:
                     admin_url(
                         "counterpartclaim",
                         item.pk,
-                        **self._initial("counterparts", outcome=outcome),
+                        # The source of how it ended, on the claim's form.
+                        **self._initial(
+                            "counterparts", source_field="ending_source", outcome=outcome
+                        ),
                     ),
                 )
                 for outcome in ClaimOutcome

@@ -156,6 +156,27 @@ def test_settle_action_opens_the_claim_with_its_outcome_chosen(seeded, editor_cl
     form = rendered_form(editor_client, link)
 
     assert form["outcome"] == ["superseded"]
+    assert form["ending_source"] == [str(report().pk)]
+
+
+def test_settling_from_the_board_saves_the_outcome_and_returns_to_it(seeded, editor_client):
+    claim = CounterpartClaim.objects.filter(channel__slug=MILITARY).first()
+    link = link_to(editor_client.get(board_url()), change_url(claim), outcome="settled")
+
+    response = submit(
+        editor_client,
+        link,
+        ended="18 September 2025",
+        outcome_note="The call was held with the minister China proposed.",
+        ending_passage="The two defence chiefs spoke by video on Thursday.",
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{board_url()}#counterparts"
+    claim.refresh_from_db()
+    assert claim.outcome == "settled"
+    assert str(claim.ended) == "18 September 2025"
+    assert change_url(claim) not in " ".join(action_links(editor_client.get(board_url())))
 
 
 # --- Saving, and coming back to the board -------------------------------------------------------
