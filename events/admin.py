@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.templatetags.admin_urls import admin_urlname  # noqa: F401
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.contenttypes.admin import GenericTabularInline
@@ -15,10 +16,13 @@ from django.core.exceptions import ValidationError
 from django.db import router, transaction
 from django.db.models import Count, Q
 from django.forms import BaseFormSet
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from reversion.admin import VersionAdmin
 
 from events import selectors, services
 from events.caching import lock_data_version
+from events.editor_actions import RETURN_PARAMETER, admin_url, safe_return_url
 from events.forms import (
     FuzzyDateFormField,
     FuzzyDateFormMixin,
@@ -156,6 +160,62 @@ class HistoryAdmin(VersionAdmin):
     def history_view(self, request, object_id, extra_context=None):
         context = {"history": version_history(self.model, object_id), **(extra_context or {})}
         return super().history_view(request, object_id, context)
+
+    # Editors open these forms from the boards (events.editor_actions), pre-filled from the query
+    # string: an add form takes initial values from it (Django's own behaviour, which covers the
+    # fields the forms add themselves: source, passage, date), a change form only those named in
+    # `change_presets` (a sticking point's state when resolving it), and a `source` pre-fills a
+    # new source passage. After saving, `next` (a path on this site) leads back to the board.
+    change_presets: tuple[str, ...] = ()
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        presets = {name: request.GET[name] for name in self.change_presets if name in request.GET}
+        if obj is None or request.method != "GET" or not presets:
+            return form
+        return _with_initial(form, presets)
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        source = request.GET.get("source", "")
+        # On the post as well: the row then counts as changed only when the editor changed it.
+        if isinstance(inline, CitationInline) and source.isdigit():
+            kwargs["initial"] = [{"source": source}]
+        return kwargs
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._return(request, super().response_add(request, obj, post_url_continue))
+
+    def response_change(self, request, obj):
+        return self._return(request, super().response_change(request, obj))
+
+    def _return(self, request, response):
+        staying = {"_continue", "_addanother", "_saveasnew", IS_POPUP_VAR} & set(request.POST)
+        url = safe_return_url(request.GET.get(RETURN_PARAMETER, ""), request.get_host())
+        if url and response.status_code == 302 and not staying:
+            return HttpResponseRedirect(url)
+        return response
+
+    def object_actions(self, request, obj) -> list[tuple[str, str]]:
+        """Buttons beside "History" on a record's change form: (label, url) pairs."""
+        return []
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["object_actions"] = self.object_actions(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def _with_initial(form_class, presets: dict[str, str]):
+    """`form_class`, opening with `presets` over the record's stored values."""
+
+    class PresetForm(form_class):
+        def __init__(self, *args, **kwargs):
+            kwargs["initial"] = {**presets, **(kwargs.get("initial") or {})}
+            super().__init__(*args, **kwargs)
+
+    PresetForm.__name__ = form_class.__name__
+    return PresetForm
 
 
 class FuzzyDateAdmin(HistoryAdmin):
@@ -380,6 +440,12 @@ class CitationInline(GuardedInlineMixin, GenericTabularInline):
         # Django's generic inline factory does not pass validate_min on by itself.
         kwargs.setdefault("validate_min", self.validate_min)
         return super().get_formset(request, obj, **kwargs)
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # Opened from a board with a source to cite (events.editor_actions): a row for it.
+        if obj is not None and request.GET.get("source", "").isdigit():
+            return 1
+        return self.extra
 
 
 def _normalised(text: str) -> str:
@@ -635,6 +701,18 @@ class ChannelAdmin(HistoryAdmin):
     def get_queryset(self, request):
         return selectors.with_board_summary(super().get_queryset(request))
 
+    def object_actions(self, request, obj) -> list[tuple[str, str]]:
+        if not request.user.has_perm("events.add_statuschange"):
+            return []
+        source = selectors.latest_source_cited_on(obj.pk)
+        url = admin_url(
+            "statuschange",
+            channel=obj.pk,
+            source=source.pk if source else None,
+            **{RETURN_PARAMETER: reverse("admin:events_channel_change", args=[obj.pk])},
+        )
+        return [("Record a status change", url)]
+
     @admin.display(description="Current status")
     def current_status(self, obj):
         value = obj.current_status_value
@@ -710,7 +788,10 @@ class StatusChangeAdmin(FuzzyDateAdmin):
 
 
 def _adopt(obj, created) -> None:
-    """Point the admin's unsaved instance at the row a service created, so inlines attach to it."""
+    """Point the admin's unsaved instance at the row a service created, so inlines attach to it
+    and the success message names it as saved (a step's "from" state is set by the service)."""
+    for field in created._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(created, field.attname))
     obj.pk = created.pk
     obj._state.adding = False
     obj._state.db = created._state.db
@@ -815,6 +896,20 @@ class EngagementAdmin(HistoryAdmin):
                 SOURCE_FIELDSET,
             ]
         return [(None, {"fields": [*main[:3], "state", *main[3:]]})]
+
+    def object_actions(self, request, obj) -> list[tuple[str, str]]:
+        if not ALLOWED_TRANSITIONS[obj.state] or not request.user.has_perm(
+            "events.add_engagementtransition"
+        ):
+            return []
+        source = selectors.latest_source_cited_on(obj.channel_id)
+        url = admin_url(
+            "engagementtransition",
+            engagement=obj.pk,
+            source=source.pk if source else None,
+            **{RETURN_PARAMETER: reverse("admin:events_engagement_change", args=[obj.pk])},
+        )
+        return [("Record a lifecycle step", url)]
 
     def get_inlines(self, request, obj):
         inlines: list[type[admin.options.InlineModelAdmin]] = [
@@ -1104,6 +1199,9 @@ class CounterpartClaimAdmin(HistoryAdmin):
         ),
     ]
     inlines = [CitationInline]
+    # "Settle or supersede" on a channel board opens the claim with its outcome and the source
+    # of its ending chosen.
+    change_presets = ("outcome", "ending_source")
 
     def get_form(self, request, obj=None, **kwargs):
         kwargs["fields"] = None
@@ -1155,3 +1253,5 @@ class StickingPointAdmin(FuzzyDateAdmin):
         "engagements",
     ]
     inlines = [CitationInline]
+    # "Resolve" on a channel board opens the sticking point as resolved, to date and source.
+    change_presets = ("state",)

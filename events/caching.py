@@ -151,18 +151,25 @@ RELEASE = _release()
 
 
 def cached_body(
-    request, name: str, render_body: Callable[[], str], *, params: tuple[str, ...] = ()
+    request,
+    name: str,
+    render_body: Callable[[], str],
+    *,
+    params: tuple[str, ...] = (),
+    variant: str = "",
 ) -> str:
     """The page body for this request, from the cache when the data has not changed since it
     was rendered, else rendered by `render_body()` and stored. Only the query parameters named
-    in `params` are part of the key, so junk parameters cannot fill the cache."""
+    in `params` are part of the key, so junk parameters cannot fill the cache. `variant` tells
+    apart users of one role who see different bodies (the actions an editor may take)."""
     version = data_version()
     query = sorted((key, value) for key in params for value in request.GET.getlist(key))
     digest = hashlib.blake2b(repr((request.path, query)).encode(), digest_size=16).hexdigest()
     # Today's date is in the key: "upcoming" and the sparklines' window move with the calendar.
     key = (
         f"page:{RELEASE}:{name}:v{version}:{timezone.localdate().isoformat()}:"
-        f"{_role(request.user)}:{'hx' if request.headers.get('HX-Request') else 'full'}:{digest}"
+        f"{_role(request.user)}:{variant}:{'hx' if request.headers.get('HX-Request') else 'full'}:"
+        f"{digest}"
     )
     body = cache.get(key)
     if body is None:
@@ -182,9 +189,11 @@ def render_cached(
     *,
     params: tuple[str, ...] = (),
     status: int = 200,
+    variant: str = "",
 ):
     """Render `template` (a page that extends `base_template`) with `get_context()`, its title,
-    head and content blocks cached by `cached_body` (keyed by the query parameters `params`),
+    head and content blocks cached by `cached_body` (keyed by the query parameters `params` and
+    the `variant`),
     inside a shell rendered for this request. `get_context` runs only on a cache miss. Pages
     that answer an error (`status` other than 200) are rendered every time, never stored."""
 
@@ -193,7 +202,7 @@ def render_cached(
         return render_to_string(template, context, request)
 
     body = (
-        cached_body(request, name, render_blocks, params=params)
+        cached_body(request, name, render_blocks, params=params, variant=variant)
         if status == 200
         else render_blocks()
     )

@@ -1,6 +1,6 @@
-"""Reads that span several models: board cards, a channel's status board and time strip, an
-actor's profile and the counterpart claims about them, and the event stream that the timeline
-and the Atom feeds both read.
+"""Reads that span several models: board cards, a channel's status board and time strip, the
+latest source cited on a channel, an actor's profile and the counterpart claims about them, and
+the event stream that the timeline and the Atom feeds both read.
 
 Reads of one model live on its QuerySet (events/models/); these start from those. Each states
 its query count: the count does not grow with the number of rows.
@@ -9,6 +9,7 @@ its query count: the count does not grow with the number of rows.
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 
@@ -22,8 +23,10 @@ from events.models import (
     CounterpartClaim,
     Engagement,
     EngagementTransition,
+    Interpretation,
     OfficeHolding,
     Participation,
+    Source,
     Statement,
     StatusChange,
     StickingPoint,
@@ -172,6 +175,40 @@ def channel_status_board(channels, as_of: date | None = None, recent_of: int | N
         ),
         Prefetch("statements", queryset=statements),
     )
+
+
+def latest_source_cited_on(channel_pk: int) -> Source | None:
+    """The most recently published source cited by any fact on the channel (the channel itself,
+    its status changes, engagements and their steps, participants and characterisations, its
+    statements and their readings, counterpart claims and sticking points) — the report an
+    editor most likely records the next step from. One query (content types are cached)."""
+    facts: dict[type, QuerySet] = {
+        Channel: Channel.objects.filter(pk=channel_pk),
+        StatusChange: StatusChange.objects.filter(channel=channel_pk),
+        Engagement: Engagement.objects.filter(channel=channel_pk),
+        EngagementTransition: EngagementTransition.objects.filter(engagement__channel=channel_pk),
+        Participation: Participation.objects.filter(engagement__channel=channel_pk),
+        Characterisation: Characterisation.objects.filter(engagement__channel=channel_pk),
+        Statement: Statement.objects.filter(channels=channel_pk),
+        Interpretation: Interpretation.objects.filter(statement__channels=channel_pk),
+        CounterpartClaim: CounterpartClaim.objects.filter(channel=channel_pk),
+        StickingPoint: StickingPoint.objects.filter(channel=channel_pk),
+    }
+    cited_here = Q()
+    for model, rows in facts.items():
+        content_type = ContentType.objects.get_for_model(model)
+        cited_here |= Q(content_type=content_type, object_id__in=rows.values("pk"))
+    citation = (
+        Citation.objects.filter(cited_here)
+        .select_related("source")
+        .order_by(
+            F("source__published_earliest").desc(),
+            F("source__published_latest").desc(),
+            "-source_id",
+        )
+        .first()
+    )
+    return citation.source if citation else None
 
 
 def strip_records(channel_pk: int, *, since: date, as_of: date | None = None) -> tuple:

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
-from events import days, exports, selectors
+from events import days, editor_actions, exports, selectors
 from events.caching import render_cached
 from events.charts import attach_sparklines, time_strip
 from events.filters import ActorFilter, EngagementFilter, SourceFilter, StatementFilter
@@ -111,8 +111,10 @@ def board(request):
 
 
 def channel_detail(request, slug: str):
-    """One channel's status board, every fact with its source."""
+    """One channel's status board, every fact with its source; for editors, the actions they
+    may take beside each item (`events.editor_actions`)."""
     as_of, as_of_error = parse_as_of(request)
+    allowed = editor_actions.allowed_actions(request.user)
 
     def context() -> dict:
         # get_object_or_404 takes any queryset; the stubs only allow one of model instances.
@@ -137,12 +139,25 @@ def channel_detail(request, slug: str):
             end=end,
             dom_id=f"time-strip-{channel.pk}",
         )
+        actions = None
+        if allowed:
+            source = selectors.latest_source_cited_on(pk)
+            back = channel.get_absolute_url()
+            if as_of:
+                back += f"?as_of={as_of.isoformat()}"
+            actions = editor_actions.BoardActions(
+                allowed=allowed,
+                channel_pk=pk,
+                source_pk=source.pk if source else None,
+                back=back,
+            )
         return {
             "channel": channel,
             "as_of": as_of,
             "as_of_error": as_of_error,
             "strip": strip,
             "shown": selectors.RECENT_ITEMS,
+            "actions": actions,
         }
 
     return render_cached(
@@ -152,6 +167,7 @@ def channel_detail(request, slug: str):
         context,
         params=("as_of",),
         status=400 if as_of_error else 200,
+        variant=editor_actions.cache_variant(allowed),
     )
 
 

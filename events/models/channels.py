@@ -307,6 +307,8 @@ class StatusChange(CitedModel):
             choice_constraint("confidence", Confidence),
             *fuzzy_date_constraints("date"),
         ]
+        verbose_name = "status change"
+        verbose_name_plural = "status changes"
 
     def __str__(self) -> str:
         return f"{self.channel}: {self.get_status_display()} ({self.date})"

@@ -258,9 +258,17 @@ class EngagementTransition(CitedModel):
             ),
             *fuzzy_date_constraints("date"),
         ]
+        # Named as the pages name it: the admin's list, its messages and the board agree.
+        verbose_name = "lifecycle step"
+        verbose_name_plural = "lifecycle steps"
 
     def __str__(self) -> str:
-        return f"{self.engagement}: {self.from_state or 'new'} → {self.to_state}"
+        # Read in the admin's messages: "The lifecycle step “Call: Proposed → Held” was added".
+        if self.from_state:
+            step = f"{self.get_from_state_display()} → {self.get_to_state_display()}"
+        else:
+            step = f"first reported {self.get_to_state_display().lower()}"
+        return f"{self.engagement}: {step}"
 
 
 class Participation(CitedModel):
