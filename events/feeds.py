@@ -114,7 +114,7 @@ class Entry:
 
 KIND_LABELS = {
     "status": "Status change",
-    "step": "Engagement step",
+    "step": "Lifecycle step",
     "statement": "Statement",
     "raised": "Sticking point raised",
     "resolved": "Sticking point resolved",

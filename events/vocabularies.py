@@ -194,7 +194,7 @@ BOARD_STATUS_ORDER = (
 # The kinds of record in the event stream (the timeline and the feeds), as the timeline names them.
 TIMELINE_KINDS = {
     "status": "Status changes",
-    "step": "Engagement steps",
+    "step": "Lifecycle steps",
     "statement": "Statements",
     "raised": "Sticking points raised",
     "resolved": "Sticking points resolved",

@@ -137,7 +137,7 @@ def test_military_feed_has_the_seeds_status_change_step_and_statements(client, s
     assert "Proposal reported; Beijing has not accepted." in call.summary  # the note
     assert "Date of the engagement: early September 2025 · state now: proposed" in call.summary
     assert "first senior military-to-military contact" in call.summary  # the passage
-    assert {tag.term for tag in call.tags} == {"Military-to-military", "Engagement step"}
+    assert {tag.term for tag in call.tags} == {"Military-to-military", "Lifecycle step"}
 
     threat = next(e for t, e in entries.items() if "threat China poses" in t)
     assert threat.published == "2025-05-31T00:00:00+00:00"

@@ -171,7 +171,7 @@ def test_kind_checkboxes_show_what_is_ticked(client, seeded):
     assert checked == {"status", "statement"}
     labels = text_of(re.search(r"<fieldset>(.*?)</fieldset>", html, re.S).group(1))
     assert labels == (
-        "Show Status changes Engagement steps Statements Sticking points raised "
+        "Show Status changes Lifecycle steps Statements Sticking points raised "
         "Sticking points resolved Counterpart claims settled or superseded Characterisations"
     )
 
