@@ -147,6 +147,8 @@ def test_admin_citation_rows_edit_the_relay(seeded):
         "claim": citation.claim,
         "relays": "Kyodo",
         "relays_kind": "",
+        # The row's edit check, as the admin page carries it.
+        "edit_snapshot": CitationForm(instance=citation)["edit_snapshot"].value(),
     }
     form = CitationForm(data, instance=citation)
     assert not form.is_valid()
