@@ -42,6 +42,7 @@ from events.models.obstacles import CLAIM_ENDING_CITATION
 from events.periods import DatedStatus, shown_from_days
 from events.vocabularies import (
     ALLOWED_TRANSITIONS,
+    ATTENDANCE_OUTCOMES,
     ActorKind,
     ClaimOutcome,
     EngagementState,
@@ -783,6 +784,8 @@ def record_save(
     record_check(record)
     if isinstance(record, CounterpartClaim):
         counterpart_claim_ending_check(record, citations)
+    if isinstance(record, Participation):
+        _keep_planned_attendance(record)
     verb = "added" if record.pk is None else "changed"
     with _recorded(user, comment or f"{str(record._meta.verbose_name).capitalize()} {verb}"):
         record.save()
@@ -791,6 +794,25 @@ def record_save(
             status_periods_refresh(record.channel_id)
             record.refresh_from_db(fields=["shown_from"])
     return record
+
+
+def _keep_planned_attendance(participation: Participation) -> None:
+    """When an outcome (did not take part, replaced, joined remotely) replaces what was planned
+    (e.g. sought by the other side), keep the plan: pages as of a day before the engagement was
+    held show it."""
+    if participation.attendance not in ATTENDANCE_OUTCOMES:
+        participation.planned_attendance = ""
+        return
+    if participation.pk is None:
+        return
+    stored = (
+        Participation.objects.filter(pk=participation.pk)
+        .values_list("attendance", "planned_attendance")
+        .first()
+    )
+    if stored is not None:
+        before, planned = stored
+        participation.planned_attendance = planned if before in ATTENDANCE_OUTCOMES else before
 
 
 def record_links_set(

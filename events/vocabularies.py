@@ -137,6 +137,10 @@ class Attendance(models.TextChoices):
     REMOTE = "remote", "Joined remotely"
 
 
+# How someone took part in an engagement that was held, as against what was planned before it.
+ATTENDANCE_OUTCOMES = frozenset({Attendance.ABSENT, Attendance.REPLACED, Attendance.REMOTE})
+
+
 class ClaimOutcome(models.TextChoices):
     """Whether a counterpart claim still stands, or how it ended."""
 

@@ -172,3 +172,42 @@ def test_an_undated_statement_counts_from_the_first_report_that_cites_it(client,
     assert "Undated words on the call." in section(
         get(client, f"{MILITARY}?as_of=2025-09-05"), "statements"
     )
+
+
+def test_before_a_sticking_point_is_resolved_its_resolution_is_not_printed(client, seeded):
+    point = StickingPoint.objects.get(title="Hegseth's remarks on China")
+    point.state = "resolved"
+    point.resolved = fuzzy("30 September 2025")
+    services.record_save(record=point)
+    points = section(get(client, f"{MILITARY}?as_of=2025-09-20"), "sticking-points")
+    assert "Hegseth's remarks on China Open" in points
+    assert "Resolved 30 September 2025" not in points
+    points = section(get(client, f"{MILITARY}?as_of=2025-10-01"), "sticking-points")
+    assert "Resolved 30 September 2025" in points
+
+
+def test_lifecycle_lists_only_the_steps_begun_by_the_day(client, seeded):
+    call = Engagement.objects.get(title__startswith="Proposed call between the Pentagon")
+    services.engagement_transition(
+        engagement=call,
+        to_state="held",
+        date=fuzzy("30 September 2025"),
+        citations=report_citation("The call took place on 30 September."),
+    )
+    before = section(get(client, f"{MILITARY}?as_of=2025-09-20"), "upcoming")
+    assert "Lifecycle (1 step)" in before and "30 September 2025" not in before
+    after = section(get(client, f"{MILITARY}?as_of=2025-10-01"), "past")
+    assert "Lifecycle (2 steps)" in after
+
+
+def test_a_source_published_after_the_day_is_marked_as_reported_later(client, seeded):
+    later = SourceFactory(
+        outlet="Later Wire",
+        published_earliest=date(2025, 10, 1),
+        published_latest=date(2025, 10, 1),
+    )
+    cite(StatusChange.objects.get(channel__slug="us-china-military"), later)
+    html = get(client, f"{MILITARY}?as_of=2025-09-20")
+    assert "Later Wire" in html
+    assert "(reported after 20 September 2025)" in html
+    assert "reported after" not in get(client, f"{MILITARY}?as_of=2025-10-02")

@@ -382,7 +382,60 @@ def attended_call():
     for row in rows:
         services.record_save(record=row)
         cite(row)
+    held = FuzzyDate.day(date(2025, 9, 20))
+    services.engagement_transition(
+        engagement=call,
+        to_state="held",
+        date=held,
+        when=held,
+        citations=passage(
+            SourceFactory(
+                outlet="Wire agency",
+                title="Defence chiefs' call held by video",
+                published_earliest=date(2025, 9, 21),
+                published_latest=date(2025, 9, 21),
+                published_precision="day",
+            ),
+            "The call was held by video on 20 September.",
+        ),
+    )
     return call
+
+
+def engagement_html(client, call: Engagement, url: str = MILITARY) -> str:
+    html = page(client, url)
+    return re.search(rf'id="engagement-{call.pk}">(.*?)</article>', html, re.S).group(1)
+
+
+def test_before_the_call_was_held_the_page_shows_what_was_planned(client, seeded):
+    call = attended_call()
+    zhang = Participation.objects.get(engagement=call, actor__slug="zhang-youxia")
+    assert (zhang.attendance, zhang.planned_attendance) == ("absent", "sought")
+
+    before = engagement_html(client, call, f"{MILITARY}?as_of=2025-09-17")
+    assert "Named but not taking part" not in before
+    assert "did not take part" not in before
+    assert re.search(r"Zhang Youxia.*?sought by the other side", before, re.S)
+    # The deputy's attendance is known only as how the call went.
+    assert "joined remotely" not in before
+
+    after = engagement_html(client, call, f"{MILITARY}?as_of=2025-09-21")
+    assert "did not take part" in after.split("Named but not taking part", 1)[1]
+    assert "joined remotely" in after
+
+
+def test_a_plan_is_kept_only_when_an_outcome_replaces_it(seeded):
+    call = attended_call()
+    zhang = Participation.objects.get(engagement=call, actor__slug="zhang-youxia")
+    zhang.attendance = "replaced"
+    zhang.replaced_by = Actor.objects.get(slug="dong-jun")
+    services.record_save(record=zhang)
+    zhang.refresh_from_db()
+    assert zhang.planned_attendance == "sought"  # one outcome for another keeps the plan
+    zhang.attendance, zhang.replaced_by = "tentative", None
+    services.record_save(record=zhang)
+    zhang.refresh_from_db()
+    assert zhang.planned_attendance == ""
 
 
 def test_held_call_lists_only_those_who_took_part(client, seeded):

@@ -14,6 +14,7 @@ from events.models.channels import Channel
 from events.models.sources import CitedModel, cited, reported_by
 from events.vocabularies import (
     ALLOWED_TRANSITIONS,
+    ATTENDANCE_OUTCOMES,
     OPEN_ENGAGEMENT_STATES,
     Attendance,
     EngagementKind,
@@ -60,13 +61,16 @@ class EngagementQuerySet(models.QuerySet):
         return self.order_by(F("when_earliest").asc(nulls_last=True), "when_latest", "id")
 
     def with_details(self, as_of: date | None = None):
-        """Loaded with participants and characterisations; with `as_of`, only those known by
-        then (`events.models.sources.reported_by`: they have no date of their own)."""
+        """Loaded with participants, lifecycle steps and characterisations; with `as_of`, only
+        the steps begun by then and the participants and characterisations known by then
+        (`events.models.sources.reported_by`: they have no date of their own)."""
+        steps = EngagementTransition.objects.order_by("date_earliest", "id")
         participations = Participation.objects.select_related("actor", "side", "replaced_by")
         characterisations = Characterisation.objects.select_related("side")
         if as_of is not None:
             participations = participations.filter(reported_by(Participation, as_of))
             characterisations = characterisations.filter(reported_by(Characterisation, as_of))
+            steps = steps.filter(begun_by("date", as_of))
         return self.select_related(
             "channel__party_a", "channel__party_b", "initiator"
         ).prefetch_related(
@@ -77,9 +81,7 @@ class EngagementQuerySet(models.QuerySet):
             ),
             Prefetch(
                 "transitions",
-                queryset=EngagementTransition.objects.order_by(
-                    "date_earliest", "id"
-                ).prefetch_related(cited()),
+                queryset=steps.prefetch_related(cited()),
             ),
             Prefetch(
                 "characterisations",
@@ -174,13 +176,23 @@ class Engagement(CitedModel):
         expected (its `when`) had passed: an outcome is missing, or was never reported."""
         return self.is_open and self.when_latest is not None and self.when_latest < day
 
+    def _participations_as_shown(self) -> list["Participation"]:
+        """Prefetched participations with the attendance of the page's day: an outcome (did
+        not take part, replaced, joined remotely) only once the engagement is held by then."""
+        participations = list(self.participations.all())
+        held = self.shown_state == EngagementState.HELD
+        for p in participations:
+            outcome_ahead = not held and p.attendance in ATTENDANCE_OUTCOMES
+            p.attendance_then = p.planned_attendance if outcome_ahead else p.attendance
+        return participations
+
     def participants(self) -> list["Participation"]:
         """Those taking (or who took) part; prefetched participations, no query."""
-        return [p for p in self.participations.all() if p.takes_part]
+        return [p for p in self._participations_as_shown() if p.takes_part]
 
     def non_participants(self) -> list["Participation"]:
         """Those named but not taking part: declined, did not take part, or replaced."""
-        return [p for p in self.participations.all() if not p.takes_part]
+        return [p for p in self._participations_as_shown() if not p.takes_part]
 
     def date_warnings(self) -> list[str]:
         """Dates that cannot be right: an expected date before the report that forecast it.
@@ -309,12 +321,22 @@ class Participation(CitedModel):
         related_name="replacements",
         help_text="Who took their place, when attendance is “replaced by someone else”.",
     )
+    planned_attendance = models.CharField(
+        max_length=16,
+        choices=Attendance.choices,
+        blank=True,
+        editable=False,
+        help_text="What was expected before the engagement took place (e.g. sought by the "
+        "other side), kept by the services when its outcome is recorded; shown on days before "
+        "the engagement was held.",
+    )
 
     class Meta:
         ordering = ["engagement", "side__name", "role", "actor__name"]
         constraints = [
             choice_constraint("role", ParticipationRole),
             choice_constraint("attendance", Attendance),
+            choice_constraint("planned_attendance", Attendance, blank=True),
             models.UniqueConstraint(
                 fields=["engagement", "actor"], name="events_participation_unique_actor"
             ),
@@ -337,16 +359,29 @@ class Participation(CitedModel):
     # leave them out.
     NOT_TAKING_PART = (Attendance.DECLINED, Attendance.ABSENT, Attendance.REPLACED)
 
+    # The attendance on a page's day, set by `Engagement.participants()`.
+    attendance_then: str
+
+    @property
+    def shown_attendance(self) -> str:
+        """The attendance on the day a page shows: how they took part once the engagement was
+        held; before that, what was planned (`planned_attendance`), or "" when only the
+        outcome is recorded. `Engagement.participants()` sets it; else the stored value."""
+        return getattr(self, "attendance_then", self.attendance)
+
     @property
     def takes_part(self) -> bool:
-        return self.attendance not in self.NOT_TAKING_PART
+        return self.shown_attendance not in self.NOT_TAKING_PART
 
     @property
     def attendance_note(self) -> str:
         """How they attended, as a page says it: "joined remotely", "replaced by Dong Jun"."""
-        if self.attendance == Attendance.REPLACED and self.replaced_by is not None:
+        attendance = self.shown_attendance
+        if not attendance:
+            return "attendance not yet known"
+        if attendance == Attendance.REPLACED and self.replaced_by is not None:
             return f"replaced by {self.replaced_by.name}"
-        return self.get_attendance_display().lower()
+        return Attendance(attendance).label.lower()
 
 
 class Characterisation(CitedModel):
