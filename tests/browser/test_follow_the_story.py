@@ -279,16 +279,8 @@ def test_editor_follows_the_story_and_the_boards_tell_it_as_of_each_day(editor_p
     # The lifecycle step "held", from the engagement's own admin page.
     open_from_changelist(page, "engagement", PROPOSED_CALL, PROPOSED_CALL)
     record_step = page.get_by_role("link", name="Record a lifecycle step")
-    if gaps.check(
-        record_step.count() > 0,
-        "Engagement admin page has no “Record a lifecycle step” button (issue 12, item 5); "
-        "the lifecycle inline reads: "
-        + page.locator(".inline-group").filter(has_text="Lifecycle").first.inner_text()[:200],
-        "no-lifecycle-button",
-    ):
-        record_step.click()
-    else:
-        page.goto("/admin/events/engagementtransition/add/")
+    expect(record_step).to_be_visible()
+    record_step.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Add")
     if page.locator("#id_engagement").input_value() == "":
         choose(page, page.locator("#id_engagement"), "Proposed call", PROPOSED_CALL)
@@ -488,7 +480,11 @@ def test_editor_follows_the_story_and_the_boards_tell_it_as_of_each_day(editor_p
     participants = proposed.locator("ul.participants:not(.participants--absent)")
     gaps.check(
         "sought by the other side" in participants.inner_text()
-        and "did not take part" not in proposed.inner_text(),
+        # The later report's passage may be cited (marked as reported later); the attendance
+        # shown is what matters.
+        and not any(
+            "did not take part" in t for t in proposed.locator(".attendance").all_inner_texts()
+        ),
         "As of 5 Sept, before the call, the proposed call's participants should show Zhang "
         "Youxia as sought (the 10 Sept report says he did not take part); the page shows: "
         + proposed.locator(".participants").first.inner_text().replace("\n", " | ")[:400],
