@@ -373,6 +373,7 @@ CHOICES = [
     (EngagementFactory, "state", ""),
     (ParticipationFactory, "role", "chair"),
     (ParticipationFactory, "attendance", "maybe"),
+    (ParticipationFactory, "planned_attendance", "hoped for"),
     (StatementFactory, "stance", "friendly"),
     (interpretation, "emphasis", "ignores"),
     (StickingPointFactory, "kind", "grudge"),
