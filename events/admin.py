@@ -702,16 +702,14 @@ class ChannelAdmin(HistoryAdmin):
         return selectors.with_board_summary(super().get_queryset(request))
 
     def object_actions(self, request, obj) -> list[tuple[str, str]]:
-        if not request.user.has_perm("events.add_statuschange"):
-            return []
-        source = selectors.latest_source_cited_on(obj.pk)
-        url = admin_url(
+        return _add_form_action(
+            request,
             "statuschange",
+            "Record a status change",
+            channel_id=obj.pk,
+            return_to=reverse("admin:events_channel_change", args=[obj.pk]),
             channel=obj.pk,
-            source=source.pk if source else None,
-            **{RETURN_PARAMETER: reverse("admin:events_channel_change", args=[obj.pk])},
         )
-        return [("Record a status change", url)]
 
     @admin.display(description="Current status")
     def current_status(self, obj):
@@ -785,6 +783,23 @@ class StatusChangeAdmin(FuzzyDateAdmin):
             user=request.user,
         )
         _adopt(obj, created)
+
+
+def _add_form_action(
+    request, model_name: str, label: str, *, channel_id: int, return_to: str, **initial
+) -> list[tuple[str, str]]:
+    """A button opening the add form of `model_name`, pre-filled with `initial` and the latest
+    source cited on the channel, that comes back to `return_to`; none without the permission."""
+    if not request.user.has_perm(f"events.add_{model_name}"):
+        return []
+    source = selectors.latest_source_cited_on(channel_id)
+    url = admin_url(
+        model_name,
+        source=source.pk if source else None,
+        **initial,
+        **{RETURN_PARAMETER: return_to},
+    )
+    return [(label, url)]
 
 
 def _adopt(obj, created) -> None:
@@ -898,18 +913,16 @@ class EngagementAdmin(HistoryAdmin):
         return [(None, {"fields": [*main[:3], "state", *main[3:]]})]
 
     def object_actions(self, request, obj) -> list[tuple[str, str]]:
-        if not ALLOWED_TRANSITIONS[obj.state] or not request.user.has_perm(
-            "events.add_engagementtransition"
-        ):
+        if not ALLOWED_TRANSITIONS[obj.state]:
             return []
-        source = selectors.latest_source_cited_on(obj.channel_id)
-        url = admin_url(
+        return _add_form_action(
+            request,
             "engagementtransition",
+            "Record a lifecycle step",
+            channel_id=obj.channel_id,
+            return_to=reverse("admin:events_engagement_change", args=[obj.pk]),
             engagement=obj.pk,
-            source=source.pk if source else None,
-            **{RETURN_PARAMETER: reverse("admin:events_engagement_change", args=[obj.pk])},
         )
-        return [("Record a lifecycle step", url)]
 
     def get_inlines(self, request, obj):
         inlines: list[type[admin.options.InlineModelAdmin]] = [
