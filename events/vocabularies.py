@@ -195,6 +195,13 @@ BOARD_STATUS_ORDER = (
 )
 
 
+class IntakeDecisionKind(models.TextChoices):
+    """What an editor did with one intake suggestion; a suggestion with no decision is open."""
+
+    ACCEPTED = "accepted", "Accepted"
+    DISMISSED = "dismissed", "Dismissed"
+
+
 # The kinds of record in the event stream (the timeline and the feeds), as the timeline names them.
 TIMELINE_KINDS = {
     "status": "Status changes",

@@ -423,7 +423,7 @@ def test_command_json(seeded):
     expected = [s.as_dict() for s in analyse(path.read_text(), published=date(2026, 3, 10))]
     assert payload["suggestions"] == expected
     first = payload["suggestions"][0]
-    assert set(first) == {"kind", "text", "start", "end", "value", "flag"}
+    assert set(first) == {"kind", "text", "start", "end", "value", "flag", "key"}
 
 
 def test_command_json_keeps_unicode(seeded, seed_article):

@@ -28,6 +28,7 @@ from events.models.obstacles import CounterpartClaim, StickingPoint, StickingPoi
 from events.models.sources import (
     Citation,
     CitedModel,
+    IntakeDecision,
     Source,
     SourceQuerySet,
     cited,
@@ -49,6 +50,7 @@ __all__ = [
     "Engagement",
     "EngagementQuerySet",
     "EngagementTransition",
+    "IntakeDecision",
     "Interpretation",
     "Office",
     "OfficeHolding",

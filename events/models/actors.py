@@ -116,6 +116,11 @@ class Office(CitedModel):
         help_text="The institution the office belongs to.",
     )
     description = models.TextField(blank=True, help_text="What the office is, if not obvious.")
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other titles reports use for it, one per line, e.g. 'Secretary of War', "
+        "'Pentagon chief' (read by article intake).",
+    )
 
     class Meta:
         ordering = ["institution__name", "title"]

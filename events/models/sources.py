@@ -7,13 +7,14 @@ support it; `cited()` prefetches them with their sources.
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, StringAgg, Subquery, Value
 
 from events.fields import FuzzyDateField, begun_by, choice_constraint, fuzzy_date_constraints
-from events.vocabularies import RelayKind, SourceKind
+from events.vocabularies import IntakeDecisionKind, RelayKind, SourceKind
 
 # Joins the relays of a source's passages in one column; a relays text is one line.
 RELAYS_SEPARATOR = "\n"
@@ -167,6 +168,61 @@ class Citation(models.Model):
         if self.source.relays:
             return Relay(self.source.relays, None, of_passage=False)
         return None
+
+
+class IntakeDecision(models.Model):
+    """What an editor did with one suggestion intake made from a source's text: accepted (with
+    the record it became) or dismissed. A suggestion is named by its kind, its span of the text
+    and a key (what it would change, e.g. "engagement 12 → held"), so the same suggestion is
+    found again each time the page is drawn; the database refuses a second decision on it."""
+
+    Kind = IntakeDecisionKind
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="intake_decisions")
+    suggestion_kind = models.CharField(max_length=32)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    key = models.CharField(max_length=200, blank=True, default="")
+    decision = models.CharField(max_length=16, choices=Kind.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    record = GenericForeignKey("content_type", "object_id")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["source", "start", "suggestion_kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "suggestion_kind", "start", "end", "key"],
+                name="events_intakedecision_one_per_suggestion",
+            ),
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="events_intakedecision_span"
+            ),
+            # An accepted suggestion names the record it became; a dismissed one names none.
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        decision=IntakeDecisionKind.ACCEPTED,
+                        content_type__isnull=False,
+                        object_id__isnull=False,
+                    )
+                    | Q(
+                        decision=IntakeDecisionKind.DISMISSED,
+                        content_type__isnull=True,
+                        object_id__isnull=True,
+                    )
+                ),
+                name="events_intakedecision_record_if_accepted",
+            ),
+            choice_constraint("decision", IntakeDecisionKind),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} {self.suggestion_kind} {self.start}–{self.end}"
 
 
 @dataclass(frozen=True)

@@ -188,7 +188,10 @@ class SeedLoader:
         self.offices[item["key"]] = self._get_or_create(
             Office,
             {"institution": self.actor(item["institution"]), "title": item["title"]},
-            {"description": item.get("description", "")},
+            {
+                "description": item.get("description", ""),
+                "aliases": "\n".join(item.get("aliases", [])),
+            },
         )
 
     def load_holdings(self, item: dict) -> None:
