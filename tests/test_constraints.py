@@ -926,6 +926,65 @@ def test_database_refuses_a_second_search_entry_for_the_same_record():
     assert search_entry.objects.filter(content_type=record["content_type"]).count() == 2
 
 
+# --- Intake decisions --------------------------------------------------------------------------
+
+
+def _decision(**columns):
+    from django.contrib.contenttypes.models import ContentType
+
+    from events.models import IntakeDecision
+
+    source = columns.pop("source", None) or SourceFactory(text="Talks resumed on Tuesday.")
+    values = {
+        "source": source,
+        "suggestion_kind": "date",
+        "start": 0,
+        "end": 5,
+        "decision": "accepted",
+        "content_type": ContentType.objects.get_for_model(Source),
+        "object_id": source.pk,
+    } | columns
+    return IntakeDecision.objects.create(**values)
+
+
+def test_database_refuses_a_second_decision_on_the_same_suggestion():
+    from events.models import IntakeDecision
+
+    first = _decision()
+    assert_refused(
+        IntakeDecision,
+        lambda: _decision(
+            source=first.source, decision="dismissed", content_type=None, object_id=None
+        ),
+        "events_intakedecision_one_per_suggestion",
+        "source_id",
+        "suggestion_kind",
+    )
+    _decision(source=first.source, key="engagement 1 held")  # another change, same span
+    assert IntakeDecision.objects.count() == 2
+
+
+def test_database_refuses_an_acceptance_without_its_record_and_a_dismissal_with_one():
+    from events.models import IntakeDecision
+
+    name = "events_intakedecision_record_if_accepted"
+    assert_refused(IntakeDecision, lambda: _decision(content_type=None, object_id=None), name)
+    assert_refused(IntakeDecision, lambda: _decision(decision="dismissed"), name)
+    row = _decision()
+    assert_refused_update(row, name, object_id=None)
+
+
+def test_database_refuses_an_empty_span_and_an_unknown_decision():
+    from events.models import IntakeDecision
+
+    assert_refused(IntakeDecision, lambda: _decision(start=5, end=5), "events_intakedecision_span")
+    assert_refused(
+        IntakeDecision,
+        lambda: _decision(decision="maybe", content_type=None, object_id=None),
+        "events_intakedecision_decision_valid",
+    )
+
+
 # --- Coverage of the declared constraints ------------------------------------------------------
 
 EXPLICITLY_TESTED = {
@@ -954,6 +1013,10 @@ EXPLICITLY_TESTED = {
     "events_searchentry_one_per_record",
     "events_actor_region_only_for_states",
     "events_dataversion_single_row",
+    "events_intakedecision_one_per_suggestion",
+    "events_intakedecision_record_if_accepted",
+    "events_intakedecision_span",
+    "events_intakedecision_decision_valid",
 }
 
 

@@ -210,10 +210,9 @@ class IntakeDecision(models.Model):
                         content_type__isnull=False,
                         object_id__isnull=False,
                     )
-                    | Q(
-                        decision=IntakeDecisionKind.DISMISSED,
-                        content_type__isnull=True,
-                        object_id__isnull=True,
+                    | (
+                        ~Q(decision=IntakeDecisionKind.ACCEPTED)
+                        & Q(content_type__isnull=True, object_id__isnull=True)
                     )
                 ),
                 name="events_intakedecision_record_if_accepted",
