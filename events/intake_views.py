@@ -44,17 +44,13 @@ from events.vocabularies import (
 
 # Suggestions an editor acts on (the others — dates, actors, offices, channels — are context).
 ACTIONABLE = ("update", "statement", "paraphrase", "characterisation", "new_person")
-INTAKE_MAX_BYTES = int(settings.INTAKE_MAX_KB * 1024)
 
 
 class IntakeForm(forms.Form):
     """A report to read: its text and where it comes from."""
 
     text = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 14, "data-max-bytes": INTAKE_MAX_BYTES}),
-        label="Article text",
-        strip=False,
-        help_text=f"Up to {settings.INTAKE_MAX_KB:g} KB of text.",
+        widget=forms.Textarea(attrs={"rows": 14}), label="Article text", strip=False
     )
     outlet = forms.CharField(max_length=200, help_text="Publisher, e.g. “Nikkei Asia”.")
     title = forms.CharField(max_length=400, help_text="Headline.")
@@ -66,10 +62,18 @@ class IntakeForm(forms.Form):
     url = forms.URLField(required=False, label="Address", assume_scheme="https")
     kind = forms.ChoiceField(choices=SourceKind.choices, initial=SourceKind.MAJOR_OUTLET)
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Read per form, so the limit follows the settings (INTAKE_MAX_KB).
+        self.max_bytes = int(settings.INTAKE_MAX_KB * 1024)
+        text = self.fields["text"]
+        text.widget.attrs["data-max-bytes"] = self.max_bytes
+        text.help_text = f"Up to {settings.INTAKE_MAX_KB:g} KB of text."
+
     def clean_text(self) -> str:
         text = self.cleaned_data["text"]
         size = len(text.encode("utf-8"))
-        if size > INTAKE_MAX_BYTES:
+        if size > self.max_bytes:
             raise ValidationError(
                 f"This text is {size / 1024:,.0f} KB; intake reads at most "
                 f"{settings.INTAKE_MAX_KB:g} KB. Paste the part of the report to record "
