@@ -128,7 +128,7 @@ def intake_detail(request, pk: int):
     suggestions = analyse(source.text, published=source.published.earliest)
     decisions = {
         _decision_key(d.suggestion_kind, d.start, d.end, d.key): d
-        for d in source.intake_decisions.prefetch_related("record")
+        for d in source.intake_decisions.select_related("content_type").prefetch_related("record")
     }
     channels = [s for s in suggestions if s.kind == "channel"]
     channel_ids = [s.value["channel_id"] for s in channels]
@@ -161,6 +161,10 @@ def intake_detail(request, pk: int):
                 "anchor": f"s-{suggestion.kind}-{suggestion.start}-{suggestion.end}",
                 "decision": decision,
                 "record_link": _record_link(decision) if decision else "",
+                # Named by kind: a record's own name may read other rows (a statement's speaker).
+                "record_label": decision.content_type.name
+                if decision and decision.content_type
+                else "",
                 "passage": suggestion.value.get("sentence")
                 or sentences.around(suggestion.start, suggestion.end),
                 # Whose words a characterisation is: the speaker's state (or the state itself).

@@ -217,3 +217,43 @@ def test_a_new_person_without_a_source_or_an_institution_for_a_title_is_refused(
             citations=[citation],
         )
     assert (Actor.objects.count(), Office.objects.count()) == before
+
+
+# --- Queries ----------------------------------------------------------------------------------
+
+
+def _report(quotes: int) -> str:
+    lines = [
+        f'"We will keep the line number {n} open," Rubio said in Geneva on {n} March.'
+        for n in range(1, quotes + 1)
+    ]
+    return "Talks in Geneva\n\n" + "\n\n".join(lines)
+
+
+def _intake_queries(editor_client, quotes: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    response = editor_client.post(
+        "/intake/", article_form(text=_report(quotes), title=f"Talks, {quotes} quotes")
+    )
+    source = Source.objects.get(pk=int(response["Location"].strip("/").split("/")[-1]))
+    for form in forms_of_kind(page_text(editor_client.get(f"/intake/{source.pk}/")), "statement"):
+        start = re.search(r'name="start" value="(\d+)"', form).group(1)
+        end = re.search(r'name="end" value="(\d+)"', form).group(1)
+        editor_client.post(
+            f"/intake/{source.pk}/accept/",
+            {"kind": "statement", "start": start, "end": end, "key": "",
+             "speaker": rubio().pk, "stance": "neutral"},
+        )  # fmt: skip
+    assert Statement.objects.filter(citations__source=source).count() == quotes
+    editor_client.get(f"/intake/{source.pk}/")  # warm per-process caches (content types)
+    with CaptureQueriesContext(connection) as context:
+        page_text(editor_client.get(f"/intake/{source.pk}/"))
+    return len(context.captured_queries)
+
+
+def test_the_suggestions_page_query_count_does_not_grow_with_suggestions_or_decisions(
+    seeded, editor_client
+):
+    assert _intake_queries(editor_client, 2) == _intake_queries(editor_client, 12)
