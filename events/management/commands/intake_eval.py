@@ -15,7 +15,7 @@ from django.db import transaction
 
 from events.intake import analyse
 from events.intake.evaluation import CATEGORIES, load_corpus, score_report, total
-from events.models import Actor, Channel, Engagement, StickingPoint
+from events.models import Actor, Channel, CounterpartClaim, Engagement, StickingPoint
 from events.offline.seeding import SeedError, load_seed_files
 
 
@@ -60,6 +60,7 @@ class Command(BaseCommand):
                     "channel": dict(Channel.objects.values_list("pk", "slug")),
                     "engagement": dict(Engagement.objects.values_list("pk", "title")),
                     "sticking_point": dict(StickingPoint.objects.values_list("pk", "title")),
+                    "claim": dict(CounterpartClaim.objects.values_list("pk", "rationale")),
                 }
                 per_report = [
                     score_report(r, analyse(r.text, published=r.published), slugs) for r in reports
