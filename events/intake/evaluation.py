@@ -25,10 +25,14 @@ follow. What agrees, by category:
 
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
 
 from events.intake.suggestions import Suggestion
 
@@ -78,6 +82,27 @@ class Report:
     text: str
     gold: dict
     published: date
+
+
+class _RollBack(Exception):
+    pass
+
+
+@contextmanager
+def seeded_for_evaluation(corpus: Path) -> Iterator[None]:
+    """The seed (seeds/) and the corpus's own seed files (`known/`) loaded for the block, then
+    rolled back: the database is left as it was. Raises SeedError if they do not load."""
+    from events.offline.seeding import load_seed_files
+
+    seeds = sorted((settings.BASE_DIR / "seeds").glob("*.toml"))
+    seeds += sorted((corpus / "known").glob("*.toml"))
+    try:
+        with transaction.atomic():
+            load_seed_files(seeds)
+            yield
+            raise _RollBack
+    except _RollBack:
+        pass
 
 
 def load_corpus(directory: Path) -> list[Report]:
