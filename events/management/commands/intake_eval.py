@@ -1,10 +1,10 @@
 """`manage.py intake_eval`: how well intake reads a corpus of reports with gold files.
 
 Loads the seed (seeds/) and the corpus's own seed files (`known/`, or the `--known` folders:
-the other states and channels its reports are about) inside a transaction, runs intake on every report, prints recall and
-precision per category (events.intake.evaluation says what counts as agreeing), and rolls the
-transaction back: the database is left as it was. Run it on a database that holds no more than
-the seed for figures comparable with docs/intake.md.
+the other states and channels its reports are about) inside a transaction, runs intake on every
+report, prints recall and precision per category (events.intake.evaluation says what counts as
+agreeing), and rolls the transaction back: the database is left as it was. Run it on a database
+that holds no more than the seed for figures comparable with docs/intake.md.
 """
 
 from pathlib import Path
