@@ -605,8 +605,8 @@ def _resolve_relative(context: _Context, found: _Found) -> None:
         which = " ".join((g["rel_which"] or "").lower().split())
         unit = (g["rel_unit"] or "").lower()
         if unit == "weekend":
-            shift = {"last": -1, "next": 1, "the past": -1, "the previous": -1, "the following": 1}
-            _resolve_weekend(context, found, shift.get(which, 0))
+            sides = {"last": -1, "next": 1, "the past": -1, "the previous": -1, "the following": 1}
+            _resolve_weekend(context, found, sides.get(which, 0))
             return
         if which == "the past":
             length = {"week": 7, "month": 30, "year": 365}[unit]
@@ -695,9 +695,9 @@ def _resolve_relative(context: _Context, found: _Found) -> None:
             )
         anchor = context.anchor(found.start)
         base = anchor[0] if anchor else published
-        step = {"day": timedelta(days=1), "week": timedelta(weeks=1)}.get(unit)
-        if step is not None:  # "a week later": seven days on, as a reader counts
-            found.value = FuzzyDate.day(base + sign * count * step)
+        stride = {"day": timedelta(days=1), "week": timedelta(weeks=1)}.get(unit)
+        if stride is not None:  # "a week later": seven days on, as a reader counts
+            found.value = FuzzyDate.day(base + sign * count * stride)
         else:
             period = _month_of if unit == "month" else _year_of
             between(*period(base, sign * count))
@@ -916,7 +916,7 @@ def _absolute(text: str, published: date, context: _Context) -> list[_Found]:
             _DATELINE_AFTER.match(text, match.end())
         ):
             read.extra["dateline"] = True
-            read.reasoning += " It is the dateline: the day the report was filed."
+            read.reasoning = read.reasoning[:-1] + "; it is the dateline, the day of filing."
             if read.value.precision == Precision.DAY and read.value.earliest != published:
                 read.flag = (
                     f"The dateline says {read.value.human} but the report is dated "
