@@ -279,3 +279,22 @@ def test_datelines_are_dates():
     found = dates("WASHINGTON, 10 September 2025 — Officials met.")
     assert found["10 September 2025"].value["dateline"] is True
     assert found["10 September 2025"].flag.startswith("The dateline says 10 September 2025")
+
+
+def test_quoted_words_keep_their_own_tense():
+    # The reporting verb after the quotation does not make the quoted plan past.
+    found = dates("“We meet on Monday,” the envoy said.")
+    assert found["Monday"].value["ambiguous"] is True
+
+
+def test_two_days_joined_by_and_are_one_span():
+    found = dates("Envoys met on 9 and 10 September.")
+    assert days(found["9 and 10 September"]) == ("2025-09-09", "2025-09-10")
+
+
+def test_same_day_and_windows_from_publication():
+    found = dates("Hegseth called on Monday. The same day, Dong replied.")
+    assert days(found["The same day"]) == ("2025-09-08", "2025-09-08")
+    found = dates("Talks could resume within two weeks. Trade fell over the past three months.")
+    assert days(found["within two weeks"]) == ("2025-09-12", "2025-09-26")
+    assert days(found["over the past three months"]) == ("2025-06-12", "2025-09-12")

@@ -86,6 +86,9 @@ _DATE = re.compile(
     rf"|(?P<from>[Ff]rom\s+(?:{_PLAIN_SINGLE}|{_DAY})\s+(?:to|until|till|through|[–—-])\s+"
     rf"{_PLAIN_SINGLE})"
     rf"|(?P<day_span>{_DAY}{_SEPARATOR}{_DAY}\s+(?:of\s+)?{_MONTH}{_YEAR_OPT})"
+    # "on 9 and 10 September": both days, so the span between them.
+    rf"|(?P<day_and>{_DAY}\s+and\s+{_DAY}\s+(?:of\s+)?{_MONTH}{_YEAR_OPT})"
+    rf"|(?P<month_day_and>{_MONTH}\s+{_DAY}\s+and\s+{_DAY}{_YEAR_OPT})"
     rf"|(?P<month_day_span>{_MONTH}\s+{_DAY}{_SEPARATOR}{_DAY}{_YEAR_OPT})"
     rf"|(?P<pair>(?P<pair_a>{_SINGLE.replace('bare_month', 'bare_a')}){_SEPARATOR}"
     rf"(?P<pair_b>{_SINGLE.replace('bare_month', 'bare_b')}))"
@@ -174,7 +177,8 @@ def _long_day(day: date) -> str:
 
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?(?:-[A-Za-z]+)*")
 _CLAUSE_BREAK = re.compile(
-    r";|\s[—–]\s|—|\(|\)|\n|,\s+(?:while|but|whereas|though|although|even\s+as)\b"
+    # Quotation marks too: quoted words keep their own tense ("“We meet on Monday,” he said").
+    r";|\s[—–]\s|—|\(|\)|\n|[“”\"]|,\s+(?:while|but|whereas|though|although|even\s+as)\b"
 )
 _CLAUSE_REACH = 220  # characters looked at on either side of a date, at most
 _FUTURE_WORDS = {
@@ -198,7 +202,8 @@ _INFINITIVES = {
 }  # fmt: skip
 _PAST_WORDS = {
     "was", "were", "had", "did", "wasn't", "weren't", "hadn't", "didn't", "been", "ago",
-    "recently", "previously", "yesterday", "last", "earlier", "said", "told", "met", "spoke",
+    "recently", "previously", "since", "yesterday", "last", "earlier", "said", "told", "met",
+    "spoke",
     "held", "made", "took", "gave", "came", "went", "saw", "sent", "left", "began", "led", "won",
     "lost", "struck", "broke", "chose", "flew", "fell", "felt", "found", "got", "heard", "kept",
     "knew", "meant", "paid", "ran", "rose", "sat", "shook", "sought", "stood", "thought",
@@ -353,6 +358,8 @@ def _read_absolute(
             return None
     # Two ends are read as "A – B", which the parser takes whatever joined them in the text.
     spoken = f"{groups['pair_a']} – {groups['pair_b']}" if groups.get("pair") else match.group()
+    if groups.get("day_and") or groups.get("month_day_and"):
+        spoken = re.sub(r"\s+and\s+", " – ", spoken)
     found = _Found(match.start(), match.end())
     shown = _quoted(match.group())
     if _HAS_YEAR.search(spoken):
@@ -431,7 +438,12 @@ _RELATIVE = re.compile(
     # Counted from a date named before: "three days later", "the day before", "the next day".
     rf"|(?P<shift>(?P<shift_n>{_NUM}|the)\s+(?P<shift_unit>day|week|month|year)s?\s+"
     r"(?:(?P<shift_adv>later|earlier)|(?P<shift_prep>before|after)(?=\s*[,.;:)]|\s+that\b)))"
-    r"|(?P<anchored>the\s+(?P<anchored_which>next|following|previous)\s+day)"
+    r"|(?P<anchored>the\s+(?P<anchored_which>next|following|previous|same)\s+day"
+    r"|that\s+same\s+day|(?:earlier|later)\s+(?:in\s+the|that)\s+day)"
+    # A window from publication: "within two weeks", "over the past three months".
+    rf"|(?P<window>(?P<window_side>within|(?:in|over|during)\s+the\s+(?:next|past|last))\s+"
+    rf"(?P<window_n>{_NUM})\s+(?P<window_unit>day|week|month|year)s?)"
+    rf"|(?P<in_time>in\s+(?P<in_n>{_NUM})\s+(?P<in_unit>day|week|month|year)s?['’]?\s+time)"
     r"|(?P<vague>(?:in|over|during|within)\s+(?:the\s+)?(?P<vague_which>recent|coming|past\s+few"
     r"|last\s+few|next\s+few)\s+(?P<vague_unit>day|week|month)s)"
     r"|(?P<season>(?P<season_which>this|last|next|the|early|late)\s+"
@@ -684,7 +696,8 @@ def _resolve_relative(context: _Context, found: _Found) -> None:
     if g["shift"] or g["anchored"]:
         if g["anchored"]:
             count, unit = 1, "day"
-            sign = -1 if (g["anchored_which"] or "").lower() == "previous" else 1
+            which = (g["anchored_which"] or "").lower()
+            sign = {"previous": -1, "next": 1, "following": 1}.get(which, 0)
         else:
             count = 1 if (g["shift_n"] or "").lower() == "the" else _count(g["shift_n"] or "1")
             unit = (g["shift_unit"] or "").lower()
@@ -713,6 +726,35 @@ def _resolve_relative(context: _Context, found: _Found) -> None:
             )
             found.flag = (
                 f"{phrase} counts from a day the report does not name: check what it follows."
+            )
+        return
+
+    if g["window"] or g["in_time"]:
+        count = _count(g["window_n"] or g["in_n"] or "1")
+        unit = (g["window_unit"] or g["in_unit"] or "").lower()
+        back = "past" in (g["window_side"] or "").lower() or "last" in (g["window_side"] or "")
+        sign = -1 if back else 1
+        if unit in {"day", "week"}:
+            other = published + sign * count * timedelta(days=7 if unit == "week" else 1)
+        else:
+            index = (
+                published.year * 12
+                + published.month
+                - 1
+                + sign * count * (12 if unit == "year" else 1)
+            )
+            other = date(index // 12, index % 12 + 1, min(published.day, 28))
+        if g["in_time"]:  # "in two weeks' time": around that day
+            if unit == "day":
+                found.value = FuzzyDate.day(other)
+            else:
+                between(*(_week_of(other) if unit == "week" else _period(unit, other)))
+            found.reasoning = f"{phrase}: counted on from publication ({pub})."
+        else:
+            between(*sorted((published, other)))
+            found.reasoning = (
+                f"{phrase}: the {count} {unit}{'s' if count > 1 else ''} "
+                f"{'up to' if back else 'from'} publication ({pub})."
             )
         return
 
