@@ -117,6 +117,8 @@ def test_weekdays_inside_names_are_no_dates():
         "The Sunday Times reported the talks."
     )
     assert dates(text) == {}
+    assert dates("Talks are held every Tuesday, and on the last Friday of each month.") == {}
+    assert days(dates("The Tuesday meeting was short.")["Tuesday"]) == ("2025-09-09", "2025-09-09")
 
 
 def test_weekday_before_a_full_date_is_one_date_and_checked():

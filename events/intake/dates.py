@@ -461,6 +461,9 @@ _NAME_AFTER = re.compile(
     r"|Mirror|People|Review|Independent|Tribune|Star|Night\s+Live|Sport|Protests?|Movement"
     r"|Massacre|Offensive|Uprising)\b"
 )
+# "a Tuesday", "every Friday", "the last Friday of the month": no one day of the report's week.
+# ("the Tuesday meeting" is one, though.)
+_NOT_ONE_DAY = re.compile(r"(?<![\w-])(a|an|every|each|any|the)\s+$", re.IGNORECASE)
 _FUTURE_ONLY_WD = {"next", "this coming", "coming"}
 
 
@@ -962,7 +965,8 @@ def _absolute(text: str, published: date, context: _Context) -> list[_Found]:
             if read.value.precision == Precision.DAY and read.value.earliest != published:
                 read.flag = (
                     f"The dateline says {read.value.human} but the report is dated "
-                    f"{FuzzyDate.day(published).human}: relative dates were read from the latter."
+                    f"{FuzzyDate.day(published).human}: check the publication date, which "
+                    "weekdays and relative dates are read from."
                 )
         found.append(read)
     return found
@@ -974,7 +978,11 @@ def _relative(text: str, context: _Context) -> list[_Found]:
         groups = match.groupdict()
         if groups["wd_bare"] or groups["wd"]:
             head = text[max(0, match.start() - 12) : match.start()]
-            if _NAME_BEFORE.search(head) or _NAME_AFTER.match(text, match.end()):
+            if (
+                _NAME_BEFORE.search(head)
+                or _NAME_AFTER.match(text, match.end())
+                or ((m := _NOT_ONE_DAY.search(head)) and (groups["wd"] or m[1].lower() != "the"))
+            ):
                 continue
         found.append(
             _Found(match.start(), match.end(), extra={"groups": groups}, resolve=_resolve_relative)
