@@ -300,3 +300,10 @@ def test_same_day_and_windows_from_publication():
     found = dates("Talks could resume within two weeks. Trade fell over the past three months.")
     assert days(found["within two weeks"]) == ("2025-09-12", "2025-09-26")
     assert days(found["over the past three months"]) == ("2025-06-12", "2025-09-12")
+
+
+def test_present_tense_leaves_the_weekday_open():
+    # "takes effect" is nearer than "signed": a present tense does not say which Monday.
+    found = dates("The accord signed on Sept 9 takes effect on Monday.")
+    assert found["Monday"].value["ambiguous"] is True
+    assert days(found["Sept 9"]) == ("2025-09-09", "2025-09-09")

@@ -224,6 +224,12 @@ _NOT_PAST_ED = {
     "breed", "speed", "steed", "greed", "tweed",
 }  # fmt: skip
 _ATTRIBUTIVE = {"the", "a", "an", "its", "their", "his", "her", "this", "that", "these", "our"}
+# The present tense says nothing of where a date lies: "takes effect on Monday" is ahead,
+# "Pentagon chief holds call" (a headline) is behind. As the nearest cue it leaves both open.
+_PRESENT_WORDS = {  # verbs seldom used as nouns ("talks", "visits" and "hosts" are)
+    "is", "are", "takes", "begins", "starts", "opens", "closes", "resumes", "arrives", "leaves",
+    "travels", "meets", "holds", "expires", "convenes", "says", "tells", "speaks", "flies",
+}  # fmt: skip
 _HELD_BACK = {"was", "were", "had"}  # "was due to", "had planned to": a plan made in the past
 
 
@@ -250,6 +256,8 @@ def _cue(tokens: list[str], index: int) -> str | None:
         return "future"  # "is travelling to Beijing on Friday": a plan
     if word == "be":
         return "future"  # "will be held", "to be held", "could be signed"
+    if word in _PRESENT_WORDS:
+        return "neutral"
     if before in {"be", "being"}:
         return None  # "will be held": the auxiliary before it says the tense
     if word in _PAST_WORDS:
@@ -464,6 +472,7 @@ _NAME_AFTER = re.compile(
 # "a Tuesday", "every Friday", "the last Friday of the month": no one day of the report's week.
 # ("the Tuesday meeting" is one, though.)
 _NOT_ONE_DAY = re.compile(r"(?<![\w-])(a|an|every|each|any|the)\s+$", re.IGNORECASE)
+_SEASON_PREPOSITION = re.compile(r"(?<![\w-])(?:in|during|over|through|until|by|since)\s+$", re.I)
 _FUTURE_ONLY_WD = {"next", "this coming", "coming"}
 
 
@@ -984,6 +993,13 @@ def _relative(text: str, context: _Context) -> list[_Found]:
                 or ((m := _NOT_ONE_DAY.search(head)) and (groups["wd"] or m[1].lower() != "the"))
             ):
                 continue
+        # "the fall of the government", "the fall in exports": the season only after "in".
+        if (
+            (groups["season_name"] or "").lower() == "fall"
+            and (groups["season_which"] or "").lower() == "the"
+            and not _SEASON_PREPOSITION.search(text, max(0, match.start() - 10), match.start())
+        ):
+            continue
         found.append(
             _Found(match.start(), match.end(), extra={"groups": groups}, resolve=_resolve_relative)
         )
