@@ -327,15 +327,20 @@ def _tense_words(direction: str | None, cue: str) -> str:
 # --- Days without a year -------------------------------------------------------------------------
 
 
-def _parse_in(spoken: str, year: int) -> FuzzyDate | None:
-    try:
-        return FuzzyDate.parse(spoken, default_year=year)
-    except FuzzyDateError as error:
-        if error.code == "nonexistent" and spoken.strip().lower().startswith(("29", "feb")):
-            return None  # 29 February: only some years have it
-        if error.code in {"nonexistent", "reversed"}:
-            raise _NoSuchDate(spoken) from None
-        return None
+def _readings(spoken: str, published: date) -> dict[int, FuzzyDate]:
+    """`spoken` read in the year before, of and after publication, where the calendar has it
+    (29 February only in leap years). Raises `_NoSuchDate` when no year has it ("31 June")."""
+    readings, impossible = {}, False
+    for year in (published.year - 1, published.year, published.year + 1):
+        try:
+            readings[year] = FuzzyDate.parse(spoken, default_year=year)
+        except FuzzyDateError as error:
+            if error.code not in {"nonexistent", "reversed"}:
+                return {}
+            impossible = True
+    if impossible and not readings:
+        raise _NoSuchDate(spoken)
+    return readings
 
 
 def _pick_year(
@@ -379,28 +384,25 @@ def _read_absolute(
             return None
         found.reasoning = f"{shown} gives its year."
         return found
-    readings = {
-        year: value
-        for year in (published.year - 1, published.year, published.year + 1)
-        if (value := _parse_in(spoken, year)) is not None
-    }
+    readings = _readings(spoken, published)
     if not readings:
         return None
     direction, cue = context.tense(match.start(), match.end())
     year = _pick_year(readings, published, direction, weekday)
     found.value = readings[year]
+    against = _wrong_side(found.value, published, direction)
     if year == published.year:
         why = "the publication year"
-        if _wrong_side(found.value, published, direction):
-            why += ", though that puts it on the other side of publication than the tense says"
     else:
         side = "before" if year < published.year else "after"
         why = f"the year {side} publication"
-        if direction and not _wrong_side(found.value, published, direction):
+        if direction and not against:
             why += f", since the sentence {'looks back' if direction == 'past' else 'looks ahead'}"
             why += f" (“{cue}”) and {published.year} would put it on the other side"
-        else:
+        elif not against:
             why += ", the reading nearest the publication date"
+    if against:
+        why += f", though that puts it on the other side of publication than the tense (“{cue}”)"
     if weekday is not None:
         why += f", the year in which it falls on a {_WEEKDAY_NAMES[weekday]}"
     found.reasoning = f"{shown} has no year: read in {year}, {why}."
