@@ -25,10 +25,14 @@ follow. What agrees, by category:
 
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
 
 from events.intake.suggestions import Suggestion
 
@@ -78,6 +82,27 @@ class Report:
     text: str
     gold: dict
     published: date
+
+
+class _RollBack(Exception):
+    pass
+
+
+@contextmanager
+def seeded_for_evaluation(corpus: Path) -> Iterator[None]:
+    """The seed (seeds/) and the corpus's own seed files (`known/`) loaded for the block, then
+    rolled back: the database is left as it was. Raises SeedError if they do not load."""
+    from events.offline.seeding import load_seed_files
+
+    seeds = sorted((settings.BASE_DIR / "seeds").glob("*.toml"))
+    seeds += sorted((corpus / "known").glob("*.toml"))
+    try:
+        with transaction.atomic():
+            load_seed_files(seeds)
+            yield
+            raise _RollBack
+    except _RollBack:
+        pass
 
 
 def load_corpus(directory: Path) -> list[Report]:
@@ -358,17 +383,22 @@ class _Scorer:
             else:
                 score.wrong.append(self.label(name))
 
-    def update_name(self, value: dict) -> tuple:
+    def update_names(self, value: dict) -> list[tuple]:
+        """What a suggested update changes, as gold files name it. A settlement names the
+        sticking point it resolves and each claim it ends (settled or superseded)."""
         kind = value.get("update")
         if kind == "lifecycle":
-            return (
-                kind,
-                self.slugs["engagement"].get(value.get("engagement_id")),
-                value.get("to_state"),
-            )
+            engagement = self.slugs["engagement"].get(value.get("engagement_id"))
+            return [(kind, engagement, value.get("to_state"))]
         if kind == "status":
-            return kind, self.slugs["channel"].get(value.get("channel_id")), value.get("status")
-        return kind, self.slugs["sticking_point"].get(value.get("sticking_point_id")), "resolved"
+            return [(kind, self.slugs["channel"].get(value.get("channel_id")), value.get("status"))]
+        point = self.slugs["sticking_point"].get(value.get("sticking_point_id"))
+        settled = set(value.get("settled_claim_ids") or [])
+        names = [("dispute", point, "resolved")]
+        for claim_id in value.get("claim_ids") or []:
+            outcome = "settled" if claim_id in settled else "superseded"
+            names.append(("dispute", self.slugs["claim"].get(claim_id), outcome))
+        return names
 
     def updates(self, scores: dict[str, Score]) -> None:
         gold = self.gold.get("updates", [])
@@ -376,33 +406,34 @@ class _Scorer:
         score = scores["updates"]
         score.gold += len(gold)
         score.suggested += len(suggested)
-        names = [self.update_name(s.value) for s in suggested]
+        names = [self.update_names(s.value) for s in suggested]
         agreeing: set[int] = set()
         for u in gold:
             if u["kind"] == "lifecycle":
                 name: tuple = ("lifecycle", u["engagement"], u["step"])
             elif u["kind"] == "status":
                 name = ("status", u["channel"], u["status"])
+            elif u.get("sticking_point"):
+                name = ("dispute", u["sticking_point"], "resolved")
             else:
-                name = ("dispute", u.get("sticking_point") or u.get("claim"), "resolved")
+                name = ("dispute", u.get("claim"), u.get("outcome"))
             good = [
                 i
-                for i, n in enumerate(names)
-                if n == name
-                and i not in agreeing
+                for i, named in enumerate(names)
+                if name in named
                 and ("earliest" not in u or _date_agrees(u, suggested[i].value.get("date") or {}))
             ]
             if good:
-                agreeing.add(good[0])
+                agreeing.update(good[:1])
                 score.agreed_gold += 1
             else:
                 when = f" {u['earliest']}..{u['latest']}" if "earliest" in u else ""
-                score.misses.append(self.label(" ".join(map(str, name)) + when))
+                score.misses.append(self.label(" ".join(map(str, name))[:120] + when))
         score.agreed_suggested += len(agreeing)
-        for i, n in enumerate(names):
+        for i, named in enumerate(names):
             if i not in agreeing:
                 when = (suggested[i].value.get("date") or {}).get("human", "")
-                score.wrong.append(self.label(" ".join(map(str, n)) + f" {when}"))
+                score.wrong.append(self.label(" ".join(map(str, named[0])) + f" {when}"))
 
 
 def score_report(report: Report, suggestions: list[Suggestion], slugs: dict) -> dict[str, Score]:

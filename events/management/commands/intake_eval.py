@@ -11,16 +11,17 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from events.intake import analyse
-from events.intake.evaluation import CATEGORIES, load_corpus, score_report, total
-from events.models import Actor, Channel, Engagement, StickingPoint
-from events.offline.seeding import SeedError, load_seed_files
-
-
-class _RollBack(Exception):
-    pass
+from events.intake.evaluation import (
+    CATEGORIES,
+    load_corpus,
+    score_report,
+    seeded_for_evaluation,
+    total,
+)
+from events.models import Actor, Channel, CounterpartClaim, Engagement, StickingPoint
+from events.offline.seeding import SeedError
 
 
 def _percent(value: float | None) -> str:
@@ -49,26 +50,21 @@ class Command(BaseCommand):
         reports = [r for r in load_corpus(directory) if not report or r.name in report]
         if not reports:
             raise CommandError(f"No reports with gold files in {directory}.")
-        seeds = sorted((settings.BASE_DIR / "seeds").glob("*.toml"))
-        seeds += sorted((directory / "known").glob("*.toml"))
         try:
-            with transaction.atomic():
-                load_seed_files(seeds)
+            with seeded_for_evaluation(directory):
                 slugs = {
                     "actor": dict(Actor.objects.values_list("pk", "slug")),
                     "actor_kind": dict(Actor.objects.values_list("pk", "kind")),
                     "channel": dict(Channel.objects.values_list("pk", "slug")),
                     "engagement": dict(Engagement.objects.values_list("pk", "title")),
                     "sticking_point": dict(StickingPoint.objects.values_list("pk", "title")),
+                    "claim": dict(CounterpartClaim.objects.values_list("pk", "rationale")),
                 }
                 per_report = [
                     score_report(r, analyse(r.text, published=r.published), slugs) for r in reports
                 ]
-                raise _RollBack
         except SeedError as error:
             raise CommandError(f"The seed did not load: {error}") from error
-        except _RollBack:
-            pass
         scores = total(per_report)
         self.stdout.write(f"{len(reports)} reports in {directory}")
         self.stdout.write(
