@@ -215,8 +215,15 @@ def test_steps_with_nothing_to_count_from_are_flagged():
     later = dates("Three days later the ministry replied.")["Three days later"]
     assert later.value["ambiguous"] is True
     assert later.flag.startswith("“Three days later” counts from a day the report does not name")
-    # "a day after" followed by an event is no date expression on its own.
-    assert dates("Rubio called a day after the two militaries spoke.") == {}
+    after = dates("Rubio called a day after the two militaries spoke.")["a day after"]
+    assert after.value["ambiguous"] is True and after.flag
+
+
+def test_step_before_an_event_dates_the_event():
+    # "X on 10 October, two days after Y": Y happened on 8 October.
+    found = dates("The round was postponed on 10 October, two days after a collision at sea.")
+    assert days(found["two days after"]) == ("2025-10-08", "2025-10-08")
+    assert found["two days after"].flag == ""
 
 
 def test_weekends_follow_the_tense():
@@ -307,3 +314,45 @@ def test_present_tense_leaves_the_weekday_open():
     found = dates("The accord signed on Sept 9 takes effect on Monday.")
     assert found["Monday"].value["ambiguous"] is True
     assert days(found["Sept 9"]) == ("2025-09-09", "2025-09-09")
+
+
+def test_halves_and_weeks_of_a_month_or_year():
+    found = dates("Talks had been expected in the second half of October.")
+    assert days(found["the second half of October"]) == ("2025-10-16", "2025-10-31")
+    found = dates("A review is due in the first half of 2026, by the second week of December.")
+    assert days(found["the first half of 2026"]) == ("2026-01-01", "2026-06-30")
+    assert days(found["the second week of December"]) == ("2025-12-08", "2025-12-14")
+
+
+def test_rest_of_the_year_and_the_new_year():
+    found = dates("Talks are off for the rest of the year and may resume early in the new year.")
+    assert days(found["the rest of the year"]) == ("2025-09-12", "2025-12-31")
+    assert days(found["early in the new year"]) == ("2026-01-01", "2026-04-30")
+
+
+def test_time_of_day_after_a_named_day():
+    found = dates("The first lock-on came on Saturday afternoon and a second later that evening.")
+    assert days(found["later that evening"]) == ("2025-09-06", "2025-09-06")
+
+
+def test_months_ago_is_a_window_around_that_day():
+    found = dates("Three months ago nobody answered the phone.")
+    assert days(found["Three months ago"]) == ("2025-05-28", "2025-06-27")
+
+
+def test_month_between_a_determiner_and_a_noun():
+    text = "The President may move his April trip. Hegseth's May speech still rankles."
+    found = dates(text, published=date(2025, 12, 2))
+    assert found["April"].value["human"] == "April 2026"  # "may move": ahead
+    assert found["May"].value["human"] == "May 2025"  # no tense: the publication year
+    assert dates("The May team won.") != {} and dates("Officials may meet.") == {}
+
+
+def test_a_plan_for_a_month_is_ahead():
+    found = dates("A visit is pencilled in for April.", published=date(2025, 12, 12))
+    assert found["April"].value["human"] == "April 2026"
+
+
+def test_past_tense_keeps_a_month_in_the_past_even_near_the_year_end():
+    found = dates("Its last session was held in January.", published=date(2025, 11, 21))
+    assert found["January"].value["human"] == "January 2025"

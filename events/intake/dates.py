@@ -97,6 +97,9 @@ _DATE = re.compile(
 )
 _SINGLE_ONLY = re.compile(rf"(?P<single>{_SINGLE})")
 _HAS_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+# "his April trip", "Hegseth's May speech": a month between a determiner and a noun.
+_MONTH_DETERMINER = re.compile(r"(?:['’]s|(?<!\w)(?:the|his|her|its|their|our))\s+$", re.IGNORECASE)
+_NOUN_AFTER = re.compile(r"\s+[a-z]{3,}")
 _MONTH_PREPOSITIONS = {
     "in", "by", "since", "until", "till", "through", "from", "before", "after", "during", "of",
     "to", "early", "mid", "late", "this", "last", "next", "that", "for", "and", "or",
@@ -138,10 +141,16 @@ def _wrong_side(value: FuzzyDate, published: date, direction: str | None) -> boo
     )
 
 
-# A reading on the wrong side of publication costs this many days: it wins only when the other
-# reading is over six months further away (a slip of tense, or a forward sentence about a date just
-# gone — which the forward flag then reports).
-_WRONG_SIDE_COST = 183
+# A reading on the wrong side of publication costs this many days, so it wins only when the other
+# reading is that much further away. A past event may be most of a year old (style books drop the
+# year only for the current one), so a past tense is honoured up to about ten months back; a
+# future reading is taken up to six months ahead, beyond which a forward sentence about a date
+# just gone is likelier a stale plan (which the forward flag reports) than next year's.
+_WRONG_SIDE_COST = {"past": 300, "future": 183}
+# Style books drop the year only for the current one: another year's reading must be this much
+# nearer to win ("in December" written on 5 January is last December; "May" written in December,
+# with no tense to go by, is this May).
+_OTHER_YEAR_COST = 120
 
 
 class _NoSuchDate(Exception):
@@ -177,9 +186,9 @@ def _long_day(day: date) -> str:
 
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?(?:-[A-Za-z]+)*")
 _CLAUSE_BREAK = re.compile(
-    # Quotation marks too: quoted words keep their own tense ("“We meet on Monday,” he said").
-    r";|\s[—–]\s|—|\(|\)|\n|[“”\"]|,\s+(?:while|but|whereas|though|although|even\s+as)\b"
+    r";|\s[—–]\s|—|\(|\)|\n|,\s+(?:while|but|whereas|though|although|even\s+as)\b"
 )
+_QUOTE_MARK = re.compile(r"[“”\"]")
 _CLAUSE_REACH = 220  # characters looked at on either side of a date, at most
 _FUTURE_WORDS = {
     "will", "shall", "won't", "wont", "would", "could", "might", "upcoming", "forthcoming",
@@ -230,6 +239,7 @@ _PRESENT_WORDS = {  # verbs seldom used as nouns ("talks", "visits" and "hosts" 
     "is", "are", "takes", "begins", "starts", "opens", "closes", "resumes", "arrives", "leaves",
     "travels", "meets", "holds", "expires", "convenes", "says", "tells", "speaks", "flies",
 }  # fmt: skip
+_REPORTING = {"said", "told", "added", "says", "tells", "announced", "according", "reported"}
 _HELD_BACK = {"was", "were", "had"}  # "was due to", "had planned to": a plan made in the past
 
 
@@ -246,7 +256,7 @@ def _cue(tokens: list[str], index: int) -> str | None:
         return "neutral" if before in _HELD_BACK or before == "been" else "future"
     if word in {"was", "were"} and after in _PLAN_WORDS:
         return "neutral"
-    if word.endswith("'ll") or word in _FUTURE_WORDS:
+    if word.endswith("'ll") or word in _FUTURE_WORDS or tokens[index] == "may":
         return "future"
     if word == "to" and after in _INFINITIVES:
         # "was due to travel", "had planned to meet": a past plan, wherever the date lies.
@@ -254,12 +264,18 @@ def _cue(tokens: list[str], index: int) -> str | None:
         return "neutral" if held_back and before in _PLAN_WORDS else "future"
     if word in {"is", "are", "am"} and after.endswith("ing") and len(after) > 5:
         return "future"  # "is travelling to Beijing on Friday": a plan
+    if (
+        word in {"is", "are"}
+        and after.endswith("ed")
+        and "for" in (t.lower() for t in tokens[index + 2 : index + 4])
+    ):
+        return "future"  # "is pencilled in for April", "are planned for May": a plan
     if word == "be":
         return "future"  # "will be held", "to be held", "could be signed"
     if word in _PRESENT_WORDS:
         return "neutral"
-    if before in {"be", "being"}:
-        return None  # "will be held": the auxiliary before it says the tense
+    if before in {"be", "being", "is", "are", "am"}:
+        return None  # "will be held", "is pencilled in": the auxiliary before it says the tense
     if word in _PAST_WORDS:
         return "past"
     if (
@@ -283,6 +299,15 @@ def _clause(text: str, sentence: tuple[int, int], start: int, end: int) -> tuple
         left = cut.end()
     if cut_after := _CLAUSE_BREAK.search(text, end, right):
         right = cut_after.start()
+    # Quoted words keep their own tense ("“We meet on Monday,” he said"): a date inside a
+    # quotation looks only within it. Marks are counted from the sentence's start.
+    marks = _QUOTE_MARK.findall(text, sentence[0], start)
+    opened = marks.count("“") > marks.count("”") or marks.count('"') % 2 == 1
+    if opened:
+        for cut in _QUOTE_MARK.finditer(text, left, start):
+            left = cut.end()
+        if cut_after := _QUOTE_MARK.search(text, end, right):
+            right = cut_after.start()
     return left, max(right, end)
 
 
@@ -299,6 +324,10 @@ def _tense(text: str, sentences: Sentences, start: int, end: int) -> tuple[str |
         # Before the date, a cue counts as two words nearer than after it: a time adverbial
         # usually follows its verb.
         score = len(before) - index - 3 if index < len(before) else index - len(before) - 1
+        if index > len(before) and token.lower() in _REPORTING:
+            # "…talks in Manila in January, the spokesman said": the attribution after the date
+            # tells when it was said, not when the talks are; it counts only when nothing else does.
+            score += 20
         if best is None or score < best[0]:
             best = (score, cue, _cue_words(tokens, index))
     if best is None or best[1] == "neutral":
@@ -354,8 +383,10 @@ def _pick_year(
 
     def cost(year: int) -> tuple[int, int]:
         value = readings[year]
-        wrong = _WRONG_SIDE_COST if _wrong_side(value, published, direction) else 0
-        return _distance(value, published) + wrong, abs(year - published.year)
+        against = direction is not None and _wrong_side(value, published, direction)
+        wrong = _WRONG_SIDE_COST[direction] if direction and against else 0
+        other_year = _OTHER_YEAR_COST if year != published.year else 0
+        return _distance(value, published) + wrong + other_year, abs(year - published.year)
 
     return min(readings, key=cost)
 
@@ -367,7 +398,10 @@ def _read_absolute(
     groups = match.groupdict()
     if groups.get("bare_month") or groups.get("bare_a"):
         previous = re.search(r"(\w+)\W*$", text[max(0, match.start() - 20) : match.start()])
-        if not previous or previous.group(1).lower() not in _MONTH_PREPOSITIONS:
+        if not (previous and previous.group(1).lower() in _MONTH_PREPOSITIONS) and not (
+            _MONTH_DETERMINER.search(text, max(0, match.start() - 12), match.start())
+            and _NOUN_AFTER.match(text, match.end())
+        ):
             return None
     # Two ends are read as "A – B", which the parser takes whatever joined them in the text.
     spoken = f"{groups['pair_a']} – {groups['pair_b']}" if groups.get("pair") else match.group()
@@ -419,6 +453,9 @@ _NUMBERS = {
 _NUM = r"(?:\d{1,2}|" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + ")"
 _WD = rf"(?-i:{_WEEKDAY})"
 _TIME_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night))?"
+# What "the first half of …" and "the second week of …" take: a month (its year maybe given), a
+# year, or this/next/last month or year.
+_OF_PERIOD = rf"(?-i:{_MONTH})(?:,?\s+{_YEAR})?|{_YEAR}|(?:this|next|last|the)\s+(?:month|year)"
 _SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}  # first month
 _PARTS_OF = (
     r"(?P<part>early|mid|late|(?:the\s+)?(?:beginning|start|middle|end)\s+of)(?:\s*-\s*|\s+)"
@@ -448,14 +485,27 @@ _RELATIVE = re.compile(
     # Counted from a date named before: "three days later", "the day before", "the next day".
     rf"|(?P<shift>(?P<shift_n>{_NUM}|the)\s+(?P<shift_unit>day|week|month|year)s?\s+"
     r"(?:(?P<shift_adv>later|earlier)|(?P<shift_prep>before|after)(?=\s*[,.;:)]|\s+that\b)))"
+    # "a day after Trump and Xi met": what follows happened that long before the day in hand.
+    rf"|(?P<inverse>(?P<inverse_n>{_NUM})\s+(?P<inverse_unit>day|week|month|year)s?\s+"
+    r"(?P<inverse_prep>before|after))(?=\s+[\w“\"‘])"
     r"|(?P<anchored>the\s+(?P<anchored_which>next|following|previous|same)\s+day"
-    r"|that\s+same\s+day|(?:earlier|later)\s+(?:in\s+the|that)\s+day)"
+    r"|that\s+same\s+day|(?:earlier|later)\s+(?:in\s+the|that)\s+(?:day|morning|afternoon|evening)"
+    r"|that\s+(?:morning|afternoon|evening|night))"
+    # The first half of October, the second week of December, the first half of next year.
+    rf"|(?P<half>(?:the\s+)?(?P<half_which>first|second)\s+half\s+of\s+(?P<half_of>{_OF_PERIOD}))"
+    rf"|(?P<week_of>(?:the\s+)?(?P<week_n>first|second|third|fourth|last|final)\s+week\s+of\s+"
+    rf"(?P<week_in>{_OF_PERIOD}))"
+    r"|(?P<rest>the\s+rest\s+of\s+(?:the|this)\s+(?P<rest_unit>week|month|year))"
+    # "in the new year", "early in the new year", "before the new year".
+    r"|(?P<new_year>(?:(?P<new_year_part>early|late)\s+(?:in\s+)?|(?P<new_year_before>before|by|"
+    r"until)\s+)?the\s+new\s+year)"
     # A window from publication: "within two weeks", "over the past three months".
     rf"|(?P<window>(?P<window_side>within|(?:in|over|during)\s+the\s+(?:next|past|last))\s+"
     rf"(?P<window_n>{_NUM})\s+(?P<window_unit>day|week|month|year)s?)"
     rf"|(?P<in_time>in\s+(?P<in_n>{_NUM})\s+(?P<in_unit>day|week|month|year)s?['’]?\s+time)"
     r"|(?P<vague>(?:in|over|during|within)\s+(?:the\s+)?(?P<vague_which>recent|coming|past\s+few"
-    r"|last\s+few|next\s+few)\s+(?P<vague_unit>day|week|month)s)"
+    r"|last\s+few|next\s+few)\s+(?P<vague_unit>day|week|month)s"
+    r"|within\s+(?P<vague_within>day|week|month)s)"
     r"|(?P<season>(?P<season_which>this|last|next|the|early|late)\s+"
     r"(?P<season_name>spring|summer|autumn|winter|fall)(?:\s+of\s+(?P<season_year>(?:19|20)\d\d))?)"
     r")(?![\w-])",
@@ -700,8 +750,10 @@ def _resolve_relative(context: _Context, found: _Found) -> None:
             found.value = FuzzyDate.day(published - timedelta(days=count))
         elif unit == "week":
             between(*_week_of(published - timedelta(weeks=count)))
-        elif unit == "month":
-            between(*_month_of(published, -count))
+        elif unit == "month":  # about then: a month-wide window centred on that day
+            then = _month_of(published, -count)[0]
+            centre = then.replace(day=min(published.day, _month_of(then)[1].day))
+            between(centre - timedelta(days=15), centre + timedelta(days=15))
         else:
             between(*_year_of(published, -count))
         found.reasoning = f"{phrase}: counted back from publication ({pub})."
@@ -721,13 +773,7 @@ def _resolve_relative(context: _Context, found: _Found) -> None:
                 else 1
             )
         anchor = context.anchor(found.start)
-        base = anchor[0] if anchor else published
-        stride = {"day": timedelta(days=1), "week": timedelta(weeks=1)}.get(unit)
-        if stride is not None:  # "a week later": seven days on, as a reader counts
-            found.value = FuzzyDate.day(base + sign * count * stride)
-        else:
-            period = _month_of if unit == "month" else _year_of
-            between(*period(base, sign * count))
+        _shift_from(found, anchor[0] if anchor else published, sign * count, unit)
         if anchor:
             found.reasoning = (
                 f"{phrase}: counted from {_quoted(anchor[1])} ({anchor[0].day} "
@@ -737,6 +783,85 @@ def _resolve_relative(context: _Context, found: _Found) -> None:
             found.ambiguous = True
             found.reasoning = (
                 f"{phrase}: no day is named before it, so counted from publication ({pub})."
+            )
+            found.flag = (
+                f"{phrase} counts from a day the report does not name: check what it follows."
+            )
+        return
+
+    if g["half"] or g["week_of"]:
+        period = _named_period(context, found, g["half_of"] or g["week_in"] or "")
+        if period is None:
+            found.value = None
+            return
+        first, last = period
+        if g["half"]:
+            second = (g["half_which"] or "").lower() == "second"
+            if (last - first).days > 40:  # a year: January–June, July–December
+                first, last = (
+                    (date(first.year, 7, 1), last) if second else (first, date(first.year, 6, 30))
+                )
+            else:  # a month: 1–15, 16 to the end
+                first, last = (
+                    (first.replace(day=16), last) if second else (first, first.replace(day=15))
+                )
+        else:
+            which = (g["week_n"] or "").lower()
+            if which in {"last", "final"}:
+                first = last - timedelta(days=6)
+            else:  # the second week of December: days 8–14
+                number = ("first", "second", "third", "fourth").index(which)
+                first = first + timedelta(days=7 * number)
+                last = first + timedelta(days=6)
+        between(first, last)
+        found.relative = bool(
+            re.search(
+                r"this|next|last|the\s+(?:month|year)", g["half_of"] or g["week_in"] or "", re.I
+            )
+        )
+        found.reasoning = f"{phrase}: {found.extra.pop('how', 'counted from publication')} ({pub})."
+        return
+
+    if g["rest"]:
+        unit = (g["rest_unit"] or "").lower()
+        between(published, _period(unit, published)[1])
+        found.reasoning = f"{phrase}: from publication ({pub}) to the end of that {unit}."
+        return
+
+    if g["new_year"]:
+        # "The new year" is the coming one in the second half of the year, else the current one.
+        year = published.year + (1 if published.month >= 7 else 0)
+        if g["new_year_before"]:
+            between(published, max(published, date(year - 1, 12, 31)))
+            found.reasoning = f"{phrase}: from publication ({pub}) to the end of the year."
+        else:
+            first, last = date(year, 1, 1), date(year, 12, 31)
+            if g["new_year_part"]:
+                first, last = _part_of(g["new_year_part"] or "", first, last, "year")
+            between(first, last)
+            found.reasoning = (
+                f"{phrase}: the year {year}, the next to begin after publication ({pub})."
+            )
+        return
+
+    if g["inverse"]:
+        count = _count(g["inverse_n"] or "1")
+        unit = (g["inverse_unit"] or "").lower()
+        after = (g["inverse_prep"] or "").lower() == "after"
+        anchor = context.anchor(found.start)
+        base = anchor[0] if anchor else published
+        _shift_from(found, base, -count if after else count, unit)
+        units = f"{count} {unit}{'s' if count > 1 else ''}"
+        what = f"{phrase}: what follows it happened {units} {'before' if after else 'after'}"
+        if anchor:
+            found.reasoning = (
+                f"{what} {_quoted(anchor[1])} ({anchor[0].day} {MONTH_NAMES[anchor[0].month]} "
+                f"{anchor[0].year}), the day named just before."
+            )
+        else:
+            found.ambiguous = True
+            found.reasoning = (
+                f"{what} a day the report does not name: counted from publication ({pub})."
             )
             found.flag = (
                 f"{phrase} counts from a day the report does not name: check what it follows."
@@ -773,10 +898,10 @@ def _resolve_relative(context: _Context, found: _Found) -> None:
         return
 
     if g["vague"]:
-        which = " ".join((g["vague_which"] or "").lower().split())
-        unit = (g["vague_unit"] or "").lower()
-        span = {"day": 10, "week": 42, "month": 183}[unit]
-        if which in {"coming", "next few"}:
+        which = " ".join((g["vague_which"] or "within").lower().split())
+        unit = (g["vague_unit"] or g["vague_within"] or "").lower()
+        span = {"day": 10, "week": 30, "month": 183}[unit]  # "weeks": about a month
+        if which in {"coming", "next few", "within"}:
             between(published, published + timedelta(days=span))
             side = "from"
         else:
@@ -814,6 +939,45 @@ def _resolve_relative(context: _Context, found: _Found) -> None:
         between(first, last)
         found.reasoning = f"{phrase} {why} ({pub}); seasons as they run in the north."
         return
+
+
+def _named_period(context: _Context, found: _Found, named: str) -> tuple[date, date] | None:
+    """The month or year "the first half of …" names: this/next/last month or year counted from
+    publication, or a month (its year read as a day without a year is) or a year. Sets
+    `found.extra["how"]` to say how it was read."""
+    published = context.published
+    words = named.lower().split()
+    if words[-1] in {"month", "year"} and not _HAS_YEAR.search(named):
+        shift = {"last": -1, "next": 1}.get(words[0], 0)
+        found.extra["how"] = f"the {words[-1]} {_which_words(words[0])}"
+        return _period(words[-1], published, shift)
+    if _HAS_YEAR.search(named):
+        try:
+            value = FuzzyDate.parse(named)
+        except FuzzyDateError:
+            return None
+        found.extra["how"] = f"{_quoted(named)} gives its year"
+        return value.earliest, value.latest
+    try:
+        readings = _readings(named, published)
+    except _NoSuchDate:
+        return None
+    if not readings:
+        return None
+    direction, cue = context.tense(found.start, found.end)
+    year = _pick_year(readings, published, direction, None)
+    found.extra["how"] = f"{_quoted(named)} read in {year}, {_tense_words(direction, cue)}"
+    return readings[year].earliest, readings[year].latest
+
+
+def _shift_from(found: _Found, base: date, count: int, unit: str) -> None:
+    """`found.value`: `count` units (negative: back) from `base` — a day for days and weeks
+    ("a week later": seven days on, as a reader counts), the month or year for those."""
+    if unit in {"day", "week"}:
+        found.value = FuzzyDate.day(base + count * timedelta(days=7 if unit == "week" else 1))
+    else:
+        period = _month_of if unit == "month" else _year_of
+        found.value = FuzzyDate.between(*period(base, count))
 
 
 def _which_words(which: str) -> str:
