@@ -356,3 +356,10 @@ def test_a_plan_for_a_month_is_ahead():
 def test_past_tense_keeps_a_month_in_the_past_even_near_the_year_end():
     found = dates("Its last session was held in January.", published=date(2025, 11, 21))
     assert found["January"].value["human"] == "January 2025"
+
+
+def test_no_forward_flag_for_a_date_in_a_past_clause():
+    found = dates("Hegseth warned in May that the threat could be imminent.")
+    assert found["May"].flag == ""
+    found = dates("A round is expected in August.")
+    assert found["August"].flag.startswith("Expected date August 2025 lies before")

@@ -819,7 +819,7 @@ def _resolve_relative(context: _Context, found: _Found) -> None:
                 r"this|next|last|the\s+(?:month|year)", g["half_of"] or g["week_in"] or "", re.I
             )
         )
-        found.reasoning = f"{phrase}: {found.extra.pop('how', 'counted from publication')} ({pub})."
+        found.reasoning = f"{phrase}: {found.extra.pop('how')}."
         return
 
     if g["rest"]:
@@ -839,8 +839,9 @@ def _resolve_relative(context: _Context, found: _Found) -> None:
             if g["new_year_part"]:
                 first, last = _part_of(g["new_year_part"] or "", first, last, "year")
             between(first, last)
+            part = f"the {g['new_year_part'].lower()} part of " if g["new_year_part"] else ""
             found.reasoning = (
-                f"{phrase}: the year {year}, the next to begin after publication ({pub})."
+                f"{phrase}: {part}{year}, the next year to begin after publication ({pub})."
             )
         return
 
@@ -949,7 +950,10 @@ def _named_period(context: _Context, found: _Found, named: str) -> tuple[date, d
     words = named.lower().split()
     if words[-1] in {"month", "year"} and not _HAS_YEAR.search(named):
         shift = {"last": -1, "next": 1}.get(words[0], 0)
-        found.extra["how"] = f"the {words[-1]} {_which_words(words[0])}"
+        found.extra["how"] = (
+            f"of the {words[-1]} {_which_words(words[0])}, counted from publication "
+            f"({_long_day(published)})"
+        )
         return _period(words[-1], published, shift)
     if _HAS_YEAR.search(named):
         try:
@@ -1211,7 +1215,14 @@ def _date_suggestions(text: str, published: date, sentences: Sentences) -> list[
             found.resolve(context, found)
             if found.value is None:
                 continue
-        elif found.value is not None and found.value.latest < published and not found.flag:
+        elif (
+            found.value is not None
+            and found.value.latest < published
+            and not found.flag
+            # A forward word anywhere in the sentence raises the flag, unless the clause around
+            # the date is itself in the past tense ("Hegseth warned in May that China could …").
+            and context.tense(found.start, found.end)[0] != "past"
+        ):
             _forward_flag(text, found, published, sentences)
         value = found.value
         assert value is not None
