@@ -363,3 +363,21 @@ def test_no_forward_flag_for_a_date_in_a_past_clause():
     assert found["May"].flag == ""
     found = dates("A round is expected in August.")
     assert found["August"].flag.startswith("Expected date August 2025 lies before")
+
+
+def test_following_period_counts_from_the_date_named_before():
+    found = dates("The talks, first held in 2019, were suspended the following year.")
+    assert found["the following year"].value["human"] == "2020"
+    found = dates("The ministers met in March. The following month, talks stalled.")
+    assert found["The following month"].value["human"] == "April 2025"
+
+
+def test_weekday_span_ends_after_it_starts():
+    found = dates("He will be in Beijing from Monday to Wednesday.")
+    assert days(found["from Monday to Wednesday"]) == ("2025-09-15", "2025-09-17")
+
+
+def test_another_dates_last_is_no_tense():
+    # "last" belongs to "last Thursday"; "comes into force" says nothing of the Saturday.
+    found = dates("The deal, signed last Thursday, comes into force on Saturday.")
+    assert found["Saturday"].value["ambiguous"] is True

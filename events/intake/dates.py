@@ -238,6 +238,11 @@ _ATTRIBUTIVE = {"the", "a", "an", "its", "their", "his", "her", "this", "that", 
 _PRESENT_WORDS = {  # verbs seldom used as nouns ("talks", "visits" and "hosts" are)
     "is", "are", "takes", "begins", "starts", "opens", "closes", "resumes", "arrives", "leaves",
     "travels", "meets", "holds", "expires", "convenes", "says", "tells", "speaks", "flies",
+    "comes", "goes", "enters", "lands", "departs",
+}  # fmt: skip
+_DATE_WORDS = {
+    "week", "month", "year", "weekend", "night", "monday", "tuesday", "wednesday", "thursday",
+    "friday", "saturday", "sunday", "spring", "summer", "autumn", "fall", "winter",
 }  # fmt: skip
 _REPORTING = {"said", "told", "added", "says", "tells", "announced", "according", "reported"}
 _HELD_BACK = {"was", "were", "had"}  # "was due to", "had planned to": a plan made in the past
@@ -276,6 +281,8 @@ def _cue(tokens: list[str], index: int) -> str | None:
         return "neutral"
     if before in {"be", "being", "is", "are", "am"}:
         return None  # "will be held", "is pencilled in": the auxiliary before it says the tense
+    if word in {"last", "next"} and after in _DATE_WORDS:
+        return None  # part of another date ("signed last Thursday"), not a tense
     if word in _PAST_WORDS:
         return "past"
     if (
@@ -473,6 +480,9 @@ _RELATIVE = re.compile(
     # Last Friday, next Monday, this Thursday, this past Tuesday.
     rf"|(?P<wd_which>last|next|this\s+past|this\s+coming|this|coming)\s+(?P<wd>{_WD})"
     rf"(?P<wd_time>{_TIME_OF_DAY})(?![\w-])"
+    # From Monday to Wednesday: one span, its end the first such day after its start.
+    rf"|(?P<wd_range>(?:from\s+)?(?P<wd_a>{_WD})\s*(?:to|until|till|through|-|–)\s*(?P<wd_b>{_WD})"
+    rf"|between\s+(?P<wd_a2>{_WD})\s+and\s+(?P<wd_b2>{_WD}))"
     # Tuesday next week; Tuesday; Monday night.
     rf"|(?P<wd_bare>{_WD})(?:\s+(?P<wd_week>next|last|this)\s+week)?{_TIME_OF_DAY}(?![\w-])"
     # The week, month or year around publication, or before or after a date named earlier.
@@ -534,24 +544,35 @@ class _Context:
 
     def __init__(self, text: str, published: date, sentences: Sentences) -> None:
         self.text, self.published, self.sentences = text, published, sentences
-        self.days: list[tuple[int, date, str]] = []  # (end, day, its text) of single days found
-        self.day_ends: list[int] = []
+        self.named: list[tuple[int, FuzzyDate, str]] = []  # (end, value, text) of clear finds
+        self.ends: list[int] = []
 
     def tense(self, start: int, end: int) -> tuple[str | None, str]:
         return _tense(self.text, self.sentences, start, end)
 
     def remember(self, found: _Found) -> None:
-        value = found.value
-        if value is not None and value.precision == Precision.DAY and not found.ambiguous:
-            self.days.append((found.end, value.earliest, self.text[found.start : found.end]))
-            self.day_ends.append(found.end)
+        if found.value is not None and not found.ambiguous:
+            self.named.append((found.end, found.value, self.text[found.start : found.end]))
+            self.ends.append(found.end)
 
-    def anchor(self, start: int) -> tuple[date, str] | None:
-        """The last single day named before `start`, within a few paragraphs."""
-        index = bisect.bisect_right(self.day_ends, start) - 1
-        if index < 0 or start - self.days[index][0] > 1500:
-            return None
-        return self.days[index][1], self.days[index][2]
+    def anchor(self, start: int, unit: str = "day") -> tuple[date, str] | None:
+        """The last date named before `start` (within a few paragraphs) that is one `unit` or
+        finer — a day for "three days later", a year or finer for "the following year" — as
+        its first day and its text. Looks back a few finds at most."""
+        index = bisect.bisect_right(self.ends, start) - 1
+        for end, value, text in reversed(self.named[max(0, index - 4) : index + 1]):
+            if start - end > 1500:
+                break
+            first, last = value.earliest, value.latest
+            fits = {
+                "day": first == last,
+                "week": first == last,
+                "month": (first.year, first.month) == (last.year, last.month),
+                "year": first.year == last.year,
+            }[unit]
+            if fits:
+                return first, text
+        return None
 
 
 def _week_of(day: date) -> tuple[date, date]:
@@ -673,6 +694,16 @@ def _resolve_relative(context: _Context, found: _Found) -> None:
             )
         return
 
+    if g["wd_range"]:
+        first_name, last_name = g["wd_a"] or g["wd_a2"] or "", g["wd_b"] or g["wd_b2"] or ""
+        start_only = {"wd": None, "wd_bare": first_name, "wd_which": None, "wd_week": None}
+        _resolve_weekday(context, found, start_only)
+        assert found.value is not None
+        gap = (_WEEKDAY_NAMES.index(last_name) - _WEEKDAY_NAMES.index(first_name)) % 7 or 7
+        between(found.value.earliest, found.value.latest + timedelta(days=gap))
+        found.reasoning = f"{found.reasoning[:-1]}, to the {last_name} after it."
+        return
+
     if g["wd"] or g["wd_bare"]:
         _resolve_weekday(context, found, g)
         return
@@ -691,13 +722,12 @@ def _resolve_relative(context: _Context, found: _Found) -> None:
             return
         if which in {"the previous", "the following"}:
             shift = -1 if which == "the previous" else 1
-            anchor = context.anchor(found.start)
+            anchor = context.anchor(found.start, unit)
             if anchor:
                 between(*_period(unit, anchor[0], shift))
                 found.reasoning = (
                     f"{phrase}: the {unit} {'before' if shift < 0 else 'after'} that of "
-                    f"{_quoted(anchor[1])} ({anchor[0].day} {MONTH_NAMES[anchor[0].month]} "
-                    f"{anchor[0].year}), the day named just before."
+                    f"{_quoted(anchor[1])}, the date named just before."
                 )
             else:
                 between(*_period(unit, published, shift))
