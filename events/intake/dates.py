@@ -19,15 +19,25 @@ The rules, and why:
   the following week — what reporters mean, since this week's days are written bare. When this
   week's Tuesday is also on that side of publication ("last Tuesday" on a Thursday), a reader
   could take either: both, flagged.
-- A day or month without a year is read in the year that puts it nearest publication, in the
-  direction the clause's tense points; a reading on the wrong side of publication (a past tense
-  for a date after it) is kept only when the other reading would be over six months further
-  away, so a slip of tense does not move an event by a year. (Style books omit the year only for
-  the current year, so the nearest reading is almost always the publication year.)
-- "N days later/earlier", "the day before", "the following week" count from the last day named
-  before them in the text; with none, from publication, flagged.
-- Vague periods ("in recent weeks", "in the coming weeks") are ranges ending or starting at
-  publication, flagged as ambiguous: their length is a convention, not what the report says.
+- A day or month without a year is read in the year before, of or after publication: the
+  nearest to publication, where a reading against the clause's tense (a past tense for a date
+  after publication) costs ten months for a past clause and six for a future one, and leaving
+  the publication year costs four (style books drop the year only for the current one). So "met
+  on 20 December" written on 5 January is last December, "will meet in March" written in
+  September is next March, and a forward sentence about a date a few weeks gone keeps it and is
+  flagged as a stale plan rather than moved a year ahead.
+- "N days later/earlier", "the day before", "later that evening" count from the last day named
+  before them in the text, "the following year" from the last date of a year or finer; with
+  none, from publication, flagged ("the previous/following week" unflagged: reporters also use
+  it for the week before publication). "two days after the collision" dates the collision: two
+  days before the day named before it.
+- Vague periods ("in recent weeks", "in the coming weeks", "within weeks") are ranges ending or
+  starting at publication, flagged as ambiguous: their length is a convention, not what the
+  report says. Seasons are the meteorological ones of the northern hemisphere.
+- The forward-looking flag (an expected date already over) is raised only when the clause around
+  the date is not itself in the past tense.
+- A dateline ("BEIJING, Sept 12 (Wire) –") is marked as one, and flagged when its day is not the
+  publication date, since every relative date is read from the latter.
 
 Tense is read locally: the nearest tense cue (a past verb, "will", "is set to", "to meet", …) in
 the clause around the date, a cue just before the date winning over one after it, since English
@@ -539,8 +549,8 @@ _FUTURE_ONLY_WD = {"next", "this coming", "coming"}
 
 
 class _Context:
-    """What resolving needs: the text, its sentences, the publication date, the days found so far
-    (for "three days later") and a memo of tenses."""
+    """What resolving needs: the text, its sentences, the publication date and the dates found so
+    far, in reading order (for "three days later")."""
 
     def __init__(self, text: str, published: date, sentences: Sentences) -> None:
         self.text, self.published, self.sentences = text, published, sentences
