@@ -381,3 +381,10 @@ def test_another_dates_last_is_no_tense():
     # "last" belongs to "last Thursday"; "comes into force" says nothing of the Saturday.
     found = dates("The deal, signed last Thursday, comes into force on Saturday.")
     assert found["Saturday"].value["ambiguous"] is True
+
+
+def test_holidays():
+    found = dates("A deal is unlikely before the Lunar New Year.", published=date(2025, 12, 12))
+    assert days(found["before the Lunar New Year"]) == ("2025-12-12", "2026-02-16")
+    found = dates("The envoys will meet on Christmas Day.")
+    assert days(found["Christmas Day"]) == ("2025-12-25", "2025-12-25")

@@ -526,6 +526,10 @@ _RELATIVE = re.compile(
     r"|(?P<vague>(?:in|over|during|within)\s+(?:the\s+)?(?P<vague_which>recent|coming|past\s+few"
     r"|last\s+few|next\s+few)\s+(?P<vague_unit>day|week|month)s"
     r"|within\s+(?P<vague_within>day|week|month)s)"
+    # Holidays reporters date things by: "before Christmas", "over the Lunar New Year".
+    r"|(?P<holiday>(?:(?P<holiday_before>before|by|until|ahead\s+of)\s+)?(?:the\s+)?"
+    r"(?P<holiday_name>(?-i:Christmas(?:\s+Day)?|New\s+Year['’]s\s+(?:Day|Eve)|Lunar\s+New\s+Year"
+    r"|Chinese\s+New\s+Year|Spring\s+Festival|Tet|Seollal)))"
     r"|(?P<season>(?P<season_which>this|last|next|the|early|late)\s+"
     r"(?P<season_name>spring|summer|autumn|winter|fall)(?:\s+of\s+(?P<season_year>(?:19|20)\d\d))?)"
     r")(?![\w-])",
@@ -955,6 +959,30 @@ def _resolve_relative(context: _Context, found: _Found) -> None:
         found.flag = f"{phrase} is vague: the range is a convention, not what the report says."
         return
 
+    if g["holiday"]:
+        name = " ".join((g["holiday_name"] or "").split())
+        direction, cue = context.tense(found.start, found.end)
+        if g["holiday_before"]:
+            direction = "future"  # "before Christmas": the next one
+        readings = {
+            year: FuzzyDate.day(holiday)
+            for year in (published.year - 1, published.year, published.year + 1)
+            if (holiday := _holiday(name, year)) is not None
+        }
+        if not readings:
+            found.value = None
+            return
+        day = readings[_pick_year(readings, published, direction, None)].earliest
+        if g["holiday_before"] and day > published:
+            between(published, day - timedelta(days=1))
+            found.reasoning = (
+                f"{phrase}: from publication ({pub}) to the day before {name} ({_long_day(day)})."
+            )
+        else:
+            found.value = FuzzyDate.day(day)
+            found.reasoning = f"{phrase} {_tense_words(direction, cue)}: {name} {day.year}."
+        return
+
     if g["season"]:
         name = (g["season_name"] or "").lower()
         name = "autumn" if name == "fall" else name
@@ -1022,6 +1050,27 @@ def _shift_from(found: _Found, base: date, count: int, unit: str) -> None:
     else:
         period = _month_of if unit == "month" else _year_of
         found.value = FuzzyDate.between(*period(base, count))
+
+
+# The first day of the lunar new year (Chinese New Year, Tết, Seollal), from the published
+# calendars; outside these years the holiday is left unresolved rather than guessed.
+_LUNAR_NEW_YEAR = {
+    2020: (1, 25), 2021: (2, 12), 2022: (2, 1), 2023: (1, 22), 2024: (2, 10), 2025: (1, 29),
+    2026: (2, 17), 2027: (2, 6), 2028: (1, 26), 2029: (2, 13), 2030: (2, 3), 2031: (1, 23),
+    2032: (2, 11), 2033: (1, 31), 2034: (2, 19), 2035: (2, 8),
+}  # fmt: skip
+
+
+def _holiday(name: str, year: int) -> date | None:
+    lowered = name.lower().replace("’", "'")
+    if lowered.startswith("christmas"):
+        return date(year, 12, 25)
+    if lowered == "new year's day":
+        return date(year, 1, 1)
+    if lowered == "new year's eve":
+        return date(year, 12, 31)
+    month_day = _LUNAR_NEW_YEAR.get(year)
+    return date(year, *month_day) if month_day else None
 
 
 def _which_words(which: str) -> str:
