@@ -506,7 +506,8 @@ _RELATIVE = re.compile(
     rf"|(?P<shift>(?P<shift_n>{_NUM}|the)\s+(?P<shift_unit>day|week|month|year)s?\s+"
     r"(?:(?P<shift_adv>later|earlier)|(?P<shift_prep>before|after)(?=\s*[,.;:)]|\s+that\b)))"
     # "a day after Trump and Xi met": what follows happened that long before the day in hand.
-    rf"|(?P<inverse>(?P<inverse_n>{_NUM})\s+(?P<inverse_unit>day|week|month|year)s?\s+"
+    # (days and weeks only: "ten years after the war" is history, not the day in hand)
+    rf"|(?P<inverse>(?P<inverse_n>{_NUM})\s+(?P<inverse_unit>day|week)s?\s+"
     r"(?P<inverse_prep>before|after))(?=\s+[\w“\"‘])"
     r"|(?P<anchored>the\s+(?P<anchored_which>next|following|previous|same)\s+day"
     r"|that\s+same\s+day|(?:earlier|later)\s+(?:in\s+the|that)\s+(?:day|morning|afternoon|evening)"
