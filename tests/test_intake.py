@@ -102,6 +102,9 @@ def test_seed_dates_resolved_against_the_publication_year(seed_result):
         "earliest": "2025-07-11",
         "latest": "2025-07-11",
         "precision": "day",
+        "reasoning": "“July 11th” has no year: read in 2025, the publication year.",
+        "ambiguous": False,
+        "relative": False,
     }
     assert dates["September 3rd"]["earliest"] == dates["September 3rd"]["latest"] == "2025-09-03"
     assert (dates["early September"]["earliest"], dates["early September"]["latest"]) == (
@@ -109,11 +112,14 @@ def test_seed_dates_resolved_against_the_publication_year(seed_result):
         "2025-09-10",
     )
     assert dates["early September"]["precision"] == "part_of_month"
-    assert dates["September 17-19"] == {
+    assert dates["September 17-19"] | {"reasoning": ""} == {
         "human": "17–19 September 2025",
         "earliest": "2025-09-17",
         "latest": "2025-09-19",
         "precision": "range",
+        "reasoning": "",
+        "ambiguous": False,
+        "relative": False,
     }
     summit = dates["late 2024 or early 2025"]
     assert (summit["earliest"], summit["latest"]) == ("2024-09-01", "2025-04-30")
