@@ -26,7 +26,11 @@ number of queries (actors, offices, office holdings, channels), whatever the art
 
 from datetime import date, datetime
 
-from events.intake.channels import _channel_suggestions, _mention_suggestions
+from events.intake.channels import (
+    _channel_suggestions,
+    _mention_suggestions,
+    _statement_channels,
+)
 from events.intake.dates import _date_suggestions
 from events.intake.mentions import _Known, _Matcher
 from events.intake.quotes import _find_quotes, _quote_suggestions, _Speakers
@@ -60,4 +64,6 @@ def analyse(text: str, *, published: date) -> list[Suggestion]:
     )
     order = {kind: index for index, kind in enumerate(KINDS)}
     found.sort(key=lambda s: (s.start, s.end, order[s.kind]))
-    return _channel_suggestions(text, mentions, known) + found
+    channels = _channel_suggestions(text, mentions, known, sentences)
+    _statement_channels(found, channels, known)  # a statement's channel follows its speaker
+    return channels + found
