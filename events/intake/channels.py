@@ -282,7 +282,11 @@ def _channel_suggestions(
                     "channel": f"{party_a.label}–{party_b.label} {channel.get_track_display()}",
                     "track": channel.track,
                     "parties": [party_a.name, party_b.name],
-                    "score": 2 * len(strong) + len(medium) + sum(cues.values()),
+                    # Sentences with an engagement of the track weigh most, then the distinct
+                    # officials and bodies named, then the cue words.
+                    "score": 2 * len({sentences.index(span[0]) for _, span in strong})
+                    + len({label for label, _ in medium})
+                    + sum(cues.values()) // 2,
                     "cues": sorted(cues),
                     "evidence": evidence,
                     "reason": reason,
