@@ -35,6 +35,7 @@ from events.intake.dates import _date_suggestions
 from events.intake.mentions import _Known, _Matcher
 from events.intake.quotes import _find_quotes, _quote_suggestions, _Speakers
 from events.intake.suggestions import KINDS, Suggestion
+from events.intake.updates import _update_suggestions
 from events.text import Sentences
 
 __all__ = ["KINDS", "Suggestion", "analyse"]
@@ -57,13 +58,13 @@ def analyse(text: str, *, published: date) -> list[Suggestion]:
     sentences = Sentences(text, [(quote.start, quote.end) for quote in quotes])
     speakers = _Speakers(text, mentions, quotes, sentences, known)
 
+    dates = _date_suggestions(text, published, sentences)
     found = (
-        _quote_suggestions(text, quotes, speakers)
-        + _date_suggestions(text, published, sentences)
-        + _mention_suggestions(mentions, known)
+        _quote_suggestions(text, quotes, speakers) + dates + _mention_suggestions(mentions, known)
     )
     order = {kind: index for index, kind in enumerate(KINDS)}
     found.sort(key=lambda s: (s.start, s.end, order[s.kind]))
     channels = _channel_suggestions(text, mentions, known, sentences)
     _statement_channels(found, channels, known)  # a statement's channel follows its speaker
-    return channels + found
+    updates = _update_suggestions(text, sentences, mentions, dates, known, published)
+    return updates + channels + found  # updates first: what the editor acts on

@@ -191,8 +191,8 @@ def _channel_suggestions(
         index = sentences.index(m.start)
         sentence_states.setdefault(index, set()).add(state.pk)
         if m.kind == "office":
-            track = _office_track(m.target, known)
-            tracks = {track} if track else set()
+            office_track = _office_track(m.target, known)
+            tracks = {office_track} if office_track else set()
             label = f"{m.text} ({state.label})"
         else:
             tracks = _actor_tracks(actor, known)
@@ -240,11 +240,11 @@ def _channel_suggestions(
         if channel.party_a_id not in named_states or channel.party_b_id not in named_states:
             continue
         parties = {channel.party_a_id, channel.party_b_id}
-        track = channel.track
+        track = Track(channel.track)
         strong: list[tuple[str, tuple[int, int]]] = []
         medium: list[tuple[str, tuple[int, int]]] = []
-        for index, state, item_track, label, span in officials:
-            if item_track != track or state not in parties:
+        for index, party, item_track, label, span in officials:
+            if item_track != track or party not in parties:
                 continue
             if word := engagement_near(index, span):
                 strong.append((f"{label} with “{word}”", span))

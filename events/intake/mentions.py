@@ -318,8 +318,11 @@ class _Matcher:
             if actor.kind != ActorKind.STATE:
                 continue
             labels = [actor.name, actor.short_name, *actor.aliases.splitlines()]
-            countries = {_COUNTRY_OF.get(_key(label).lower()) for label in labels if label}
-            countries.discard(None)
+            countries = {
+                country
+                for label in labels
+                if label and (country := _COUNTRY_OF.get(_key(label).lower()))
+            }
             for country in countries:
                 self.country_state.setdefault(country, actor.pk)
             titled = [actor.short_name] if actor.short_name else []
@@ -504,10 +507,11 @@ class _Matcher:
                     states[i] for i in range(low, high) if i != index and states[i] is not None
                 )
                 for counts in (around, article):
-                    ranked = sorted(
-                        candidates, key=lambda o: -counts.get(self._state_pk(mention, o), 0)
-                    )
-                    top = [counts.get(self._state_pk(mention, o), 0) for o in ranked[:2]]
+                    presence = {
+                        o.pk: counts.get(self._state_pk(mention, o) or 0, 0) for o in candidates
+                    }
+                    ranked = sorted(candidates, key=lambda o: -presence[o.pk])
+                    top = [presence[o.pk] for o in ranked[:2]]
                     if top[0] > top[1]:
                         choice = ranked[0]
                         break

@@ -1,0 +1,654 @@
+"""Updates to what is recorded: a report that says a recorded engagement was held, postponed,
+declined, cancelled or scheduled; that a channel resumed, stalled, froze or was limited; or that
+a recorded counterpart dispute was settled.
+
+Each is offered only when the sentence says it as a fact (no negation, no "would", "expected
+to", "yet to") and the record is identified beyond doubt:
+
+- a lifecycle step: a step word ("was held", "postponed", "called off") in a clause that names
+  an engagement of a kind the recorded one can be (a "call" for a phone or video call), on a
+  channel whose two parties the article names, with one of its participants (or a holder of
+  their office) or a distinctive word of its title ("Xiangshan") in the sentence, a step the
+  lifecycle allows from its current state, and a date that fits: a held engagement took place
+  by the publication date and near when it was expected. Two engagements that fit equally
+  well give no suggestion;
+- a status: a status word ("resumed", "suspended", "stalled") with what a channel carries
+  ("talks", "contacts", "hotline") in the same clause, one track named there ("military talks",
+  a defence official), and one recorded channel of that track between states the article
+  names; only when it differs from the channel's status on the publication date;
+- a dispute: a clause in which the sides settle who the counterpart is ("accepted", "agreed",
+  "was held with") and that names one claim's counterpart (its office, the office's holder, or
+  "the minister Beijing had put forward"), in a sentence about the counterpart or the office
+  in question.
+
+The date is the nearest date suggestion of the sentence (`events.intake.dates`), else the
+publication date, said so in `reason`. The records are read with a fixed number of queries
+(`_Recorded.load`), whatever the article.
+"""
+
+import bisect
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from events.fuzzydates import FuzzyDate
+from events.intake.channels import _actor_tracks
+from events.intake.mentions import _COUNTRY_OF, _key, _Known, _Mention
+from events.intake.suggestions import Suggestion
+from events.models import (
+    CounterpartClaim,
+    Engagement,
+    Participation,
+    StatusChange,
+    StickingPoint,
+)
+from events.text import Sentences
+from events.vocabularies import (
+    ALLOWED_TRANSITIONS,
+    OPEN_ENGAGEMENT_STATES,
+    ActorKind,
+    ChannelStatus,
+    EngagementKind,
+    EngagementState,
+    StickingPointKind,
+    StickingPointState,
+    Track,
+)
+
+# --- What is recorded ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Recorded:
+    """Open engagements with their participants, channels' statuses on the publication date,
+    and open counterpart disputes with their claims: five queries."""
+
+    engagements: list[Engagement]
+    participants: dict[int, set[int]]  # engagement id -> actor ids taking part or sought
+    status: dict[int, str]  # channel id -> status on the publication date
+    disputes: list[StickingPoint]
+    claims: dict[int, list[CounterpartClaim]]  # sticking point id -> its standing claims
+
+    @classmethod
+    def load(cls, published: date) -> "_Recorded":
+        engagements = list(Engagement.objects.filter(state__in=OPEN_ENGAGEMENT_STATES))
+        participants: dict[int, set[int]] = {}
+        rows = Participation.objects.filter(engagement__in=[e.pk for e in engagements])
+        for p in rows.values("engagement_id", "actor_id", "replaced_by_id"):
+            ids = participants.setdefault(p["engagement_id"], set())
+            ids.update(filter(None, (p["actor_id"], p["replaced_by_id"])))
+        status: dict[int, str] = {}
+        changes = StatusChange.objects.as_of(published).newest_first()
+        for channel_id, value in changes.values_list("channel_id", "status"):
+            status.setdefault(channel_id, value)
+        disputes = list(
+            StickingPoint.objects.filter(
+                kind=StickingPointKind.COUNTERPART_DISPUTE, state=StickingPointState.OPEN
+            )
+        )
+        claims: dict[int, list[CounterpartClaim]] = {}
+        through = StickingPoint.counterpart_claims.through.objects.filter(
+            stickingpoint__in=[d.pk for d in disputes], counterpartclaim__outcome="standing"
+        ).select_related("counterpartclaim")
+        for link in through:
+            claims.setdefault(link.stickingpoint_id, []).append(link.counterpartclaim)
+        return cls(engagements, participants, status, disputes, claims)
+
+
+# --- Words ---------------------------------------------------------------------------------------
+
+# Step words, by the state they lead to. A held engagement: "was held", "held a call",
+# "took place", "spoke by phone", "met"; headlines say it in the present ("holds talks").
+_NOUN = r"(?:call|meeting|talks|summit|dialogue|conversation|round|visit|forum|session)"
+_STEPS = {
+    EngagementState.HELD: re.compile(
+        r"\b(?:(?:was|were|had\s+been|has\s+been|have\s+been)\s+held"
+        rf"|(?:held|holds?|hosted)\s+(?:[\w’'-]+\s+){{0,4}}?{_NOUN}s?"
+        r"|took\s+place|went\s+ahead"
+        r"|(?:spoke|speak|talked)\s+(?:by\s+(?:tele)?phone|by\s+video|over\s+(?:the\s+)?phone"
+        r"|on\s+the\s+(?:tele)?phone|via\s+video(?:\s+link)?)"
+        r"|met|meets|visited|attended)\b",
+        re.IGNORECASE,
+    ),
+    EngagementState.POSTPONED: re.compile(
+        r"\b(?:postpon(?:ed|es|ing)|put\s+off|pushed\s+back|deferred|delayed|rescheduled)\b",
+        re.IGNORECASE,
+    ),
+    EngagementState.CANCELLED: re.compile(
+        r"\b(?:cancell?(?:ed|ing|s)|called\s+off|calls\s+off|scrapped|scraps|axed)\b",
+        re.IGNORECASE,
+    ),
+    EngagementState.DECLINED: re.compile(
+        r"\b(?:declin(?:ed|es|ing)|reject(?:ed|s|ing)|turn(?:ed|s)\s+down|refus(?:ed|es|ing)"
+        r"|rebuff(?:ed|s)|snubb(?:ed|s))\b"
+        rf"(?=(?:\s+[\w’'-]+){{0,5}}?\s+(?:{_NOUN}s?|invitations?|proposals?|requests?|offers?"
+        r"|overtures?|to\s+(?:hold|take\s+part|join|attend|accept|meet|talk|speak)))",
+        re.IGNORECASE,
+    ),
+    EngagementState.SCHEDULED: re.compile(
+        r"\b(?:(?:was|were|is|are|has\s+been|have\s+been|now)\s+(?:now\s+)?"
+        r"(?:scheduled|set|slated|fixed|confirmed)\s+(?:for|to\s+(?:take\s+place|be\s+held))"
+        r"|will\s+(?:take\s+place|be\s+held)\s+(?:on|in)\b)",
+        re.IGNORECASE,
+    ),
+}
+# A declined engagement is also said passively: "the proposal was rejected".
+_PASSIVE_DECLINED = re.compile(
+    rf"\b(?:{_NOUN}s?|invitations?|proposals?|requests?|offers?)\s+(?:was|were|had\s+been"
+    r"|has\s+been)\s+(?:declined|rejected|turned\s+down|refused|rebuffed)\b",
+    re.IGNORECASE,
+)
+# Words that make the clause no report of a fact: negation, modality, conditions, intentions.
+_NOT_A_FACT = re.compile(
+    r"\b(?:not|never|no|n[’']t|yet\s+to|without|would|could|might|should|will|shall|can"
+    r"|if|unless|whether|expected|expects|hopes?|hoped|aims?|seeks?|sought|plans?|planned"
+    r"|wants?|wanted|intends?|likely|possible|possibly|proposed|proposes|urged|urges"
+    r"|threatened|threatens|considering|weighing|before|until|rumou?red|denied|denies)\b"
+    r"|n[’']t\b|\b(?-i:may)\b",  # "may", not the month
+    re.IGNORECASE,
+)
+# Where a clause begins: a clause of its own may say the opposite ("X sought it, but …").
+_CLAUSE_START = re.compile(r"(?:[;:—–]|,\s+(?:but|while|whereas|although|though|and)\b|\bbut\b)")
+
+# The words for each kind of engagement; a "call" may be a phone or a video call.
+_KIND_WORDS = {
+    EngagementKind.PHONE_CALL: r"(?:phone|telephone)\s+(?:calls?|conversations?)|calls?"
+    r"|(?:spoke|talked|speak)\s+(?:by|over|on)\s+(?:the\s+)?(?:tele)?phone|conversations?",
+    EngagementKind.VIDEO_CALL: r"video\s*(?:calls?|conferences?|links?|conversations?)|calls?"
+    r"|virtual\s+(?:meetings?|talks)|conversations?",
+    EngagementKind.MEETING: r"meetings?|met|meets?|talks|sit-down",
+    EngagementKind.VISIT: r"visits?|visited|trips?",
+    EngagementKind.SUMMIT: r"summits?|(?:leaders[’']?\s+)?meetings?|met|talks",
+    EngagementKind.FORUM: r"forums?|conferences?|dialogues?",
+    EngagementKind.DIALOGUE_ROUND: r"dialogues?|rounds?|talks|consultations",
+}
+_KIND_PATTERNS: dict[str, re.Pattern[str]] = {
+    kind: re.compile(rf"\b(?:{words})\b", re.IGNORECASE) for kind, words in _KIND_WORDS.items()
+}
+# Title words that identify nothing: the lifecycle, the engagement kinds, offices, connectives.
+_TITLE_STOP = {
+    "proposed", "anticipated", "planned", "call", "calls", "meeting", "meets", "meet", "talks",
+    "summit", "visit", "forum", "dialogue", "round", "participation", "between", "with", "and",
+    "the", "of", "in", "on", "to", "for", "a", "an", "phone", "video", "military", "defense",
+    "defence", "leadership", "minister", "ministers", "foreign", "secretary", "president",
+    "leaders", "first", "second", "third", "annual", "state", "officials",
+}  # fmt: skip
+
+# What a channel carries, for a status change to be about it.
+_CARRIED = (
+    r"(?:talks|dialogues?|contacts?|communications?|channels?|lines?|hotlines?|exchanges"
+    r"|relations|ties|cooperation|engagement|meetings|consultations|mechanisms?)"
+)
+_STATUS_WORDS = {
+    ChannelStatus.OPEN: r"resum(?:ed|es|ing|ption)|reopen(?:ed|s|ing)?|restor(?:ed|es|ing)"
+    r"|re-?establish(?:ed|es|ing)|revived|revives",
+    ChannelStatus.FROZEN: r"suspend(?:ed|s|ing)|suspension|froze|frozen|freez(?:e|es|ing)"
+    r"|cut\s+off|cuts\s+off|severed|severs|halted|halts|broke\s+off|breaks\s+off",
+    ChannelStatus.STALLED: r"stall(?:ed|s|ing)|at\s+a\s+standstill|deadlocked"
+    r"|ground\s+to\s+a\s+halt",
+    ChannelStatus.LIMITED: r"(?:was|were|has\s+been|have\s+been|been)\s+(?:sharply\s+|severely\s+)?"
+    r"(?:limited|curtailed|scaled\s+back|downgraded|restricted)",
+}
+_STATUS = re.compile(
+    "|".join(rf"(?P<{status}>\b(?:{words})\b)" for status, words in _STATUS_WORDS.items()),
+    re.IGNORECASE,
+)
+_CARRIED_NEAR = re.compile(
+    rf"(?:\b{_CARRIED}\b(?:\s+[\w’'-]+){{0,4}}?\s*$|^(?:\s+[\w’'-]+){{0,4}}?\s+{_CARRIED}\b)",
+    re.IGNORECASE,
+)
+# "the stalled military channel": a description of how it stands, not a change.
+_ATTRIBUTIVE = re.compile(rf"^\s+(?:[\w-]+\s+)?{_CARRIED}\b", re.IGNORECASE)
+_TRACK_WORDS = {
+    Track.MILITARY: r"military|militaries|defen[cs]e|mil-mil|army|armed\s+forces|Pentagon|PLA",
+    Track.DIPLOMATIC: r"diplomatic|diplomats?|foreign\s+minist(?:er|ers|ry|ries)|State\s+Department"
+    r"|embass(?:y|ies)|ambassadors?",
+    Track.LEADERS: r"leaders[’']?|summitry|presidents|heads\s+of\s+state",
+    Track.ECONOMIC: r"trade|economic|commerce|tariffs?",
+    Track.MULTILATERAL: r"multilateral",
+}
+_TRACK_IN_CLAUSE = {
+    track: re.compile(rf"\b(?:{words})\b", re.IGNORECASE) for track, words in _TRACK_WORDS.items()
+}
+
+# Settling a counterpart dispute.
+_SETTLING = re.compile(
+    r"\b(?:accept(?:ed|s|ing)|agree(?:d|s)|settled|resolved|was\s+held|were\s+held|held"
+    r"|took\s+place|met|spoke|talked|went\s+ahead)\b",
+    re.IGNORECASE,
+)
+_PUT_FORWARD = (
+    r"(?:had\s+|has\s+)?(?:put\s+forward|put\s+up|proposed|offered|nominated|named|designated"
+    r"|fielded|insisted\s+on|chosen|chose)"
+)
+_CHOICE_AFTER = re.compile(
+    r"[’']s\s+(?:[\w-]+\s+)?(?:choice|nominee|candidate|pick|preference|man)\b",
+    re.IGNORECASE,
+)
+_PERSON_BEFORE = re.compile(
+    r"\b(?:minister|official|general|admiral|man|woman|person|one|nominee|candidate|officer"
+    r"|chief|secretary)\s+(?:whom\s+|that\s+|who\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_PUT_FORWARD_AFTER = re.compile(rf"\s+{_PUT_FORWARD}\b", re.IGNORECASE)
+_PUT_FORWARD_AS = re.compile(
+    rf"\s+{_PUT_FORWARD}\s+(?:[\w’'-]+\s+){{0,4}}?as\s+(?:[\w’'-]+\s+){{0,2}}counterpart",
+    re.IGNORECASE,
+)
+
+
+# --- Helpers -------------------------------------------------------------------------------------
+
+
+def _date_dict(value: dict) -> dict:
+    return {k: value[k] for k in ("human", "earliest", "latest", "precision") if k in value}
+
+
+def _day(published: date) -> dict:
+    day = FuzzyDate.day(published)
+    return {
+        "human": day.human,
+        "earliest": published.isoformat(),
+        "latest": published.isoformat(),
+        "precision": day.precision.value,
+    }
+
+
+class _Article:
+    """What the finders share: the text, its sentences, mentions and dates, indexed."""
+
+    def __init__(self, text, sentences, mentions, dates, known, published) -> None:
+        self.text, self.sentences, self.known, self.published = text, sentences, known, published
+        self.mentions = mentions  # sorted by start
+        self.starts = [m.start for m in mentions]
+        self.dates = sorted(dates, key=lambda s: s.start)
+        self.date_starts = [d.start for d in self.dates]
+        self.named_states: set[int] = set()
+        for m in mentions:
+            state = self.state_of(m)
+            if state is not None:
+                self.named_states.add(state)
+
+    def actor(self, m: _Mention):
+        return m.target if m.kind == "actor" else self.known.institution(m.target)
+
+    def state_of(self, m: _Mention) -> int | None:
+        state = self.known.state_of(self.actor(m))
+        return state.pk if state else None
+
+    def within(self, start: int, end: int) -> list[_Mention]:
+        low = bisect.bisect_left(self.starts, start)
+        high = bisect.bisect_left(self.starts, end)
+        return [m for m in self.mentions[low:high] if m.end <= end]
+
+    def people(self, start: int, end: int) -> set[int]:
+        """Actors named in text[start:end], with the holders of the offices named there."""
+        found = set()
+        for m in self.within(start, end):
+            if m.kind == "actor":
+                found.add(m.target.pk)
+            else:
+                found.update(p.pk for p in self.known.holders.get(m.target.pk, []))
+        return found
+
+    def clause(self, position: int) -> tuple[int, int]:
+        """The clause around `position`: from the last clause boundary before it in its
+        sentence to the next one after it."""
+        sentence = self.sentences.span(self.sentences.index(position))
+        start = sentence[0]
+        for match in _CLAUSE_START.finditer(self.text, sentence[0], position):
+            start = match.end()
+        after = _CLAUSE_START.search(self.text, position, sentence[1])
+        end = after.start() if after else sentence[1]
+        while start < end and self.text[start].isspace():
+            start += 1
+        return start, end
+
+    def is_fact(self, clause_start: int, cue_start: int, cue_end: int, *, cue: bool = True) -> bool:
+        """Whether the words before the cue in its clause (at most six) and the cue itself
+        report it as a fact: no negation, modal, intention or condition."""
+        before = self.text[clause_start:cue_start]
+        words = re.findall(r"\S+", before)[-6:]
+        window = " ".join(words) + " " + (self.text[cue_start:cue_end] if cue else "")
+        return not _NOT_A_FACT.search(window)
+
+    def near(self, start: int, end: int, clause: tuple[int, int], words: int = 5):
+        """The span of `words` words either side of text[start:end], within the clause."""
+        before = list(re.finditer(r"\S+", self.text[clause[0] : start]))[-words:]
+        after = list(re.finditer(r"\S+", self.text[end : clause[1]]))[:words]
+        return (
+            clause[0] + before[0].start() if before else start,
+            end + after[-1].end() if after else end,
+        )
+
+    def date_near(self, position: int) -> tuple[dict, str]:
+        """The date nearest `position` in its clause, else in its sentence (a dateline's date
+        before a dash is the report's, not the event's), else the publication date."""
+        for span, where in (
+            (self.clause(position), "clause"),
+            (self.sentences.span(self.sentences.index(position)), "sentence"),
+        ):
+            low = bisect.bisect_left(self.date_starts, span[0])
+            high = bisect.bisect_left(self.date_starts, span[1])
+            candidates = [d for d in self.dates[low:high] if not d.flag]
+            if candidates:
+                best = min(candidates, key=lambda d: abs(d.start - position))
+                return _date_dict(best.value), f"dated by “{best.text}” in the {where}"
+        return _day(self.published), "no date in the sentence: the report's date"
+
+
+# --- Lifecycle steps -----------------------------------------------------------------------------
+
+
+def _title_words(engagement: Engagement) -> set[str]:
+    """The words of an engagement's title that identify it ("Xiangshan", "Pentagon"): not the
+    lifecycle, kind or office words, nor a country's name."""
+    words = set()
+    for word in re.findall(r"[A-Za-z][\w-]+", engagement.title):
+        key = _key(word).lower()
+        if key in _TITLE_STOP or key in _COUNTRY_OF or len(key) < 3:
+            continue
+        if word[0].isupper():
+            words.add(key)
+    return words
+
+
+def _fits_when(engagement: Engagement, to_state: str, step: dict, dated: bool, published) -> bool:
+    """Whether the step's date fits: a held engagement took place by the publication date and
+    no earlier than a month before, nor later than three months after, when it was expected;
+    other steps happen by the publication date."""
+    if not dated:
+        return True
+    earliest = date.fromisoformat(step["earliest"])
+    latest = date.fromisoformat(step["latest"])
+    if to_state == EngagementState.SCHEDULED:
+        return latest >= published - timedelta(days=1)  # the date it is scheduled for
+    if earliest > published:
+        return False
+    if to_state == EngagementState.HELD and engagement.when is not None:
+        expected = engagement.when
+        return latest >= expected.earliest - timedelta(
+            days=31
+        ) and earliest <= expected.latest + timedelta(days=92)
+    return True
+
+
+def _lifecycle_updates(article: _Article, recorded: _Recorded) -> list[Suggestion]:
+    text = article.text
+    cues: list[tuple[int, int, EngagementState]] = []
+    for to_state, pattern in _STEPS.items():
+        cues += [(m.start(), m.end(), to_state) for m in pattern.finditer(text)]
+    cues += [
+        (m.start(), m.end(), EngagementState.DECLINED) for m in _PASSIVE_DECLINED.finditer(text)
+    ]
+    engagements = [
+        e
+        for e in recorded.engagements
+        if {e.channel.party_a_id, e.channel.party_b_id} <= article.named_states
+    ]
+    title_words = {e.pk: _title_words(e) for e in engagements}
+    best: dict[str, tuple[int, Suggestion]] = {}
+    for cue_start, cue_end, to_state in sorted(cues):
+        clause = article.clause(cue_start)
+        scheduling = to_state == EngagementState.SCHEDULED  # "will take place on" is the cue
+        if not article.is_fact(clause[0], cue_start, cue_end, cue=not scheduling):
+            continue
+        passive = re.search(
+            r"(?i)\b(?:been|be|was|were|is|are)\s+$", text[cue_start - 12 : cue_start]
+        )
+        if passive and text[cue_start:cue_end].lower() == "met":
+            continue  # "was met with hesitation": no meeting
+        sentence = article.sentences.span(article.sentences.index(cue_start))
+        previous = article.sentences.span(article.sentences.index(cue_start) - 1)
+        clause_text = text[clause[0] : clause[1]]
+        named = article.people(clause[0], clause[1])
+        named_sentence = article.people(*sentence)
+        named_before = article.people(*previous) if previous[1] <= sentence[0] else set()
+        words = {_key(w).lower() for w in re.findall(r"[A-Za-z][\w-]+", clause_text)}
+        step_date, how = article.date_near(cue_start)
+        dated = not how.startswith("no date")
+        fits: list[tuple[int, Engagement, list[str]]] = []
+        for engagement in engagements:
+            if to_state not in ALLOWED_TRANSITIONS.get(engagement.state, set()):
+                continue
+            kind = _KIND_PATTERNS[engagement.kind].search(clause_text)
+            if not kind:
+                continue
+            participants = recorded.participants.get(engagement.pk, set())
+            why = [f"“{kind.group()}” for a {engagement.get_kind_display().lower()}"]
+            score = 0
+            if participants & named:
+                score += 3
+                why.append("a participant is named in the clause")
+            elif participants & named_sentence:
+                score += 2
+                why.append("a participant is named in the sentence")
+            elif participants & named_before:
+                score += 1
+                why.append("a participant is named in the sentence before")
+            shared = title_words[engagement.pk] & words
+            if shared:
+                score += 2
+                why.append(f"title words: {', '.join(sorted(shared))}")
+            if score == 0:
+                continue  # the kind alone does not say which engagement
+            if not _fits_when(engagement, to_state, step_date, dated, article.published):
+                continue
+            fits.append((score, engagement, why))
+        if not fits:
+            continue
+        fits.sort(key=lambda item: -item[0])
+        if len(fits) > 1 and fits[0][0] == fits[1][0]:
+            continue  # two engagements fit as well: prefer no suggestion to a wrong one
+        score, engagement, why = fits[0]
+        value: dict = {
+            "update": "lifecycle",
+            "engagement_id": engagement.pk,
+            "engagement": engagement.title,
+            "from_state": engagement.state,
+            "to_state": str(to_state),
+            "channel_id": engagement.channel_id,
+        }
+        if to_state == EngagementState.SCHEDULED:
+            value["when"] = step_date if dated else None
+            step_date, how = _day(article.published), "scheduled as of the report's date"
+        value["date"] = step_date
+        step_label = EngagementState(to_state).label.lower()
+        value["reason"] = (
+            f"“{text[cue_start:cue_end]}”: {engagement.get_state_display().lower()} → "
+            f"{step_label}; {'; '.join(why)}; {how}"
+        )
+        key = f"engagement:{engagement.pk}:{to_state}"
+        start, end = clause
+        rank = score + (2 if dated else 0)
+        suggestion = Suggestion("update", text[start:end], start, end, value, key=key)
+        if key not in best or rank > best[key][0]:
+            best[key] = (rank, suggestion)
+    return [suggestion for _, suggestion in best.values()]
+
+
+# --- Channel statuses ----------------------------------------------------------------------------
+
+
+def _status_updates(article: _Article, recorded: _Recorded) -> list[Suggestion]:
+    text, known = article.text, article.known
+    best: dict[str, Suggestion] = {}
+    for match in _STATUS.finditer(text):
+        status = next(name for name, value in match.groupdict().items() if value)
+        clause = article.clause(match.start())
+        before = text[clause[0] : match.start()]
+        after = text[match.end() : clause[1]]
+        if not _CARRIED_NEAR.search(before[-80:]) and not _CARRIED_NEAR.search(after[:80]):
+            continue  # not about talks, contacts or a channel
+        if status in (ChannelStatus.STALLED, ChannelStatus.FROZEN) and _ATTRIBUTIVE.match(after):
+            continue  # "the stalled military channel" says how it stands, not that it changed
+        if not article.is_fact(clause[0], match.start(), match.end()):
+            continue
+        clause_text = text[clause[0] : clause[1]]
+        # The track and parties from the words around the status word, not the whole clause
+        # ("Rubio and Wang speak by phone as defence chiefs reopen contact").
+        around = article.near(match.start(), match.end(), clause)
+        tracks = {t for t, p in _TRACK_IN_CLAUSE.items() if p.search(text, *around)}
+        states_here = set()
+        for m in article.within(*around):
+            actor = article.actor(m)
+            state = article.state_of(m)
+            if state is not None:
+                states_here.add(state)
+            if actor is not None and actor.kind != ActorKind.STATE:
+                tracks |= _actor_tracks(actor, known)
+        if len(tracks) != 1:
+            continue  # no track, or several: which channel is not said
+        (track,) = tracks
+        channels = [
+            c
+            for c in known.channels
+            if c.track == track
+            and {c.party_a_id, c.party_b_id} <= article.named_states
+            and (not states_here or {c.party_a_id, c.party_b_id} & states_here)
+        ]
+        if len(channels) != 1:
+            continue
+        channel = channels[0]
+        if recorded.status.get(channel.pk) == status:
+            continue  # already so on the publication date
+        step_date, how = article.date_near(match.start())
+        party_a, party_b = known.actors[channel.party_a_id], known.actors[channel.party_b_id]
+        label = ChannelStatus(status).label.lower()
+        now = recorded.status.get(channel.pk)
+        value = {
+            "update": "status",
+            "channel_id": channel.pk,
+            "channel": f"{party_a.label}–{party_b.label} {channel.get_track_display()}",
+            "status": str(status),
+            "from_status": now or "",
+            "date": step_date,
+            "reason": f"“{match.group()}” said of {track} contact between {party_a.label} and "
+            f"{party_b.label}: {now or 'no status'} → {label}; {how}",
+        }
+        key = f"channel:{channel.pk}:{status}"
+        if key not in best:
+            best[key] = Suggestion("update", clause_text, clause[0], clause[1], value, key=key)
+    return list(best.values())
+
+
+# --- Counterpart disputes ------------------------------------------------------------------------
+
+
+def _dispute_updates(article: _Article, recorded: _Recorded) -> list[Suggestion]:
+    text, known = article.text, article.known
+    found: dict[str, Suggestion] = {}
+    disputes = [
+        d
+        for d in recorded.disputes
+        if len(recorded.claims.get(d.pk, [])) > 1
+        and {d.channel.party_a_id, d.channel.party_b_id} <= article.named_states
+    ]
+    if not disputes:
+        return []
+    for match in _SETTLING.finditer(text):
+        clause = article.clause(match.start())
+        if not article.is_fact(clause[0], match.start(), match.end()):
+            continue
+        sentence = article.sentences.span(article.sentences.index(match.start()))
+        sentence_text = text[sentence[0] : sentence[1]]
+        clause_text = text[clause[0] : clause[1]]
+        here = article.within(*clause)
+        for dispute in disputes:
+            claims = recorded.claims[dispute.pk]
+            office_ids = {c.office_id for c in claims}
+            holders = {p.pk for o in office_ids for p in known.holders.get(o, [])}
+            about = "counterpart" in sentence_text.lower() or bool(
+                holders & article.people(*sentence)
+                or any(m.kind == "office" and m.target.pk in office_ids for m in here)
+            )
+            if not about:
+                continue
+            counterpart = "counterpart" in sentence_text.lower()
+            winners = set()
+            for claim in claims:
+                # "the minister Beijing had put forward", "accepted China's choice"
+                for m in here:
+                    if m.kind != "actor" or m.target.kind == ActorKind.PERSON:
+                        continue  # "Hegseth's counterpart" is the question, not an answer
+                    if article.state_of(m) != claim.claimant_id:
+                        continue
+                    # "the minister Beijing had put forward", "whom China proposed as his
+                    # counterpart", "accepted China's choice"; not "Beijing proposed a call"
+                    before = text[max(0, m.start - 40) : m.start]
+                    after = text[m.end : clause[1]]
+                    if (
+                        (_PERSON_BEFORE.search(before) and _PUT_FORWARD_AFTER.match(after))
+                        or _PUT_FORWARD_AS.match(after)
+                        or _CHOICE_AFTER.match(after)
+                    ):
+                        winners.add(claim.pk)
+                if not counterpart:
+                    continue  # a call held with someone does not alone settle who is whose
+                # The counterpart it names: its office, the office's holder, the person.
+                holders_of = known.holders.get(claim.counterpart_office_id or 0, [])
+                for m in here:
+                    if (m.kind == "office" and m.target.pk == claim.counterpart_office_id) or (
+                        m.kind == "actor"
+                        and (m.target.pk == claim.counterpart_person_id or m.target in holders_of)
+                    ):
+                        winners.add(claim.pk)
+            if len(winners) != 1:
+                continue
+            (winner,) = winners
+            losers = [c.pk for c in claims if c.pk != winner]
+            step_date, how = article.date_near(match.start())
+            key = f"sticking_point:{dispute.pk}:resolved"
+            if key in found:
+                continue
+            winning = next(c for c in claims if c.pk == winner)
+            claimant = known.actors.get(winning.claimant_id)
+            found[key] = Suggestion(
+                "update",
+                clause_text,
+                clause[0],
+                clause[1],
+                {
+                    "update": "dispute",
+                    "sticking_point_id": dispute.pk,
+                    "sticking_point": dispute.title,
+                    "claim_ids": [c.pk for c in claims],
+                    "settled_claim_id": winner,
+                    "superseded_claim_ids": losers,
+                    "outcome": {"settled": [winner], "superseded": losers},
+                    "date": step_date,
+                    "reason": f"“{match.group()}” with the counterpart "
+                    f"{claimant.label if claimant else 'one side'} put forward; {how}",
+                },
+                key=key,
+            )
+    return list(found.values())
+
+
+# --- Entry point ---------------------------------------------------------------------------------
+
+
+def _update_suggestions(
+    text: str,
+    sentences: Sentences,
+    mentions: list[_Mention],
+    dates: list[Suggestion],
+    known: _Known,
+    published: date,
+) -> list[Suggestion]:
+    """Updates to recorded engagements, channel statuses and counterpart disputes that the
+    report describes (see the module's docstring), in reading order. `dates` are the date
+    suggestions of the same text (`events.intake.dates._date_suggestions`)."""
+    recorded = _Recorded.load(published)
+    article = _Article(text, sentences, mentions, dates, known, published)
+    channels = {c.pk: c for c in known.channels}
+    for engagement in recorded.engagements:
+        engagement.channel = channels[engagement.channel_id]  # no query per engagement
+    for dispute in recorded.disputes:
+        dispute.channel = channels[dispute.channel_id]
+    found = (
+        _lifecycle_updates(article, recorded)
+        + _status_updates(article, recorded)
+        + _dispute_updates(article, recorded)
+    )
+    return sorted(found, key=lambda s: (s.start, s.key))
