@@ -178,7 +178,7 @@ def _channel_suggestions(
     defence ministries"). A cue word alone ("diplomatic") is no evidence. Each suggestion lists
     its evidence in `reason` (and `evidence`)."""
     sentences = sentences or Sentences(text)
-    named_states: dict[int, _Mention] = {}
+    named_states: dict[int, _Mention | None] = {}
     # Per sentence: states named, tracks of known officials/bodies (state, track, label, span).
     sentence_states: dict[int, set[int]] = {}
     officials: list[tuple[int, int, Track, str, tuple[int, int]]] = []  # (sentence, state, …)
@@ -202,6 +202,10 @@ def _channel_suggestions(
                 label = f"{actor.label} ({', '.join(offices)})"
         officials.extend((index, state.pk, track, label, (m.start, m.end)) for track in tracks)
 
+    for start, _, state_pk in known.adjective_states(text):  # "Chinese officials"
+        index = sentences.index(start)
+        sentence_states.setdefault(index, set()).add(state_pk)
+        named_states.setdefault(state_pk, None)
     engaged: dict[int, list[re.Match]] = {}  # sentence -> its engagement words
     for match in _ENGAGEMENT_WORD.finditer(text):
         engaged.setdefault(sentences.index(match.start()), []).append(match)

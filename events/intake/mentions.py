@@ -209,6 +209,27 @@ class _Known:
     def institution(self, office: Office) -> Actor | None:
         return self.actors.get(office.institution_id)
 
+    def adjective_states(self, text: str) -> list[tuple[int, int, int]]:
+        """(start, end, state id) of the adjectives naming a known state ("Chinese defence
+        officials", "American diplomats"): they name its state as much as "China" does."""
+        states: dict[str, int] = {}
+        for actor in self.actors.values():
+            if actor.kind != ActorKind.STATE:
+                continue
+            for label in (actor.name, actor.short_name, *actor.aliases.splitlines()):
+                country = _COUNTRY_OF.get(_key(label).lower()) if label else None
+                for adjective in _ADJECTIVES_OF.get(country or "", []):
+                    states.setdefault(adjective, actor.pk)
+        pattern = _alternation(states)
+        if pattern is None:
+            return []
+        keyed = {_key(a).lower(): pk for a, pk in states.items()}
+        return [
+            (m.start(), m.end(), keyed[_key(m.group()).lower()])
+            for m in pattern.finditer(text)
+            if _key(m.group()).lower() in keyed
+        ]
+
 
 # --- Actors and offices --------------------------------------------------------------------------
 

@@ -140,11 +140,14 @@ _PASSIVE_DECLINED = re.compile(
 )
 # Words that make the clause no report of a fact: negation, modality, conditions, intentions.
 _NOT_A_FACT = re.compile(
-    r"\b(?:not|never|no|n[’']t|yet\s+to|without|would|could|might|should|will|shall|can"
-    r"|if|unless|whether|expected|expects|hopes?|hoped|aims?|seeks?|sought|plans?|planned"
-    r"|wants?|wanted|intends?|likely|possible|possibly|proposed|proposes|urged|urges"
-    r"|threatened|threatens|considering|weighing|before|until|rumou?red|denied|denies)\b"
-    r"|n[’']t\b|\b(?-i:may)\b",  # "may", not the month
+    r"\b(?:not|never|no|yet\s+to|without|would|could|might|should|will|shall|can|if|unless"
+    r"|whether|before|until|considering|weighing|rumou?red|denied|denies|possibly)\b"
+    r"|n[’']t\b|\b(?-i:may)\b"  # "may", not the month
+    # an intention, not a deed: "hopes to hold", "plans to meet", "was expected to take place"
+    r"|\b(?:expected|expects|hopes?|hoped|aims?|aimed|seeks?|sought|plans?|planned|wants?"
+    r"|wanted|intends?|intended|likely|proposed|proposes|urged|urges|threatened|threatens"
+    r"|agreed|agrees|set|due|going|ready|willing|refused|refuses|declined|declines|tries"
+    r"|tried|offered|offers|asked)\s+to\b",
     re.IGNORECASE,
 )
 # Where a clause begins: a clause of its own may say the opposite ("X sought it, but …").
@@ -193,11 +196,18 @@ _STATUS = re.compile(
     "|".join(rf"(?P<{status}>\b(?:{words})\b)" for status, words in _STATUS_WORDS.items()),
     re.IGNORECASE,
 )
-_CARRIED_NEAR = re.compile(
-    rf"(?:\b{_CARRIED}\b(?:\s+[\w’'-]+){{0,4}}?\s*$|^(?:\s+[\w’'-]+){{0,4}}?\s+{_CARRIED}\b)",
+# What it carries, with up to three words before it ("military talks", "military-to-military
+# communication"), as the subject before the status word or the object after it.
+_CARRIED_PHRASE = rf"(?:[\w’'-]+\s+){{0,3}}{_CARRIED}\b"
+_CARRIED_BEFORE = re.compile(
+    rf"(?<![\w’'-]){_CARRIED_PHRASE}(?:[\s,]+[\w’'-]+){{0,7}}?[\s,]*(?:has\s+|have\s+|had\s+)?$",
     re.IGNORECASE,
 )
+_CARRIED_AFTER = re.compile(rf"^(?:\s+[\w’'-]+){{0,3}}?\s+{_CARRIED_PHRASE}", re.IGNORECASE)
 # "the stalled military channel": a description of how it stands, not a change.
+_DETERMINER_BEFORE = re.compile(
+    r"(?:\b(?:the|a|an|its|their|this|that|these|those|long|still|now)|[’']s)\s+$", re.IGNORECASE
+)
 _ATTRIBUTIVE = re.compile(rf"^\s+(?:[\w-]+\s+)?{_CARRIED}\b", re.IGNORECASE)
 _TRACK_WORDS = {
     Track.MILITARY: r"military|militaries|defen[cs]e|mil-mil|army|armed\s+forces|Pentagon|PLA",
@@ -263,7 +273,7 @@ class _Article:
         self.starts = [m.start for m in mentions]
         self.dates = sorted(dates, key=lambda s: s.start)
         self.date_starts = [d.start for d in self.dates]
-        self.named_states: set[int] = set()
+        self.named_states = {state for _, _, state in known.adjective_states(text)}
         for m in mentions:
             state = self.state_of(m)
             if state is not None:
@@ -330,7 +340,7 @@ class _Article:
         ):
             low = bisect.bisect_left(self.date_starts, span[0])
             high = bisect.bisect_left(self.date_starts, span[1])
-            candidates = [d for d in self.dates[low:high] if not d.flag]
+            candidates = self.dates[low:high]
             if candidates:
                 best = min(candidates, key=lambda d: abs(d.start - position))
                 return _date_dict(best.value), f"dated by “{best.text}” in the {where}"
@@ -478,9 +488,10 @@ def _status_updates(article: _Article, recorded: _Recorded) -> list[Suggestion]:
         clause = article.clause(match.start())
         before = text[clause[0] : match.start()]
         after = text[match.end() : clause[1]]
-        if not _CARRIED_NEAR.search(before[-80:]) and not _CARRIED_NEAR.search(after[:80]):
+        carried = _CARRIED_BEFORE.search(before[-120:]) or _CARRIED_AFTER.match(after[:120])
+        if not carried:
             continue  # not about talks, contacts or a channel
-        if status in (ChannelStatus.STALLED, ChannelStatus.FROZEN) and _ATTRIBUTIVE.match(after):
+        if _DETERMINER_BEFORE.search(before) and _ATTRIBUTIVE.match(after):
             continue  # "the stalled military channel" says how it stands, not that it changed
         if not article.is_fact(clause[0], match.start(), match.end()):
             continue
@@ -488,6 +499,11 @@ def _status_updates(article: _Article, recorded: _Recorded) -> list[Suggestion]:
         # The track and parties from the words around the status word, not the whole clause
         # ("Rubio and Wang speak by phone as defence chiefs reopen contact").
         around = article.near(match.start(), match.end(), clause)
+        if carried.re is _CARRIED_BEFORE:
+            phrase_start = match.start() - len(before[-120:]) + carried.start()
+            around = (min(around[0], phrase_start), around[1])
+        else:
+            around = (around[0], max(around[1], match.end() + carried.end()))
         tracks = {t for t, p in _TRACK_IN_CLAUSE.items() if p.search(text, *around)}
         states_here = set()
         for m in article.within(*around):
