@@ -195,11 +195,8 @@ def test_seed_channels(seed_result):
     assert channels[0].value["track"] == "military"
     assert "military" in channels[0].value["cues"]
     assert channels[0].value["reason"].startswith("US and China are both named")
-    assert {c.value["slug"] for c in channels} == {
-        "us-china-military",
-        "us-china-diplomatic",
-        "us-china-leaders",
-    }
+    # The leaders' summit is one sentence of a military story: named in passing (issue 13).
+    assert {c.value["slug"] for c in channels} == {"us-china-military", "us-china-diplomatic"}
     scores = [c.value["score"] for c in channels]
     assert scores == sorted(scores, reverse=True)
 

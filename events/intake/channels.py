@@ -158,10 +158,18 @@ _TRACK_ENGAGEMENT = {
     )
     for track, adjective in _TRACK_ADJECTIVE.items()
 }
+_ATTRIBUTIVE_AFTER = re.compile(
+    r"(?:[’']s\s+(?:[\w-]+\s+){0,2}?|\s+)(?:term|administration|government|era|presidency"
+    r"|cabinet|tenure|policy|policies|tariffs?|trade\s+war|doctrine|camp)\b",
+    re.IGNORECASE,
+)
+_PASSING = 0.2  # below this share of the main channel's score, a channel is named in passing
+_OFFICIALS_ONLY = 0.5  # the share a channel needs with officials named but no engagement
 _NEAR = 100  # characters between an official and the engagement word that is theirs
 # A sentence ties a generic phrase to the parties when it names one of them, or both sides.
 _BOTH_SIDES = re.compile(
-    r"\b(?:(?:two|both)\s+(?:countries|sides|nations|governments|militaries|capitals|men|women)"
+    r"\b(?:(?:two|both)\s+(?:countries|sides|nations|governments|militaries|capitals|men|women"
+    r"|(?:[\w-]+\s+)?(?:ministries|ministers|chiefs|leaders|presidents|armed\s+forces))"
     r"|each\s+other|bilateral)\b",
     re.IGNORECASE,
 )
@@ -181,6 +189,17 @@ def _channel_suggestions(
     named_states: dict[int, _Mention | None] = {}
     # Per sentence: states named, tracks of known officials/bodies (state, track, label, span).
     sentence_states: dict[int, set[int]] = {}
+    state_spots: dict[int, list[tuple[int, int]]] = {}  # sentence -> (position, state) named
+
+    def named_near(index: int, state: int, span: tuple[int, int]) -> bool:
+        """Whether `state` is named close to the evidence at `span`: a state named at the far
+        end of the sentence ("… its cooperation with the United States") is not the other
+        side of the engagement."""
+        return any(
+            spot_state == state and span[0] - _NEAR <= spot <= span[1] + _NEAR
+            for spot, spot_state in state_spots.get(index, ())
+        )
+
     officials: list[tuple[int, int, Track, str, tuple[int, int]]] = []  # (sentence, state, …)
     for m in mentions:
         actor = m.target if m.kind == "actor" else known.institution(m.target)
@@ -190,6 +209,9 @@ def _channel_suggestions(
         named_states.setdefault(state.pk, m)
         index = sentences.index(m.start)
         sentence_states.setdefault(index, set()).add(state.pk)
+        state_spots.setdefault(index, []).append((m.start, state.pk))
+        if _ATTRIBUTIVE_AFTER.match(text, m.end):
+            continue  # "Trump's second term", "the Trump administration": no official at work
         if m.kind == "office":
             office_track = _office_track(m.target, known)
             tracks = {office_track} if office_track else set()
@@ -205,6 +227,7 @@ def _channel_suggestions(
     for start, _, state_pk in known.adjective_states(text):  # "Chinese officials"
         index = sentences.index(start)
         sentence_states.setdefault(index, set()).add(state_pk)
+        state_spots.setdefault(index, []).append((start, state_pk))
         named_states.setdefault(state_pk, None)
     engaged: dict[int, list[re.Match]] = {}  # sentence -> its engagement words
     for match in _ENGAGEMENT_WORD.finditer(text):
@@ -226,14 +249,25 @@ def _channel_suggestions(
             if at >= 0 and taken[at][1] > match.start():
                 continue  # a known office or body, counted above
             index = sentences.index(match.start())
-            span = sentences.span(index)
-            if sentence_states.get(index) or _BOTH_SIDES.search(text, span[0], span[1]):
-                generic.append((index, track, match.group(), match.span()))
-    phrases: list[tuple[Track, str, tuple[int, int]]] = [
-        (track, match.group(), match.span())
+            generic.append((index, track, match.group(), match.span()))
+    phrases: list[tuple[int, Track, str, tuple[int, int]]] = [
+        (sentences.index(match.start()), track, match.group(), match.span())
         for track, pattern in _TRACK_ENGAGEMENT.items()
         for match in pattern.finditer(text)
     ]
+    phrase_spans = {(words, span) for _, _, words, span in phrases}
+    officials_of: dict[Track, set[int]] = {}  # the states whose officials of a track are named
+    for _, party, item_track, _, _ in officials:
+        officials_of.setdefault(item_track, set()).add(party)
+    sides: dict[int, bool] = {}
+
+    def both_sides(index: int, parties: set[int]) -> bool:
+        """ "The two sides" in a sentence that names no state but the channel's parties."""
+        if index not in sides:
+            span = sentences.span(index)
+            sides[index] = bool(_BOTH_SIDES.search(text, span[0], span[1]))
+        return sides[index] and sentence_states.get(index, set()) <= parties
+
     cue_counts: dict[str, Counter] = {track: Counter() for track in Track.values}
     for track, cue in _TRACK_CUES.items():
         for match in cue.finditer(text):
@@ -250,18 +284,28 @@ def _channel_suggestions(
         for index, party, item_track, label, span in officials:
             if item_track != track or party not in parties:
                 continue
-            if word := engagement_near(index, span):
+            other = channel.party_b_id if party == channel.party_a_id else channel.party_a_id
+            # Tied to the other party: named in the same sentence, or "the two sides".
+            tied = other in sentence_states.get(index, ()) or both_sides(index, parties)
+            word = engagement_near(index, span) if tied else None
+            if word and (both_sides(index, parties) or named_near(index, other, span)):
                 strong.append((f"{label} with “{word}”", span))
-            else:
-                medium.append((label, span))
-        for index, item_track, words, span in generic:
+            elif tied or other in officials_of.get(track, ()):
+                medium.append((label, span))  # or the other side's official is named too
+        for index, item_track, words, span in generic + phrases:
             if item_track != track:
                 continue
-            if word := engagement_near(index, span):
+            named_here = parties & sentence_states.get(index, set())
+            if len(named_here) < 2 and not (named_here and both_sides(index, parties)):
+                continue  # "the defence ministries" of which two states?
+            if (words, span) in phrase_spans:
+                strong.append((f"“{words}”", span))
+            elif (word := engagement_near(index, span)) and (
+                both_sides(index, parties) or all(named_near(index, p, span) for p in parties)
+            ):
                 strong.append((f"“{words}” with “{word}”", span))
             else:
                 medium.append((f"“{words}”", span))
-        strong += [(f"“{words}”", span) for t, words, span in phrases if t == track]
         if not strong and (track == Track.LEADERS or not medium):
             continue
         party_a, party_b = known.actors[channel.party_a_id], known.actors[channel.party_b_id]
@@ -291,6 +335,7 @@ def _channel_suggestions(
                     "score": 2 * len({sentences.index(span[0]) for _, span in strong})
                     + len({label for label, _ in medium})
                     + sum(cues.values()) // 2,
+                    "strong_sentences": len({sentences.index(span[0]) for _, span in strong}),
                     "cues": sorted(cues),
                     "evidence": evidence,
                     "reason": reason,
@@ -298,7 +343,15 @@ def _channel_suggestions(
             )
         )
     suggestions.sort(key=lambda s: -s.value["score"])
-    return suggestions
+    # What the article is about: a channel far less evidenced than its main one is named in
+    # passing — below a fifth of its score, or below half with no engagement of its own.
+    top = suggestions[0].value["score"] if suggestions else 0
+    return [
+        s
+        for s in suggestions
+        if s.value["score"] >= top * _PASSING
+        and (s.value["strong_sentences"] or s.value["score"] >= top * _OFFICIALS_ONLY)
+    ]
 
 
 # --- The channel of a statement ------------------------------------------------------------------
