@@ -203,11 +203,11 @@ def test_seed_channels(seed_result):
 
 def test_a_fixed_number_of_queries(seeded, seed_article, django_assert_num_queries):
     # Actors, offices, office holdings, channels; for updates, open engagements, their
-    # participants, channel statuses, open counterpart disputes and their claims: whatever the
-    # article says.
-    with django_assert_num_queries(9):
+    # participants and steps, channel statuses, open counterpart disputes and their claims:
+    # whatever the article says.
+    with django_assert_num_queries(10):
         analyse(seed_article, published=SEED_PUBLISHED)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         analyse((ARTICLES / "geneva-talks.txt").read_text(), published=date(2026, 3, 10))
 
 

@@ -38,6 +38,7 @@ from events.intake.suggestions import Suggestion
 from events.models import (
     CounterpartClaim,
     Engagement,
+    EngagementTransition,
     Participation,
     StatusChange,
     StickingPoint,
@@ -60,12 +61,15 @@ from events.vocabularies import (
 
 @dataclass
 class _Recorded:
-    """Open engagements with their participants, channels' statuses on the publication date,
-    and open counterpart disputes with their claims: five queries."""
+    """Open engagements with their participants and the days of their recorded steps,
+    channels' statuses on the publication date, and open counterpart disputes with their
+    claims: six queries."""
 
     engagements: list[Engagement]
     participants: dict[int, set[int]]  # engagement id -> actor ids taking part or sought
+    steps: dict[int, tuple[date, date]]  # engagement id -> (first step's earliest, last's)
     status: dict[int, str]  # channel id -> status on the publication date
+    status_since: dict[int, date]  # channel id -> earliest day of that status
     disputes: list[StickingPoint]
     claims: dict[int, list[CounterpartClaim]]  # sticking point id -> its standing claims
 
@@ -77,10 +81,21 @@ class _Recorded:
         for p in rows.values("engagement_id", "actor_id", "replaced_by_id"):
             ids = participants.setdefault(p["engagement_id"], set())
             ids.update(filter(None, (p["actor_id"], p["replaced_by_id"])))
+        steps: dict[int, tuple[date, date]] = {}
+        transitions = EngagementTransition.objects.filter(
+            engagement__in=[e.pk for e in engagements]
+        ).values_list("engagement_id", "date_earliest")
+        for engagement_id, earliest in transitions:
+            first, last = steps.get(engagement_id, (earliest, earliest))
+            steps[engagement_id] = (min(first, earliest), max(last, earliest))
         status: dict[int, str] = {}
+        status_since: dict[int, date] = {}
         changes = StatusChange.objects.as_of(published).newest_first()
-        for channel_id, value in changes.values_list("channel_id", "status"):
-            status.setdefault(channel_id, value)
+        for channel_id, value, since in changes.values_list(
+            "channel_id", "status", "date_earliest"
+        ):
+            if channel_id not in status:
+                status[channel_id], status_since[channel_id] = value, since
         disputes = list(
             StickingPoint.objects.filter(
                 kind=StickingPointKind.COUNTERPART_DISPUTE, state=StickingPointState.OPEN
@@ -92,7 +107,7 @@ class _Recorded:
         ).select_related("counterpartclaim")
         for link in through:
             claims.setdefault(link.stickingpoint_id, []).append(link.counterpartclaim)
-        return cls(engagements, participants, status, disputes, claims)
+        return cls(engagements, participants, steps, status, status_since, disputes, claims)
 
 
 # --- Words ---------------------------------------------------------------------------------------
@@ -104,7 +119,7 @@ _STEPS = {
     EngagementState.HELD: re.compile(
         r"\b(?:(?:was|were|had\s+been|has\s+been|have\s+been)\s+held"
         rf"|(?:held|holds?|hosted)\s+(?:[\w’'-]+\s+){{0,4}}?{_NOUN}s?"
-        r"|took\s+place|went\s+ahead"
+        r"|took\s+place|went\s+ahead|(?:finally\s+)?happened|occurred"
         r"|(?:spoke|speak|talked)\s+(?:by\s+(?:tele)?phone|by\s+video|over\s+(?:the\s+)?phone"
         r"|on\s+the\s+(?:tele)?phone|via\s+video(?:\s+link)?)"
         r"|met|meets|visited|attended)\b",
@@ -128,7 +143,9 @@ _STEPS = {
     EngagementState.SCHEDULED: re.compile(
         r"\b(?:(?:was|were|is|are|has\s+been|have\s+been|now)\s+(?:now\s+)?"
         r"(?:scheduled|set|slated|fixed|confirmed)\s+(?:for|to\s+(?:take\s+place|be\s+held))"
-        r"|will\s+(?:take\s+place|be\s+held)\s+(?:on|in)\b)",
+        r"|will\s+(?:take\s+place|be\s+held)\s+(?:on|in)\b"
+        # "agreed on Friday to hold their first meeting": an agreement on a date or place
+        r"|agree(?:d|s)\s+(?:[\w,]+\s+){0,3}?to\s+(?:hold|meet|have)\b)",
         re.IGNORECASE,
     ),
 }
@@ -147,7 +164,21 @@ _NOT_A_FACT = re.compile(
     r"|\b(?:expected|expects|hopes?|hoped|aims?|aimed|seeks?|sought|plans?|planned|wants?"
     r"|wanted|intends?|intended|likely|proposed|proposes|urged|urges|threatened|threatens"
     r"|agreed|agrees|set|due|going|ready|willing|refused|refuses|declined|declines|tries"
-    r"|tried|offered|offers|asked)\s+to\b",
+    r"|tried|offered|offers|asked)\s+(?:[\w,]+\s+){0,3}?to\b",
+    re.IGNORECASE,
+)
+# A dateline: "MANILA, Oct 10 (Wire) -", "WASHINGTON, 10 September 2025 —".
+_DATELINE = re.compile(r"[A-Z][A-Z .'-]+,[^,\n]{1,40}?(?:\([^)\n]{1,30}\))?\s+[-–—]\s")
+_DENIAL = re.compile(
+    r"\b(?:denied|denies|deny|rejected|rejects|dismissed|dismisses|refuted|refutes)\b",
+    re.IGNORECASE,
+)
+# A date naming the engagement rather than dating the step: "this year's round", "2025 round".
+_DATE_MODIFIES = re.compile(
+    rf"(?:[’']s\b|\s+{_NOUN}s?\b|\s+(?:consultations|session|edition)\b)", re.IGNORECASE
+)
+_EXPECTED = re.compile(
+    r"\b(?:due|scheduled|planned|expected|slated|set\s+to|supposed|originally|initially|first)\b",
     re.IGNORECASE,
 )
 # Where a clause begins: a clause of its own may say the opposite ("X sought it, but …").
@@ -161,7 +192,7 @@ _KIND_WORDS = {
     r"|virtual\s+(?:meetings?|talks)|conversations?",
     EngagementKind.MEETING: r"meetings?|met|meets?|talks|sit-down",
     EngagementKind.VISIT: r"visits?|visited|trips?",
-    EngagementKind.SUMMIT: r"summits?|(?:leaders[’']?\s+)?meetings?|met|talks",
+    EngagementKind.SUMMIT: r"summits?|(?:leaders[’']?\s+)?meetings?|met|meet",
     EngagementKind.FORUM: r"forums?|conferences?|dialogues?",
     EngagementKind.DIALOGUE_ROUND: r"dialogues?|rounds?|talks|consultations",
 }
@@ -217,7 +248,7 @@ _TRACK_WORDS = {
     Track.ECONOMIC: r"trade|economic|commerce|tariffs?",
     Track.MULTILATERAL: r"multilateral",
 }
-_TRACK_IN_CLAUSE = {
+_TRACK_IN_CLAUSE: dict[str, re.Pattern[str]] = {
     track: re.compile(rf"\b(?:{words})\b", re.IGNORECASE) for track, words in _TRACK_WORDS.items()
 }
 
@@ -227,6 +258,7 @@ _SETTLING = re.compile(
     r"|took\s+place|met|spoke|talked|went\s+ahead)\b",
     re.IGNORECASE,
 )
+_AGREEING = re.compile(r"(?i)accept|agree|settled|resolved")
 _PUT_FORWARD = (
     r"(?:had\s+|has\s+)?(?:put\s+forward|put\s+up|proposed|offered|nominated|named|designated"
     r"|fielded|insisted\s+on|chosen|chose)"
@@ -273,7 +305,9 @@ class _Article:
         self.starts = [m.start for m in mentions]
         self.dates = sorted(dates, key=lambda s: s.start)
         self.date_starts = [d.start for d in self.dates]
-        self.named_states = {state for _, _, state in known.adjective_states(text)}
+        self.adjectives = known.adjective_states(text)
+        self.adjective_starts = [start for start, _, _ in self.adjectives]
+        self.named_states = {state for _, _, state in self.adjectives}
         for m in mentions:
             state = self.state_of(m)
             if state is not None:
@@ -314,13 +348,37 @@ class _Article:
             start += 1
         return start, end
 
-    def is_fact(self, clause_start: int, cue_start: int, cue_end: int, *, cue: bool = True) -> bool:
+    def asked_or_denied(self, clause_start: int, position: int) -> bool:
+        """A question ("Is China freezing contacts?"), or a denial earlier in the clause ("she
+        rejected reports that China was freezing contacts")."""
+        sentence = self.sentences.span(self.sentences.index(position))
+        if self.text[sentence[0] : sentence[1]].rstrip(" ”\"’'").endswith("?"):
+            return True
+        return bool(_DENIAL.search(self.text, clause_start, position))
+
+    def is_fact(
+        self,
+        clause_start: int,
+        cue_start: int,
+        cue_end: int,
+        *,
+        cue: bool = True,
+        agreement: bool = False,
+    ) -> bool:
         """Whether the words before the cue in its clause (at most six) and the cue itself
         report it as a fact: no negation, modal, intention or condition."""
+        if self.asked_or_denied(clause_start, cue_start):
+            return False
         before = self.text[clause_start:cue_start]
+        if cue and re.search(r"(?i)\bto\s+$", before):
+            return False  # an infinitive: "to hold a meeting" is not one held
         words = re.findall(r"\S+", before)[-6:]
         window = " ".join(words) + " " + (self.text[cue_start:cue_end] if cue else "")
-        return not _NOT_A_FACT.search(window)
+        found = _NOT_A_FACT.search(window)
+        if found and agreement and re.match(r"(?i)agree", found.group()):
+            # "agreed to restore military channels": the agreement is the change
+            return not _NOT_A_FACT.search(window, found.end())
+        return not found
 
     def near(self, start: int, end: int, clause: tuple[int, int], words: int = 5):
         """The span of `words` words either side of text[start:end], within the clause."""
@@ -331,20 +389,52 @@ class _Article:
             end + after[-1].end() if after else end,
         )
 
-    def date_near(self, position: int) -> tuple[dict, str]:
-        """The date nearest `position` in its clause, else in its sentence (a dateline's date
-        before a dash is the report's, not the event's), else the publication date."""
-        for span, where in (
-            (self.clause(position), "clause"),
-            (self.sentences.span(self.sentences.index(position)), "sentence"),
-        ):
+    def date_near(
+        self, position: int, *, until: date | None = None, after: date | None = None
+    ) -> tuple[dict, str]:
+        """The date nearest `position` in its phrase (between commas), else its clause, else
+        its sentence — a dateline's date ("MANILA, Oct 10 (Wire) -") is the report's, not the
+        event's — else the publication date. `until`/`after`: only dates by / after that day."""
+        sentence = self.sentences.span(self.sentences.index(position))
+        clause = self.clause(position)
+        comma_before = self.text.rfind(",", clause[0], position)
+        comma_after = self.text.find(",", position, clause[1])
+        phrase = (
+            comma_before + 1 if comma_before >= 0 else clause[0],
+            comma_after if comma_after >= 0 else clause[1],
+        )
+        dateline = _DATELINE.match(self.text, sentence[0])
+        for span, where in ((phrase, "phrase"), (clause, "clause"), (sentence, "sentence")):
             low = bisect.bisect_left(self.date_starts, span[0])
             high = bisect.bisect_left(self.date_starts, span[1])
-            candidates = self.dates[low:high]
+            candidates = [
+                d
+                for d in self.dates[low:high]
+                if not (dateline and d.end <= dateline.end())
+                and not _DATE_MODIFIES.match(self.text, d.end)
+                and not (until is None and after is None and self.looks_ahead(position, d))
+                and (until is None or d.value.get("latest", "") <= until.isoformat())
+                and (after is None or d.value.get("earliest", "") > after.isoformat())
+            ]
             if candidates:
                 best = min(candidates, key=lambda d: abs(d.start - position))
                 return _date_dict(best.value), f"dated by “{best.text}” in the {where}"
         return _day(self.published), "no date in the sentence: the report's date"
+
+    def looks_ahead(self, position: int, date_suggestion: Suggestion) -> bool:
+        """A date the sentence gives as what was expected ("postponed a round that had been due
+        to take place this month"): not the date of the step."""
+        start, end = sorted((position, date_suggestion.start))
+        return bool(_EXPECTED.search(self.text, start, end))
+
+    def states(self, start: int, end: int) -> set[int]:
+        """States named in text[start:end], by name, adjective, or through their people and
+        institutions."""
+        found = {state for m in self.within(start, end) if (state := self.state_of(m))}
+        low = bisect.bisect_left(self.adjective_starts, start)
+        high = bisect.bisect_left(self.adjective_starts, end)
+        found.update(state for _, _, state in self.adjectives[low:high])
+        return found
 
 
 # --- Lifecycle steps -----------------------------------------------------------------------------
@@ -363,24 +453,29 @@ def _title_words(engagement: Engagement) -> set[str]:
     return words
 
 
-def _fits_when(engagement: Engagement, to_state: str, step: dict, dated: bool, published) -> bool:
-    """Whether the step's date fits: a held engagement took place by the publication date and
-    no earlier than a month before, nor later than three months after, when it was expected;
-    other steps happen by the publication date."""
-    if not dated:
-        return True
+def _fits_when(
+    engagement: Engagement, to_state: str, step: dict, recorded: _Recorded, published: date
+) -> bool:
+    """Whether a dated step fits the engagement: it happened by the publication date, not
+    before the engagement's last recorded step, and — for a held engagement — no earlier than
+    a month before, nor later than three months after, when it was expected. An expected date
+    that lies before the engagement's own first step (a date the record flags as impossible)
+    says nothing."""
     earliest = date.fromisoformat(step["earliest"])
     latest = date.fromisoformat(step["latest"])
-    if to_state == EngagementState.SCHEDULED:
-        return latest >= published - timedelta(days=1)  # the date it is scheduled for
     if earliest > published:
         return False
-    if to_state == EngagementState.HELD and engagement.when is not None:
-        expected = engagement.when
-        return latest >= expected.earliest - timedelta(
-            days=31
-        ) and earliest <= expected.latest + timedelta(days=92)
-    return True
+    first, last = recorded.steps.get(engagement.pk, (None, None))
+    if last is not None and latest < last:
+        return False  # before the state it would leave: history, not this step
+    expected = engagement.when
+    if to_state != EngagementState.HELD or expected is None:
+        return True
+    if first is not None and expected.latest < first:
+        return True  # the expected date cannot be right
+    return latest >= expected.earliest - timedelta(
+        days=31
+    ) and earliest <= expected.latest + timedelta(days=92)
 
 
 def _lifecycle_updates(article: _Article, recorded: _Recorded) -> list[Suggestion]:
@@ -403,8 +498,10 @@ def _lifecycle_updates(article: _Article, recorded: _Recorded) -> list[Suggestio
         scheduling = to_state == EngagementState.SCHEDULED  # "will take place on" is the cue
         if not article.is_fact(clause[0], cue_start, cue_end, cue=not scheduling):
             continue
+        if _DETERMINER_BEFORE.search(text, max(0, cue_start - 12), cue_start):
+            continue  # "the postponed round" names it by what happened before
         passive = re.search(
-            r"(?i)\b(?:been|be|was|were|is|are)\s+$", text[cue_start - 12 : cue_start]
+            r"(?i)\b(?:been|be|was|were|is|are)\s+$", text[max(0, cue_start - 12) : cue_start]
         )
         if passive and text[cue_start:cue_end].lower() == "met":
             continue  # "was met with hesitation": no meeting
@@ -414,14 +511,24 @@ def _lifecycle_updates(article: _Article, recorded: _Recorded) -> list[Suggestio
         named = article.people(clause[0], clause[1])
         named_sentence = article.people(*sentence)
         named_before = article.people(*previous) if previous[1] <= sentence[0] else set()
+        states_here = article.states(*clause)
         words = {_key(w).lower() for w in re.findall(r"[A-Za-z][\w-]+", clause_text)}
-        step_date, how = article.date_near(cue_start)
+        if scheduling:
+            # The step is the agreement (dated by a day already past); the date ahead is when.
+            step_date, how = article.date_near(cue_start, until=article.published)
+            ahead, _ = article.date_near(cue_start, after=article.published)
+        else:
+            step_date, how = article.date_near(cue_start)
         dated = not how.startswith("no date")
         fits: list[tuple[int, Engagement, list[str]]] = []
         for engagement in engagements:
             if to_state not in ALLOWED_TRANSITIONS.get(engagement.state, set()):
                 continue
-            kind = _KIND_PATTERNS[engagement.kind].search(clause_text)
+            # The kind word goes with the step ("the call was held"), not with another part of
+            # the clause ("spoke by phone … since Manila called off the round").
+            kind = _KIND_PATTERNS[engagement.kind].search(
+                text, max(clause[0], cue_start - _KIND_NEAR), min(clause[1], cue_end + _KIND_NEAR)
+            )
             if not kind:
                 continue
             participants = recorded.participants.get(engagement.pk, set())
@@ -440,9 +547,16 @@ def _lifecycle_updates(article: _Article, recorded: _Recorded) -> list[Suggestio
             if shared:
                 score += 2
                 why.append(f"title words: {', '.join(sorted(shared))}")
+            parties = {engagement.channel.party_a_id, engagement.channel.party_b_id}
+            track_named = _TRACK_IN_CLAUSE[engagement.channel.track].search(clause_text)
+            if score and parties <= states_here and track_named:  # supports, never alone
+                score += 1
+                why.append(f"both parties and “{track_named.group()}” in the clause")
             if score == 0:
                 continue  # the kind alone does not say which engagement
-            if not _fits_when(engagement, to_state, step_date, dated, article.published):
+            if dated and not _fits_when(
+                engagement, to_state, step_date, recorded, article.published
+            ):
                 continue
             fits.append((score, engagement, why))
         if not fits:
@@ -458,11 +572,33 @@ def _lifecycle_updates(article: _Article, recorded: _Recorded) -> list[Suggestio
             "from_state": engagement.state,
             "to_state": str(to_state),
             "channel_id": engagement.channel_id,
+            "date": step_date,
         }
-        if to_state == EngagementState.SCHEDULED:
-            value["when"] = step_date if dated else None
-            step_date, how = _day(article.published), "scheduled as of the report's date"
-        value["date"] = step_date
+        expected = engagement.when
+        if (
+            to_state == EngagementState.HELD
+            and expected is not None
+            and 1 <= (expected.latest - expected.earliest).days <= 7
+            and (
+                not dated
+                or (
+                    expected.earliest.isoformat() <= step_date["earliest"]
+                    and step_date["latest"] <= expected.latest.isoformat()
+                )
+            )
+            and expected.latest <= article.published
+        ):
+            # A forum of several days held as expected: held over its days, not on the day
+            # the sentence happens to name.
+            value["date"] = {
+                "human": expected.human,
+                "earliest": expected.earliest.isoformat(),
+                "latest": expected.latest.isoformat(),
+                "precision": expected.precision.value,
+            }
+            how, dated = f"held over its expected days, {expected.human}", True
+        if scheduling:
+            value["when"] = ahead if ahead.get("earliest", "") > str(article.published) else None
         step_label = EngagementState(to_state).label.lower()
         value["reason"] = (
             f"“{text[cue_start:cue_end]}”: {engagement.get_state_display().lower()} → "
@@ -470,11 +606,17 @@ def _lifecycle_updates(article: _Article, recorded: _Recorded) -> list[Suggestio
         )
         key = f"engagement:{engagement.pk}:{to_state}"
         start, end = clause
-        rank = score + (2 if dated else 0)
-        suggestion = Suggestion("update", text[start:end], start, end, value, key=key)
+        rank = score + (_PRECISION_RANK.get(step_date.get("precision", ""), 1) if dated else 0)
+        flag = "" if dated else _UNDATED
+        suggestion = Suggestion("update", text[start:end], start, end, value, flag, key)
         if key not in best or rank > best[key][0]:
             best[key] = (rank, suggestion)
     return [suggestion for _, suggestion in best.values()]
+
+
+_PRECISION_RANK = {"day": 4, "part_of_month": 3, "range": 3, "month": 2}
+_KIND_NEAR = 60  # characters between a step word and the kind of engagement it is said of
+_UNDATED = "The sentence gives no date: the report's date is filled in; check when it happened."
 
 
 # --- Channel statuses ----------------------------------------------------------------------------
@@ -493,7 +635,7 @@ def _status_updates(article: _Article, recorded: _Recorded) -> list[Suggestion]:
             continue  # not about talks, contacts or a channel
         if _DETERMINER_BEFORE.search(before) and _ATTRIBUTIVE.match(after):
             continue  # "the stalled military channel" says how it stands, not that it changed
-        if not article.is_fact(clause[0], match.start(), match.end()):
+        if not article.is_fact(clause[0], match.start(), match.end(), agreement=True):
             continue
         clause_text = text[clause[0] : clause[1]]
         # The track and parties from the words around the status word, not the whole clause
@@ -513,22 +655,29 @@ def _status_updates(article: _Article, recorded: _Recorded) -> list[Suggestion]:
                 states_here.add(state)
             if actor is not None and actor.kind != ActorKind.STATE:
                 tracks |= _actor_tracks(actor, known)
-        if len(tracks) != 1:
-            continue  # no track, or several: which channel is not said
-        (track,) = tracks
+        states_here |= article.states(*around)
+        if len(tracks) > 1:
+            continue  # several tracks: which channel is not said
         channels = [
             c
             for c in known.channels
-            if c.track == track
+            if (not tracks or c.track in tracks)
             and {c.party_a_id, c.party_b_id} <= article.named_states
-            and (not states_here or {c.party_a_id, c.party_b_id} & states_here)
+            and {c.party_a_id, c.party_b_id} & states_here
+            # with no track named, only the one channel recorded between the two states named
+            and (tracks or {c.party_a_id, c.party_b_id} <= states_here)
         ]
         if len(channels) != 1:
             continue
         channel = channels[0]
+        track = channel.track
         if recorded.status.get(channel.pk) == status:
             continue  # already so on the publication date
         step_date, how = article.date_near(match.start())
+        since = recorded.status_since.get(channel.pk)
+        if since and step_date["latest"] < since.isoformat():
+            continue  # before the status recorded now: history, not a change
+        dated = not how.startswith("no date")
         party_a, party_b = known.actors[channel.party_a_id], known.actors[channel.party_b_id]
         label = ChannelStatus(status).label.lower()
         now = recorded.status.get(channel.pk)
@@ -543,8 +692,9 @@ def _status_updates(article: _Article, recorded: _Recorded) -> list[Suggestion]:
             f"{party_b.label}: {now or 'no status'} → {label}; {how}",
         }
         key = f"channel:{channel.pk}:{status}"
-        if key not in best:
-            best[key] = Suggestion("update", clause_text, clause[0], clause[1], value, key=key)
+        if key not in best or (dated and best[key].flag):
+            flag = "" if dated else _UNDATED
+            best[key] = Suggestion("update", clause_text, *clause, value, flag, key)
     return list(best.values())
 
 
@@ -599,7 +749,7 @@ def _dispute_updates(article: _Article, recorded: _Recorded) -> list[Suggestion]
                         or _CHOICE_AFTER.match(after)
                     ):
                         winners.add(claim.pk)
-                if not counterpart:
+                if not counterpart or not _AGREEING.match(match.group()):
                     continue  # a call held with someone does not alone settle who is whose
                 # The counterpart it names: its office, the office's holder, the person.
                 holders_of = known.holders.get(claim.counterpart_office_id or 0, [])
