@@ -393,7 +393,7 @@ class _Scorer:
         if kind == "status":
             return [(kind, self.slugs["channel"].get(value.get("channel_id")), value.get("status"))]
         point = self.slugs["sticking_point"].get(value.get("sticking_point_id"))
-        settled = set(value.get("settled_claim_ids") or [])
+        settled = {value.get("settled_claim_id")}
         names = [("dispute", point, "resolved")]
         for claim_id in value.get("claim_ids") or []:
             outcome = "settled" if claim_id in settled else "superseded"
