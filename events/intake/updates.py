@@ -181,15 +181,26 @@ _EXPECTED = re.compile(
     r"\b(?:due|scheduled|planned|expected|slated|set\s+to|supposed|originally|initially|first)\b",
     re.IGNORECASE,
 )
+_EXPECTED_BEFORE = re.compile(
+    r"\b(?:due|scheduled|planned|expected|slated|set)\s+(?:to\s+[\w\s]{0,20}?)?(?:for|in|on)?\s*$",
+    re.IGNORECASE,
+)
 # Where a clause begins: a clause of its own may say the opposite ("X sought it, but …").
-_CLAUSE_START = re.compile(r"(?:[;:—–]|,\s+(?:but|while|whereas|although|though|and)\b|\bbut\b)")
+_CLAUSE_START = re.compile(
+    r"(?:[;:—–]|,\s+(?:but|while|whereas|although|though|and)\b"
+    r"|\b(?:but|since|after|before|because|although|though|whereas|until|unless)\b)"
+)
 
+# A call, by phone or video: the words both kinds share.
+_CALLED = (
+    r"calls?|conversations?|(?:video\s*)?teleconferences?|videoconferences?"
+    r"|(?:spoke|talked|speak|talk)\s+(?:by|over|on|via)\s+(?:the\s+)?(?:tele)?(?:phone|video)"
+)
 # The words for each kind of engagement; a "call" may be a phone or a video call.
 _KIND_WORDS = {
-    EngagementKind.PHONE_CALL: r"(?:phone|telephone)\s+(?:calls?|conversations?)|calls?"
-    r"|(?:spoke|talked|speak)\s+(?:by|over|on)\s+(?:the\s+)?(?:tele)?phone|conversations?",
-    EngagementKind.VIDEO_CALL: r"video\s*(?:calls?|conferences?|links?|conversations?)|calls?"
-    r"|virtual\s+(?:meetings?|talks)|conversations?",
+    EngagementKind.PHONE_CALL: rf"(?:phone|telephone)\s+(?:calls?|conversations?)|{_CALLED}",
+    EngagementKind.VIDEO_CALL: r"video\s*(?:calls?|conferences?|links?|conversations?)"
+    rf"|virtual\s+(?:meetings?|talks)|{_CALLED}",
     EngagementKind.MEETING: r"meetings?|met|meets?|talks|sit-down",
     EngagementKind.VISIT: r"visits?|visited|trips?",
     EngagementKind.SUMMIT: r"summits?|(?:leaders[’']?\s+)?meetings?|met|meet",
@@ -214,11 +225,12 @@ _CARRIED = (
     r"|relations|ties|cooperation|engagement|meetings|consultations|mechanisms?)"
 )
 _STATUS_WORDS = {
-    ChannelStatus.OPEN: r"resum(?:ed|es|ing|ption)|reopen(?:ed|s|ing)?|restor(?:ed|es|ing)"
-    r"|re-?establish(?:ed|es|ing)|revived|revives",
+    ChannelStatus.OPEN: r"resum(?:e|ed|es|ing|ption)|reopen(?:ed|s|ing)?|restor(?:e|ed|es|ing)"
+    r"|re-?establish(?:ed|es|ing)?|revived|revives",
     ChannelStatus.FROZEN: r"suspend(?:ed|s|ing)|suspension|froze|frozen|freez(?:e|es|ing)"
     r"|cut\s+off|cuts\s+off|severed|severs|halted|halts|broke\s+off|breaks\s+off",
-    ChannelStatus.STALLED: r"stall(?:ed|s|ing)|at\s+a\s+standstill|deadlocked"
+    ChannelStatus.STALLED: r"stall(?:ed|s|ing)|at\s+a\s+standstill|deadlocked|idle|dormant"
+    r"|in\s+limbo"
     r"|ground\s+to\s+a\s+halt",
     ChannelStatus.LIMITED: r"(?:was|were|has\s+been|have\s+been|been)\s+(?:sharply\s+|severely\s+)?"
     r"(?:limited|curtailed|scaled\s+back|downgraded|restricted)",
@@ -370,7 +382,9 @@ class _Article:
         if self.asked_or_denied(clause_start, cue_start):
             return False
         before = self.text[clause_start:cue_start]
-        if cue and re.search(r"(?i)\bto\s+$", before):
+        infinitive = cue and re.search(r"(?i)\bto\s+$", before)
+        agreed = agreement and re.search(r"(?i)\bagree(?:d|s)?\s+to\s+$", before)
+        if infinitive and not agreed:
             return False  # an infinitive: "to hold a meeting" is not one held
         words = re.findall(r"\S+", before)[-6:]
         window = " ".join(words) + " " + (self.text[cue_start:cue_end] if cue else "")
@@ -425,7 +439,14 @@ class _Article:
         """A date the sentence gives as what was expected ("postponed a round that had been due
         to take place this month"): not the date of the step."""
         start, end = sorted((position, date_suggestion.start))
-        return bool(_EXPECTED.search(self.text, start, end))
+        if _EXPECTED.search(self.text, start, end):
+            return True
+        # "first scheduled for October": the words just before the date say it was the plan
+        return bool(
+            _EXPECTED_BEFORE.search(
+                self.text, max(0, date_suggestion.start - 30), date_suggestion.start
+            )
+        )
 
     def states(self, start: int, end: int) -> set[int]:
         """States named in text[start:end], by name, adjective, or through their people and
@@ -513,6 +534,14 @@ def _lifecycle_updates(article: _Article, recorded: _Recorded) -> list[Suggestio
         named_before = article.people(*previous) if previous[1] <= sentence[0] else set()
         states_here = article.states(*clause)
         words = {_key(w).lower() for w in re.findall(r"[A-Za-z][\w-]+", clause_text)}
+        words_before = (
+            {
+                _key(w).lower()
+                for w in re.findall(r"[A-Za-z][\w-]+", text[previous[0] : previous[1]])
+            }
+            if previous[1] <= sentence[0]
+            else set()
+        )
         if scheduling:
             # The step is the agreement (dated by a day already past); the date ahead is when.
             step_date, how = article.date_near(cue_start, until=article.published)
@@ -544,9 +573,15 @@ def _lifecycle_updates(article: _Article, recorded: _Recorded) -> list[Suggestio
                 score += 1
                 why.append("a participant is named in the sentence before")
             shared = title_words[engagement.pk] & words
+            shared_before = title_words[engagement.pk] & words_before
             if shared:
                 score += 2
                 why.append(f"title words: {', '.join(sorted(shared))}")
+            elif shared_before:
+                score += 1  # "… the round on the South China Sea. The round was put off …"
+                why.append(
+                    f"title words in the sentence before: {', '.join(sorted(shared_before))}"
+                )
             parties = {engagement.channel.party_a_id, engagement.channel.party_b_id}
             track_named = _TRACK_IN_CLAUSE[engagement.channel.track].search(clause_text)
             if score and parties <= states_here and track_named:  # supports, never alone
@@ -615,7 +650,7 @@ def _lifecycle_updates(article: _Article, recorded: _Recorded) -> list[Suggestio
 
 
 _PRECISION_RANK = {"day": 4, "part_of_month": 3, "range": 3, "month": 2}
-_KIND_NEAR = 60  # characters between a step word and the kind of engagement it is said of
+_KIND_NEAR = 90  # characters between a step word and the kind of engagement it is said of
 _UNDATED = "The sentence gives no date: the report's date is filled in; check when it happened."
 
 
