@@ -136,7 +136,7 @@ _STEPS = {
     EngagementState.DECLINED: re.compile(
         r"\b(?:declin(?:ed|es|ing)|reject(?:ed|s|ing)|turn(?:ed|s)\s+down|refus(?:ed|es|ing)"
         r"|rebuff(?:ed|s)|snubb(?:ed|s))\b"
-        rf"(?=(?:\s+[\w’'-]+){{0,5}}?\s+(?:{_NOUN}s?|invitations?|proposals?|requests?|offers?"
+        rf"(?=(?:\s+[\w’'-]+){{0,6}}?\s+(?:{_NOUN}s?|invitations?|proposals?|requests?|offers?"
         r"|overtures?|to\s+(?:hold|take\s+part|join|attend|accept|meet|talk|speak)))",
         re.IGNORECASE,
     ),
@@ -153,6 +153,21 @@ _STEPS = {
 _PASSIVE_DECLINED = re.compile(
     rf"\b(?:{_NOUN}s?|invitations?|proposals?|requests?|offers?)\s+(?:was|were|had\s+been"
     r"|has\s+been)\s+(?:declined|rejected|turned\s+down|refused|rebuffed)\b",
+    re.IGNORECASE,
+)
+_HELD_NOUN = re.compile(
+    r"(?:\b(?:the|a|their|his|her|its)\s+(?:[\w-]+\s+){0,2}?|[’']s\s+(?:[\w-]+\s+){0,2}?)"
+    r"(?:calls?|meetings?|visits?|summit|talks|conversation)\s+(?:between|with|to|in|at)\b",
+    re.IGNORECASE,
+)
+_DECLINED_NOUN = re.compile(
+    r"[’']s\s+(?:refusal|rejection|rebuff)\b|\b(?:refusal|rejection)\s+(?:by|of)\b", re.IGNORECASE
+)
+_AHEAD_BEFORE = re.compile(
+    r"\b(?:planned|proposed|expected|upcoming|next|possible|potential|future|anticipated"
+    r"|forthcoming|prospective|first-ever|hoped-for|would-be|sought|seeking|seeks|requested"
+    r"|requesting|requests|asked\s+for|wanted|wants|proposing|offered|pushed\s+for"
+    r"|pressed\s+for|hopes?\s+for|invitation\s+to)\W+(?:[\w-]+\W+){0,3}$",
     re.IGNORECASE,
 )
 # Words that make the clause no report of a fact: negation, modality, conditions, intentions.
@@ -205,7 +220,7 @@ _KIND_WORDS = {
     EngagementKind.VISIT: r"visits?|visited|trips?",
     EngagementKind.SUMMIT: r"summits?|(?:leaders[’']?\s+)?meetings?|met|meet",
     EngagementKind.FORUM: r"forums?|conferences?|dialogues?",
-    EngagementKind.DIALOGUE_ROUND: r"dialogues?|rounds?|talks|consultations",
+    EngagementKind.DIALOGUE_ROUND: r"dialogues?|rounds?|talks|consultations|meetings?",
 }
 _KIND_PATTERNS: dict[str, re.Pattern[str]] = {
     kind: re.compile(rf"\b(?:{words})\b", re.IGNORECASE) for kind, words in _KIND_WORDS.items()
@@ -507,6 +522,13 @@ def _lifecycle_updates(article: _Article, recorded: _Recorded) -> list[Suggestio
     cues += [
         (m.start(), m.end(), EngagementState.DECLINED) for m in _PASSIVE_DECLINED.finditer(text)
     ]
+    # Named by a noun with a past date: "the call between Hegseth and Dong on Sept 9", "Trump's
+    # meeting with Xi in late October", "Beijing's refusal in September".
+    by_noun = {m.start() for m in _HELD_NOUN.finditer(text)} | {
+        m.start() for m in _DECLINED_NOUN.finditer(text)
+    }
+    cues += [(m.start(), m.end(), EngagementState.HELD) for m in _HELD_NOUN.finditer(text)]
+    cues += [(m.start(), m.end(), EngagementState.DECLINED) for m in _DECLINED_NOUN.finditer(text)]
     engagements = [
         e
         for e in recorded.engagements
@@ -549,6 +571,11 @@ def _lifecycle_updates(article: _Article, recorded: _Recorded) -> list[Suggestio
         else:
             step_date, how = article.date_near(cue_start)
         dated = not how.startswith("no date")
+        if cue_start in by_noun:
+            if not re.search(r"in the (?:phrase|clause)$", how):
+                continue  # a noun alone says it happened only with its own past date
+            if _AHEAD_BEFORE.search(text, max(0, cue_start - 40), cue_start):
+                continue  # "the planned call", "next week's meeting"
         fits: list[tuple[int, Engagement, list[str]]] = []
         for engagement in engagements:
             if to_state not in ALLOWED_TRANSITIONS.get(engagement.state, set()):
@@ -600,6 +627,22 @@ def _lifecycle_updates(article: _Article, recorded: _Recorded) -> list[Suggestio
         if len(fits) > 1 and fits[0][0] == fits[1][0]:
             continue  # two engagements fit as well: prefer no suggestion to a wrong one
         score, engagement, why = fits[0]
+        if not dated and not scheduling:
+            # The next sentence often gives the detail ("… postponed the round. The ministry
+            # said on Thursday that the meeting would not go ahead."): its date, when it speaks
+            # of the same engagement, by its kind or a participant.
+            following = article.sentences.span(article.sentences.index(cue_start) + 1)
+            same = following[0] > sentence[0] and (
+                _KIND_PATTERNS[engagement.kind].search(text, *following)
+                or recorded.participants.get(engagement.pk, set()) & article.people(*following)
+            )
+            if same:
+                found, found_how = article.date_near(following[0], until=article.published)
+                if not found_how.startswith("no date") and _fits_when(
+                    engagement, to_state, found, recorded, article.published
+                ):
+                    step_date, dated = found, True
+                    how = found_how.replace("in the sentence", "in the next sentence")
         value: dict = {
             "update": "lifecycle",
             "engagement_id": engagement.pk,
