@@ -296,3 +296,72 @@ def test_updates_come_first(seeded):
     found = analyse(text, published=date(2025, 11, 10))
     assert found[0].kind == "update"
     assert Actor.objects.filter(slug="china").exists()
+
+
+# --- Updates: how reports say it -----------------------------------------------------------------
+
+
+def test_an_engagement_named_with_its_past_date_was_held(seeded):
+    call = engagement("Proposed call between the Pentagon")
+    text = (
+        "Since the call between Hegseth and Admiral Dong Jun on 9 September, contacts have grown."
+    )
+    (update,) = updates(text, published=date(2025, 10, 1))
+    assert update.key == f"engagement:{call.pk}:held"
+    assert update.value["date"]["earliest"] == "2025-09-09"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # a noun with no date of its own, or one still ahead, or one only asked for
+        "Officials discussed the call between Hegseth and Dong Jun at length.",
+        "The planned call between Hegseth and Dong Jun on 9 September worried Beijing.",
+        "Hegseth sought a call with Dong Jun on 9 September, China said.",
+        # a question, a denial
+        "Was the call between Hegseth and China held on 9 September?",
+        "China denied reports that the call with Hegseth was held on 9 September.",
+    ],
+)
+def test_no_step_from_a_noun_without_its_date_a_question_or_a_denial(seeded, sentence):
+    assert updates(sentence, published=date(2025, 10, 1)) == []
+
+
+def test_the_postponed_forum_is_a_name_not_a_step(seeded):
+    text = "US defence attachés flew home from Beijing after the postponed Xiangshan Forum."
+    assert updates(text) == []
+
+
+def test_an_undated_step_takes_the_next_sentences_date_for_the_same_engagement(seeded):
+    forum = engagement("Beijing Xiangshan Forum")
+    text = (
+        "Beijing has postponed the Xiangshan Forum, US officials said. "
+        "The organisers told the attachés on 10 September that the forum would not open."
+    )
+    (update,) = updates(text)
+    assert update.key == f"engagement:{forum.pk}:postponed"
+    assert update.value["date"]["earliest"] == "2025-09-10"
+    assert update.flag == ""
+
+
+def test_an_undated_step_is_flagged_with_the_reports_date(seeded):
+    text = "Beijing has postponed the Xiangshan Forum, US officials said."
+    (update,) = updates(text)
+    assert update.value["date"]["earliest"] == SEPT.isoformat()
+    assert "no date" in update.flag
+
+
+def test_an_agreement_to_restore_a_channel_opens_it(seeded):
+    text = (
+        "The United States and China agreed on 31 October to re-establish military "
+        "communication channels."
+    )
+    (update,) = updates(text, published=date(2025, 11, 1))
+    assert update.key == f"channel:{channel_pk('us-china-military')}:open"
+    assert update.value["date"]["earliest"] == "2025-10-31"
+
+
+def test_a_status_change_older_than_the_recorded_status_is_history(seeded):
+    # The military channel is recorded stalled since September 2025.
+    text = "Beijing suspended military talks with the United States in 2022."
+    assert updates(text, published=date(2025, 11, 1)) == []

@@ -398,7 +398,7 @@ class _Article:
             return False
         before = self.text[clause_start:cue_start]
         infinitive = cue and re.search(r"(?i)\bto\s+$", before)
-        agreed = agreement and re.search(r"(?i)\bagree(?:d|s)?\s+to\s+$", before)
+        agreed = agreement and re.search(r"(?i)\bagree(?:d|s)?\s+(?:[\w,]+\s+){0,3}?to\s+$", before)
         if infinitive and not agreed:
             return False  # an infinitive: "to hold a meeting" is not one held
         words = re.findall(r"\S+", before)[-6:]
@@ -733,7 +733,7 @@ def _status_updates(article: _Article, recorded: _Recorded) -> list[Suggestion]:
                 states_here.add(state)
             if actor is not None and actor.kind != ActorKind.STATE:
                 tracks |= _actor_tracks(actor, known)
-        states_here |= article.states(*around)
+        states_here |= article.states(*around) or article.states(*clause)
         if len(tracks) > 1:
             continue  # several tracks: which channel is not said
         channels = [
