@@ -66,8 +66,17 @@ def test_a_country_qualifier_picks_that_states_office(seeded):
 
 
 def test_its_refers_to_the_state_named_before_in_the_sentence(seeded):
-    # China's own minister, whom the text calls by the US title: not the US office.
-    assert offices("China sees its Defense Secretary as the equal of Hegseth.") == {}
+    # China's own minister, whom the text calls by the US title: China's office of that kind.
+    found = offices("China sees its Defense Secretary as the equal of Hegseth.")
+    assert found["Defense Secretary"]["office_id"] == office_pk("Minister of National Defense")
+
+
+def test_a_title_followed_by_its_holders_name_is_that_persons_office(seeded):
+    found = offices("Defense Secretary Dong Jun met Foreign Minister Wang Yi.")
+    assert found["Defense Secretary"]["title"] == "Minister of National Defense"
+    assert found["Foreign Minister"]["title"] == "Minister of Foreign Affairs"
+    # A holder of no office of that kind: no office at all.
+    assert offices("Defense Secretary Marco Rubio spoke.") == {}
 
 
 def test_office_aliases_with_their_word_orders(seeded):

@@ -274,6 +274,8 @@ def _title_variants(title: str, state_labels: dict[str, list[str]]):
     States" also "US President" and "American President"."""
     yield title
     head, of, tail = title.partition(" of ")
+    if not of:  # "Minister for Foreign Affairs" turns round as "Minister of …" does
+        head, of, tail = title.partition(" for ")
     if not of:
         return
     tail = re.sub(r"^the\s+", "", tail, flags=re.IGNORECASE)
@@ -483,6 +485,55 @@ class _Matcher:
                         return self.country_state.get(country, country)
         return None
 
+    def _holder_named_after(
+        self, text: str, mention: _Mention, mentions: list[_Mention], index: int
+    ) -> Actor | None:
+        """A known person named right after the title ("Foreign Minister Kenji Arakawa", "its
+        foreign secretary, Elena Dimaculangan") who holds an office."""
+        for m in mentions[index + 1 : index + 3]:
+            if m.kind != "actor" or m.start - mention.end > 40:
+                continue
+            if not _BETWEEN_TITLE_AND_NAME.fullmatch(text, mention.end, m.start):
+                continue
+            person = m.target or m.candidates[0]
+            if person.kind == ActorKind.PERSON and self.known.held_by.get(person.pk):
+                return person
+        return None
+
+    def _office_of_holder(self, mention: _Mention, person: Actor) -> Office | None:
+        """Of the person's offices, the one the title names: a candidate, else one whose title
+        has the title's words, else their one office of the same kind (defence, foreign …),
+        else none."""
+        held = self.known.held_by.get(person.pk, [])
+        for office in held:
+            if office in mention.candidates:
+                return office
+        words = {w.lower() for w in _words(_key(mention.text))}
+        for office in held:
+            title = {w.lower() for w in _words(_key(office.title))}
+            if words <= title | _TITLE_FILLER:
+                return office
+        kinds = {_office_kind(o, self.known) for o in mention.candidates} - {None}
+        same_kind = [o for o in held if _office_kind(o, self.known) in kinds]
+        return same_kind[0] if len(same_kind) == 1 else None
+
+    def _counterpart_office(self, mention: _Mention, state: int) -> list[Office]:
+        """For a common form qualified by a state none of whose offices it names ("Japan's top
+        diplomat", when only the US and Chinese offices take the alias): that state's one
+        office of the same kind — the same institution words as every candidate's office."""
+        kinds = {_office_kind(o, self.known) for o in mention.candidates}
+        if len(kinds) != 1 or None in kinds:
+            return []
+        (kind,) = kinds
+        found = [
+            o
+            for o in self.known.offices.values()
+            if self._state_pk(mention, o) == state
+            and _office_kind(o, self.known) == kind
+            and not re.match(r"(?i)(?:deputy|vice|assistant|under)\b", o.title)
+        ]
+        return found if len(found) == 1 else []
+
     def _choose(self, text: str, mentions: list[_Mention]) -> None:
         """Pick one target per mention (None: no office at all). An ambiguous name goes to the
         actor named in full elsewhere in the article. A title qualified by a country is that
@@ -513,10 +564,20 @@ class _Matcher:
             ):
                 mention.target = None  # "Deputy Secretary of Defense", "Pentagon chief spokesman"
                 continue
+            holder = self._holder_named_after(text, mention, mentions, index)
+            if holder is not None:
+                # "Defense Secretary Ramon Cabrera": the office the person named holds.
+                office = self._office_of_holder(mention, holder)
+                mention.candidates = [office] if office else []
+                mention.target = office
+                states[index] = self._state_pk(mention, office) if office else None
+                continue
             qualifier = self._qualifier(text, mention, mentions, index)
             candidates = mention.candidates
             if qualifier is not None:
                 candidates = [o for o in candidates if self._state_pk(mention, o) == qualifier]
+                if not candidates and isinstance(qualifier, int):
+                    candidates = self._counterpart_office(mention, qualifier)
                 mention.candidates = candidates
                 mention.target = candidates[0] if candidates else None
                 states[index] = qualifier if isinstance(qualifier, int) else None
@@ -541,6 +602,24 @@ class _Matcher:
                 # The chosen one first: the others are listed as what it may also be.
                 mention.candidates = [choice, *[o for o in candidates if o is not choice]]
             mention.target = choice
+
+
+_BETWEEN_TITLE_AND_NAME = re.compile(
+    r"(?:\s*,\s*|\s+)(?:(?:Rear\s+|Vice\s+)?Admiral|(?:Lieutenant\s+|Major\s+)?General|Gen\."
+    r"|Adm\.|(?:Senior\s+)?Colonel|Dr\.?|Mr\.?|Ms\.?|Mrs\.?)?\s*"
+)
+_TITLE_FILLER = {"of", "for", "the", "national", "affairs"}
+
+
+def _office_kind(office: Office, known: "_Known") -> str | None:
+    """What an office is, as a word of its title or institution: foreign, defense, state …"""
+    institution = known.institution(office)
+    names = f"{office.title} {institution.name if institution else ''}"
+    found = re.search(r"(?i)\b(foreign|defen[cs]e|state|presiden\w*|treasury|trade)\b", names)
+    if not found:
+        return None
+    word = found.group(1).lower().replace("defence", "defense")
+    return "foreign" if word == "state" else word
 
 
 _AROUND = 300  # characters either side of a shared title in which its state is looked for
