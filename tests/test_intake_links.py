@@ -374,3 +374,8 @@ def test_a_status_change_older_than_the_recorded_status_is_history(seeded):
     # The military channel is recorded stalled since September 2025.
     text = "Beijing suspended military talks with the United States in 2022."
     assert updates(text, published=date(2025, 11, 1)) == []
+
+
+def test_a_title_of_an_institution_in_other_words(seeded):
+    found = offices("Zhang, the senior vice chairman of the Central Military Commission, spoke.")
+    assert found["vice chairman"]["title"] == "First-ranked Vice Chairman"

@@ -360,6 +360,10 @@ class _Matcher:
                 if office not in offices:
                     offices.append(office)
         self.office_pattern = _alternation(title_surfaces, re.IGNORECASE)
+        self.by_institution: dict[int, list[Office]] = {}
+        for office in known.offices.values():
+            if len(office.title.split()) > 1:  # "Member" alone is too common a word
+                self.by_institution.setdefault(office.institution_id, []).append(office)
         # Bare heads of titles ("President", "Secretary") before a holder's name.
         self.heads: dict[int, dict[str, Office]] = {}
         for person_id, offices_held in known.held_by.items():
@@ -404,6 +408,7 @@ class _Matcher:
                     )
         actor_mentions = _longest(actor_mentions)
         office_mentions += self._heads_before_names(text, actor_mentions)
+        office_mentions += self._titles_of_institutions(text, actor_mentions)
         mentions = actor_mentions + _longest(office_mentions)
         mentions.sort(key=lambda m: (m.start, m.kind))
         self._choose(text, mentions)
@@ -428,6 +433,36 @@ class _Matcher:
                 start = before.start(1) if whole else before.end(1) - len(words[-1])
                 end = before.end(1)
                 found.append(_Mention(start, end, text[start:end], "office", [office], "title"))
+        return found
+
+    def _titles_of_institutions(self, text: str, actor_mentions: list[_Mention]) -> list[_Mention]:
+        """ "vice chairman of the Central Military Commission": words ending as one of the
+        institution's office titles ends, before "of" and the institution's name."""
+        found = []
+        for m in actor_mentions:
+            institution = m.candidates[0]
+            offices = self.by_institution.get(institution.pk)
+            if not offices:
+                continue
+            before = _TITLE_OF.search(text, max(0, m.start - 60), m.start)
+            if not before:
+                continue
+            words = before.group(1).split()
+            for office in offices:
+                tail = office.title.lower().split()[-2:]
+                if [w.lower() for w in words[-len(tail) :]] == tail:
+                    start = before.end(1) - len(" ".join(words[-len(tail) :]))
+                    found.append(
+                        _Mention(
+                            start,
+                            before.end(1),
+                            text[start : before.end(1)],
+                            "office",
+                            [office],
+                            "title",
+                        )
+                    )
+                    break
         return found
 
     def _state_pk(self, mention: _Mention, target: Any = None) -> int | None:
@@ -604,6 +639,7 @@ class _Matcher:
             mention.target = choice
 
 
+_TITLE_OF = re.compile(r"(?<![\w-])([A-Za-z-]+(?:\s+[A-Za-z-]+){0,3})\s+of\s+(?:the\s+)?$")
 _BETWEEN_TITLE_AND_NAME = re.compile(
     r"(?:\s*,\s*|\s+)(?:(?:Rear\s+|Vice\s+)?Admiral|(?:Lieutenant\s+|Major\s+)?General|Gen\."
     r"|Adm\.|(?:Senior\s+)?Colonel|Dr\.?|Mr\.?|Ms\.?|Mrs\.?)?\s*"
