@@ -163,6 +163,7 @@ _ATTRIBUTIVE_AFTER = re.compile(
     r"|cabinet|tenure|policy|policies|tariffs?|trade\s+war|doctrine|camp)\b",
     re.IGNORECASE,
 )
+_MIN_SCORE = 1  # an official or body of the track, tied to the parties, is enough
 _PASSING = 0.2  # below this share of the main channel's score, a channel is named in passing
 _OFFICIALS_ONLY = 0.5  # the share a channel needs with officials named but no engagement
 _NEAR = 100  # characters between an official and the engagement word that is theirs
@@ -273,6 +274,11 @@ def _channel_suggestions(
         for match in cue.finditer(text):
             cue_counts[track][_key(match.group()).lower()] += 1
 
+    # The channels whose two parties the article names, by track.
+    pairs: dict[str, list[tuple[int, int]]] = {}
+    for channel in known.channels:
+        if channel.party_a_id in named_states and channel.party_b_id in named_states:
+            pairs.setdefault(channel.track, []).append((channel.party_a_id, channel.party_b_id))
     suggestions = []
     for channel in known.channels:
         if channel.party_a_id not in named_states or channel.party_b_id not in named_states:
@@ -298,6 +304,8 @@ def _channel_suggestions(
             named_here = parties & sentence_states.get(index, set())
             if len(named_here) < 2 and not (named_here and both_sides(index, parties)):
                 continue  # "the defence ministries" of which two states?
+            if len(named_here) < 2 and sum(named_here <= set(p) for p in pairs[track]) > 1:
+                continue  # "the two defence chiefs" and the US: with China or the Philippines?
             if (words, span) in phrase_spans:
                 strong.append((f"“{words}”", span))
             elif (word := engagement_near(index, span)) and (
@@ -349,7 +357,7 @@ def _channel_suggestions(
     return [
         s
         for s in suggestions
-        if s.value["score"] >= top * _PASSING
+        if s.value["score"] >= max(top * _PASSING, _MIN_SCORE)
         and (s.value["strong_sentences"] or s.value["score"] >= top * _OFFICIALS_ONLY)
     ]
 
