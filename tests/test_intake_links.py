@@ -379,3 +379,17 @@ def test_a_status_change_older_than_the_recorded_status_is_history(seeded):
 def test_a_title_of_an_institution_in_other_words(seeded):
     found = offices("Zhang, the senior vice chairman of the Central Military Commission, spoke.")
     assert found["vice chairman"]["title"] == "First-ranked Vice Chairman"
+
+
+def test_a_dispute_said_settled_with_the_side_whose_view_prevailed(seeded):
+    point, china, _ = dispute()
+    text = (
+        "Hegseth finally held the call with Dong Jun on 9 September. Who should be his "
+        "counterpart had divided the two sides all summer. The dispute has now been settled. "
+        "China's view of who answers the Pentagon's phone has prevailed."
+    )
+    (update,) = [u for u in updates(text, published=date(2025, 9, 30)) if u.key.startswith("st")]
+    assert update.key == f"sticking_point:{point.pk}:resolved"
+    assert update.value["settled_claim_id"] == china.pk
+    # Dated by the call that settled it, which the same report gives.
+    assert update.value["date"]["earliest"] == "2025-09-09"

@@ -285,6 +285,16 @@ _SETTLING = re.compile(
     r"|took\s+place|met|spoke|talked|went\s+ahead)\b",
     re.IGNORECASE,
 )
+_SAID_SETTLED = re.compile(
+    r"\b(?:dispute|fight|row|question|argument|disagreement|stand-?off|wrangle)\b[^.;]{0,80}?"
+    r"\b(?:settled|resolved|closed|ended|put\s+to\s+rest)\b",
+    re.IGNORECASE,
+)
+_PREVAILED = re.compile(
+    r"\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*[’']s\s+(?:[\w-]+\s+){0,1}(?:view|position|choice"
+    r"|preference|nominee|candidate|line|stance|insistence)\b[^.;]{0,80}?\b(?:prevailed|won"
+    r"|carried\s+the\s+day|won\s+out|held)\b"
+)
 _AGREEING = re.compile(r"(?i)accept|agree|settled|resolved")
 _PUT_FORWARD = (
     r"(?:had\s+|has\s+)?(?:put\s+forward|put\s+up|proposed|offered|nominated|named|designated"
@@ -890,9 +900,85 @@ def _update_suggestions(
         engagement.channel = channels[engagement.channel_id]  # no query per engagement
     for dispute in recorded.disputes:
         dispute.channel = channels[dispute.channel_id]
-    found = (
-        _lifecycle_updates(article, recorded)
-        + _status_updates(article, recorded)
-        + _dispute_updates(article, recorded)
-    )
+    steps = _lifecycle_updates(article, recorded)
+    disputes = _dispute_updates(article, recorded)
+    disputes += _disputes_said_settled(article, recorded, steps, disputes)
+    found = steps + _status_updates(article, recorded) + disputes
     return sorted(found, key=lambda s: (s.start, s.key))
+
+
+def _disputes_said_settled(
+    article: _Article, recorded: _Recorded, steps: list[Suggestion], already: list[Suggestion]
+) -> list[Suggestion]:
+    """ "The dispute … has been settled. China's view … has prevailed.": a counterpart dispute
+    said to be settled, in a report about counterparts, with the side whose view prevailed
+    named in that sentence or the next. The one open counterpart dispute between the states
+    named; dated by the sentence, else by the held step of an engagement on its channel that
+    the same report gives (the call that settled it), else the report's date."""
+    text, known = article.text, article.known
+    if "counterpart" not in text.lower():
+        return []
+    disputes = [
+        d
+        for d in recorded.disputes
+        if len(recorded.claims.get(d.pk, [])) > 1
+        and {d.channel.party_a_id, d.channel.party_b_id} <= article.named_states
+        and not any(u.value.get("sticking_point_id") == d.pk for u in already)
+    ]
+    if len(disputes) != 1:
+        return []
+    (dispute,) = disputes
+    claims = recorded.claims[dispute.pk]
+    for match in _SAID_SETTLED.finditer(text):
+        index = article.sentences.index(match.start())
+        clause = article.clause(match.start())
+        if not article.is_fact(clause[0], match.start(), match.end(), cue=False):
+            continue
+        winners: set[int] = set()
+        for span in (article.sentences.span(index), article.sentences.span(index + 1)):
+            for prevailed in _PREVAILED.finditer(text, *span):
+                for m in article.within(prevailed.start(), prevailed.start() + 40):
+                    state = article.state_of(m)
+                    winners.update(c.pk for c in claims if c.claimant_id == state)
+                    break
+        if len(winners) != 1:
+            continue
+        (winner,) = winners
+        step_date, how = article.date_near(match.start())
+        if how.startswith("no date"):
+            held = [
+                u
+                for u in steps
+                if u.value["to_state"] == EngagementState.HELD
+                and u.value["channel_id"] == dispute.channel_id
+                and not u.flag
+            ]
+            if len(held) == 1:
+                step_date = held[0].value["date"]
+                how = f"dated by the {held[0].value['engagement']!r} held in the same report"
+        losers = [c.pk for c in claims if c.pk != winner]
+        claimant = known.actors.get(next(c.claimant_id for c in claims if c.pk == winner))
+        sentence = article.sentences.span(index)
+        return [
+            Suggestion(
+                "update",
+                text[sentence[0] : sentence[1]],
+                sentence[0],
+                sentence[1],
+                {
+                    "update": "dispute",
+                    "sticking_point_id": dispute.pk,
+                    "sticking_point": dispute.title,
+                    "claim_ids": [c.pk for c in claims],
+                    "settled_claim_id": winner,
+                    "superseded_claim_ids": losers,
+                    "outcome": {"settled": [winner], "superseded": losers},
+                    "date": step_date,
+                    "reason": f"“{match.group()}”; {claimant.label if claimant else 'one side'}"
+                    f"'s view prevailed; {how}",
+                },
+                "" if not how.startswith("no date") else _UNDATED,
+                f"sticking_point:{dispute.pk}:resolved",
+            )
+        ]
+    return []
