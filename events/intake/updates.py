@@ -258,7 +258,7 @@ _STATUS = re.compile(
 # communication"), as the subject before the status word or the object after it.
 _CARRIED_PHRASE = rf"(?:[\w’'-]+\s+){{0,3}}{_CARRIED}\b"
 _CARRIED_BEFORE = re.compile(
-    rf"(?<![\w’'-]){_CARRIED_PHRASE}(?:[\s,]+[\w’'-]+){{0,7}}?[\s,]*(?:has\s+|have\s+|had\s+)?$",
+    rf"(?<![\w’'-]){_CARRIED_PHRASE}(?:[\s,]+[\w’'-]+){{0,9}}?[\s,]*(?:has\s+|have\s+|had\s+)?$",
     re.IGNORECASE,
 )
 _CARRIED_AFTER = re.compile(rf"^(?:\s+[\w’'-]+){{0,3}}?\s+{_CARRIED_PHRASE}", re.IGNORECASE)
