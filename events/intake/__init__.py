@@ -44,8 +44,9 @@ __all__ = ["KINDS", "Suggestion", "analyse"]
 
 def analyse(text: str, *, published: date) -> list[Suggestion]:
     """Suggestions for `text`, a report published on `published`: quotes (statements and
-    characterisations), paraphrases, new people, dates, actors, offices and channels, each with `text[start:end]` as
-    its span. Channels come first (best first), then everything else in reading order."""
+    characterisations), paraphrases, new people, dates, actors, offices and channels, each with
+    `text[start:end]` as its span. Channels come first (best first), then everything else in
+    reading order."""
     if isinstance(published, datetime) or not isinstance(published, date):
         raise TypeError(f"published must be a date, not {published!r}.")
     if not text.strip():
