@@ -84,14 +84,15 @@ _RANK_WORDS = {
 _ROLE = "|".join(sorted(_ROLE_FORMS, key=len, reverse=True))
 # Lowercase words a title may hold before its role noun ("defence ministry spokesperson").
 _TITLE_WORD = (
-    r"(?:[A-Z][\w’'.-]*|foreign|defen[cs]e|national|security|affairs|ministry|department|press"
+    r"(?:(?:[A-Z]\.){2,}|[A-Z][\w’'-]*|foreign|defen[cs]e|national|security|affairs|ministry|department|press"
     r"|deputy|vice|assistant|senior|chief|principal|military|naval|navy|army|air|force|coast"
     r"|guard|state|trade|commerce|finance|interior|justice|defence|presidential|executive"
     rf"|acting|special|top|{_ROLE})"
 )
 _NAME_TOKEN = r"(?:[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[-’'][A-Za-z]+)*)"
 _NAME = rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}}"
-_TITLE_THEN_NAME = re.compile(rf"\b((?i:{_ROLE}))\s+({_NAME})\b")
+# "spokesperson Lin Jian", "the ministry's spokesperson, Lin Jian,"
+_TITLE_THEN_NAME = re.compile(rf"\b((?i:{_ROLE})),?\s+({_NAME})\b")
 _TITLE_BEFORE = re.compile(rf"(?:(?<![\w’'.-])(?:{_TITLE_WORD})(?:[’']s?)?\s+){{0,6}}$")
 _NAME_THEN_TITLE = re.compile(
     rf"\b({_NAME}),\s+(?:(?:a|an|the)\s+)?((?:[\w’'.-]+\s+){{0,6}}?(?i:{_ROLE})"
@@ -114,7 +115,7 @@ _NOT_NAME_WORDS = {
     "reuters", "xinhua", "associated", "press", "asia", "pacific", "indo-pacific", "beijing",
     "washington", "east", "west", "north", "south", "china", "chinese", "american", "after",
     "before", "when", "while", "as", "asked", "speaking", "last", "next", "early", "late",
-}  # fmt: skip
+} | set(_ROLE_FORMS) | _RANK_WORDS  # fmt: skip
 
 
 def _name_ok(name: str, adjectives: set[str]) -> bool:
@@ -375,10 +376,19 @@ class _People:
     def _add(self, name, start, end, title, title_start, title_end, how) -> None:
         name = " ".join(name.split())
         person = self.people.get(name)
-        if person is not None and person.start <= start:
-            if not person.title and title:
+        if person is not None:
+            # Keep the title that says most: one naming an institution over a bare rank.
+            if title and (
+                not person.title
+                or (
+                    self.institutions.resolve(person.title_start, person.title_end) == (None, None)
+                    and self.institutions.resolve(title_start, title_end) != (None, None)
+                )
+            ):
                 person.title, person.title_start, person.title_end = title, title_start, title_end
                 person.reason = f"{how} the title “{title}”; not in the database"
+            if start < person.start:
+                person.start, person.end = start, end
             return
         reason = f"{how} the title “{title}”; not in the database" if title else ""
         self.people[name] = _Person(name, start, end, title, title_start, title_end, reason)

@@ -141,6 +141,7 @@ _ATTRIBUTIVE_AFTER = re.compile(
     r"|doctrine|campaign|aides|officials|allies|summit|tariffs)\b|\s*[–—-]\s*[A-Z])"
 )
 _ATTRIBUTIVE_BEFORE = re.compile(r"(?:\bthe\s+|[A-Z]\w*\s*[–—-]\s*)$")
+_RELATIVE_SPEAKER = re.compile(r"(?<!\w)(?:what|which)\s+(?:it|he|she|they)\s+$")
 _OBJECT_BEFORE = re.compile(
     r"(?:told|met|with|to|and|urged|called|by|for|of|on|from|meeting|asked|invited|informed"
     r"|assured|relayed\s+to)\s+(?:\w+\s+){0,2}$"
@@ -562,9 +563,13 @@ class _Speakers:
                 continue
             who = None
             if how == "verb":
+                if _RELATIVE_SPEAKER.search(text, max(clause, at - 20), at):
+                    continue  # "rejected what it called …": the subject of "rejected" speaks
                 who = self._subject(clause, at)
                 if who is None and _INVERTED.match(text, at):
                     who = self._subject_after(match.end() + 1, end)
+                if who is None and match.group().endswith("ing"):
+                    who = self._clause_subject(clause, at)  # "Hegseth met X, vowing to …"
             elif how == "after":
                 who = self._subject_after(match.end(), end)
             elif match.group("pronoun"):
@@ -573,6 +578,27 @@ class _Speakers:
             else:
                 who = self._subject(clause, match.start())
             if who is not None:
+                return who
+        return None
+
+    def _clause_subject(self, start: int, end: int) -> _Who | None:
+        """The first person, institution or state of a clause that is no verb's object."""
+        candidates: list[tuple[int, _Who]] = [
+            (m.start, self._who_of_mention(m, "as the subject of the clause"))
+            for m in self.index.within(start, end)
+            if m.kind == "actor" and not self._attributive(m)
+        ]
+        candidates += [
+            (at, self._unmatched(name)) for at, _, name in self.people.within(start, end)
+        ]
+        # People first: "US Defense Secretary Pete Hegseth met …" is Hegseth's clause.
+        for at, who in sorted(
+            candidates,
+            key=lambda c: (c[1].actor is not None and c[1].actor.kind != ActorKind.PERSON, c[0]),
+        ):
+            if not _OBJECT_BEFORE.search(self.text, max(start, at - 30), at):
+                if who.confidence == "high":
+                    who.confidence = "medium"
                 return who
         return None
 
@@ -597,6 +623,24 @@ class _Speakers:
         """No reporting cue in the quote's clause: what the text around it suggests."""
         # A quote that opens its sentence continues the quote before it ("…," Hegseth said.
         # "We will …").
+        # "X rejected “…” and said …": the second verb shares the first one's subject.
+        if (
+            previous
+            and previous.get("_sentence") == index
+            and re.match(
+                r"[\s,”\"’']*(?:and|but|,)\s+[a-z]", self.text[previous["_end"] : quote.start]
+            )
+            and (previous["speaker_id"] or previous.get("unmatched_speaker"))
+        ):
+            actor = (
+                self.known.actors.get(previous["speaker_id"]) if previous["speaker_id"] else None
+            )
+            return _Who(
+                actor,
+                unmatched=previous.get("unmatched_speaker", ""),
+                confidence="medium" if actor else "low",
+                basis="the subject of the quote before it, whose verb this one shares",
+            )
         if previous and previous.get("_sentence", -9) in (index, index - 1):
             opening = self.text[here[0] : quote.start].strip()
             same_paragraph = "\n" not in self.text[previous["_end"] : quote.start]
