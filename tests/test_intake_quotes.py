@@ -130,6 +130,25 @@ def test_coordinated_clauses_each_keep_their_speaker(seeded):
     assert quotes["mutual respect"]["speaker_id"] == pk("wang-yi")
 
 
+def test_a_participle_and_a_shared_verb_keep_the_clause_subject(seeded):
+    text = (
+        "“It was a good call,” Trump wrote on social media, adding that Xi was “very kind”. "
+        "Beijing rejected what it called “outside pressure on every issue” and said it was "
+        "not seeking “a quarrel with anyone”."
+    )
+    quotes = statements(text)
+    assert quotes["very kind"]["speaker_id"] == pk("donald-trump")
+    pressure = quotes["outside pressure on every issue"]
+    assert (pressure["speaker_id"], pressure["denied"]) == (pk("china"), True)
+    quarrel = quotes["a quarrel with anyone"]
+    assert (quarrel["speaker_id"], quarrel["denied"]) == (pk("china"), True)
+
+
+def test_a_place_after_the_speaker_is_not_the_speaker(seeded):
+    text = "China's embassy in Washington said the US should “correct its own mistakes”."
+    assert statements(text)["correct its own mistakes"]["speaker_id"] == pk("china")
+
+
 def test_a_pronoun_speaker_is_the_last_person_who_acted(seeded):
     text = "Dong met Hegseth in Hanoi on Tuesday. He said the step was “long overdue for both”."
     value = statements(text)["long overdue for both"]
@@ -241,6 +260,14 @@ def test_a_foreign_title_names_that_countrys_office(seeded):
     assert person.text == "Gilberto Reyes"
     assert (person.value["institution_id"], person.value["office_id"]) == (defence.pk, office.pk)
     assert person.value["state_id"] == philippines.pk
+
+
+def test_a_persons_deputy_belongs_to_that_persons_institution(seeded):
+    text = "Hegseth’s deputy, Steve Abel, told Congress that the line was “a priority”."
+    (person,) = found(text, "new_person")
+    assert (person.text, person.value["title"]) == ("Steve Abel", "Hegseth’s deputy")
+    assert person.value["institution_id"] == pk("us-department-of-defense")
+    assert statements(text)["a priority"]["unmatched_speaker"] == "Steve Abel"
 
 
 def test_known_people_places_and_bodies_are_not_new_people(seeded):

@@ -74,7 +74,7 @@ _ROLE_FORMS = {
     "captain": "captain", "diplomat": "diplomat", "head": "head",
     "representative": "representative",
     "secretary-general": "secretary-general", "undersecretary": "undersecretary",
-    "under-secretary": "undersecretary", "commissioner": "commissioner",
+    "under-secretary": "undersecretary", "commissioner": "commissioner", "deputy": "deputy",
 }  # fmt: skip
 # Words that change the rank of a role: kept when a title is compared with a recorded office.
 _RANK_WORDS = {
@@ -218,6 +218,10 @@ class _Institutions:
                 return m.target, self.known.state_of(m.target)
             if m.target.kind == ActorKind.STATE:
                 state = state or m.target
+            if m.target.kind == ActorKind.PERSON and (held := self.known.held_by.get(m.target.pk)):
+                # "Hegseth's deputy": the institution of the office its person holds
+                institution = self.known.institution(held[0])
+                return institution, self.known.state_of(institution or m.target)
         state = state or self.state_in(start, end)
         phrase = self.text[start:end]
         words = _content_words(phrase) - {_key(label).lower() for label in self.labels}

@@ -112,7 +112,7 @@ _POSSESSOR = re.compile(
 )
 _BOUNDARY = re.compile(r";|(?<!\w)(?:[Ww]hile|[Ww]hereas|[Bb]ut|[Aa]lthough|[Tt]hough)(?!\w)")
 _TAIL_BOUNDARY = re.compile(
-    r"[;.!?]|(?<!\w)(?:while|whereas|but|although|though|and|because|when|if|as|after)(?!\w)"
+    r"[;!?]|(?<!\w)(?:while|whereas|but|although|though|and|because|when|if|as|after)(?!\w)"
 )
 _TRAILING_FILLER = re.compile(
     r"(?:\s+(?:also|later|then|again|previously|separately|earlier|further|only|repeatedly"
@@ -141,6 +141,9 @@ _ATTRIBUTIVE_AFTER = re.compile(
     r"|doctrine|campaign|aides|officials|allies|summit|tariffs)\b|\s*[–—-]\s*[A-Z])"
 )
 _ATTRIBUTIVE_BEFORE = re.compile(r"(?:\bthe\s+|[A-Z]\w*\s*[–—-]\s*)$")
+_PLACE_PREPOSITION = re.compile(
+    r"(?<=\w)\s+(?:in|at|to|near|from|with|on|during|after|before)\s+(?:the\s+)?$"
+)
 _RELATIVE_SPEAKER = re.compile(r"(?<!\w)(?:what|which)\s+(?:it|he|she|they)\s+$")
 _OBJECT_BEFORE = re.compile(
     r"(?:told|met|with|to|and|urged|called|by|for|of|on|from|meeting|asked|invited|informed"
@@ -332,6 +335,10 @@ class _Speakers:
             return _Who(role="it" if pronoun.group("it") else "other")
         if (m := self._mention_ending_at(end)) is not None:
             before = text[max(start, m.start - 30) : m.start]
+            # "China's embassy in Washington said": the place is not the speaker.
+            place = _PLACE_PREPOSITION.search(before)
+            if place and (who := self._subject(start, m.start - len(before) + place.start())):
+                return who
             if re.search(r"spokes\w+\s+(?:for|of)\s+(?:the\s+)?$", before, re.IGNORECASE):
                 who = self._who_of_mention(m, "whose spokesperson spoke")
                 who.confidence = "medium"
@@ -565,11 +572,12 @@ class _Speakers:
             if how == "verb":
                 if _RELATIVE_SPEAKER.search(text, max(clause, at - 20), at):
                     continue  # "rejected what it called …": the subject of "rejected" speaks
-                who = self._subject(clause, at)
+                if match.group().endswith("ing"):  # "Hegseth met X, vowing to …": Hegseth's
+                    who = self._clause_subject(clause, at) or self._subject(clause, at)
+                else:
+                    who = self._subject(clause, at)
                 if who is None and _INVERTED.match(text, at):
                     who = self._subject_after(match.end() + 1, end)
-                if who is None and match.group().endswith("ing"):
-                    who = self._clause_subject(clause, at)  # "Hegseth met X, vowing to …"
             elif how == "after":
                 who = self._subject_after(match.end(), end)
             elif match.group("pronoun"):
@@ -597,8 +605,6 @@ class _Speakers:
             key=lambda c: (c[1].actor is not None and c[1].actor.kind != ActorKind.PERSON, c[0]),
         ):
             if not _OBJECT_BEFORE.search(self.text, max(start, at - 30), at):
-                if who.confidence == "high":
-                    who.confidence = "medium"
                 return who
         return None
 
