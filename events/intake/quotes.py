@@ -50,11 +50,15 @@ class _Quote:
     end: int  # just after the closing mark
     inner_start: int
     inner_end: int
+    runs_on: bool = False  # unclosed: the quotation goes on in the next paragraph
 
 
 _QUOTE_PATTERNS = (
     re.compile(r"“([^“”\n]+)”"),
     re.compile(r'(?<!\w)"(?=\S)([^"\n]+?)(?<=\S)"(?!\w)'),
+    # A quotation that runs on into the next paragraph leaves its paragraph unclosed, and the
+    # next paragraph opens with a quotation mark again.
+    re.compile(r"“([^“”\n]+)(?=\n\s*“)"),
 )
 # Single quotes only when clearly quotes: the opening mark starts a word, the closing mark
 # ends one; an apostrophe inside a word ("isn’t", "Beijing’s", "Rubio‘s") is neither.
@@ -73,7 +77,10 @@ def _find_quotes(text: str) -> list[_Quote]:
             if not re.search(r"[^\W\d_]", match.group(1)):
                 continue  # no letters: not words anyone said
             if taken.add(match.start(), match.end()):
-                quotes.append(_Quote(match.start(), match.end(), match.start(1), match.end(1)))
+                runs_on = match.end() == match.end(1)
+                quotes.append(
+                    _Quote(match.start(), match.end(), match.start(1), match.end(1), runs_on)
+                )
     return sorted(quotes, key=lambda q: q.start)
 
 
@@ -649,7 +656,9 @@ class _Speakers:
             )
         if previous and previous.get("_sentence", -9) in (index, index - 1):
             opening = self.text[here[0] : quote.start].strip()
-            same_paragraph = "\n" not in self.text[previous["_end"] : quote.start]
+            same_paragraph = (
+                previous["_runs_on"] or "\n" not in self.text[previous["_end"] : quote.start]
+            )
             if (
                 not opening
                 and same_paragraph
@@ -938,7 +947,7 @@ def _quote_suggestions(text: str, quotes: list[_Quote], speakers: _Speakers) -> 
                 "no stance by default."
             )
         suggestions.append(Suggestion("statement", content, start, end, value, flag))
-        previous = {**value, "_sentence": index, "_end": quote.end}
+        previous = {**value, "_sentence": index, "_end": quote.end, "_runs_on": quote.runs_on}
     suggestions += speakers.paraphrases()
     suggestions += speakers.people.suggestions()
     return suggestions
