@@ -192,8 +192,8 @@ def test_a_second_quote_continues_the_first(seeded):
 
 def test_a_quotation_that_runs_on_into_the_next_paragraph(seeded):
     text = (
-        "“We will keep talking to anyone who wants calm,” Hegseth said. “Nobody should doubt it.\n\n"
-        "“The line is open at all hours.”"
+        "“We will keep talking to anyone who wants calm,” Hegseth said. "
+        "“Nobody should doubt it.\n\n“The line is open at all hours.”"
     )
     quotes = statements(text)
     for words in ("Nobody should doubt it.", "The line is open at all hours."):
