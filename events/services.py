@@ -18,20 +18,26 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import reversion
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model, Q
+from django.utils.text import slugify
 
 from events.caching import lock_data_version
 from events.fuzzydates import FuzzyDate
 from events.models import (
+    Actor,
     Channel,
     Characterisation,
     Citation,
     CounterpartClaim,
     Engagement,
     EngagementTransition,
+    IntakeDecision,
     Interpretation,
+    Office,
+    OfficeHolding,
     Participation,
     Source,
     Statement,
@@ -46,6 +52,7 @@ from events.vocabularies import (
     ActorKind,
     ClaimOutcome,
     EngagementState,
+    IntakeDecisionKind,
     RelayKind,
     StickingPointKind,
     StickingPointState,
@@ -836,3 +843,144 @@ def record_delete(*, record: Model, user=None, comment: str = "") -> None:
         record.delete()
         if isinstance(record, StatusChange):
             status_periods_refresh(record.channel_id)
+
+
+# --- Intake ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SuggestionRef:
+    """One intake suggestion, as the page names it: its source, kind, span and key."""
+
+    source: Source
+    kind: str
+    start: int
+    end: int
+    key: str = ""
+
+    def decisions(self):
+        return IntakeDecision.objects.filter(
+            source=self.source,
+            suggestion_kind=self.kind,
+            start=self.start,
+            end=self.end,
+            key=self.key,
+        )
+
+
+def _already_decided(decision: IntakeDecision) -> ValidationError:
+    if decision.decision == IntakeDecisionKind.ACCEPTED:
+        return ValidationError(
+            f"This suggestion was already accepted ({decision.record}); "
+            "it is not recorded a second time."
+        )
+    return ValidationError("This suggestion was dismissed; reopen it to accept it.")
+
+
+def intake_accept(
+    *, suggestion: SuggestionRef, write: Callable[[], Model], user=None, comment: str = ""
+) -> Model:
+    """Make the record a suggestion describes (`write` calls the service for it) and mark the
+    suggestion accepted with a link to that record, as one change. A suggestion already accepted
+    or dismissed is refused, and nothing is written; the database refuses a second decision
+    even when two editors accept at the same moment."""
+    with _recorded(user, comment or f"Accepted from intake ({suggestion.kind})"):
+        if decided := suggestion.decisions().first():
+            raise _already_decided(decided)
+        record = write()
+        try:
+            with transaction.atomic():
+                IntakeDecision.objects.create(
+                    source=suggestion.source,
+                    suggestion_kind=suggestion.kind,
+                    start=suggestion.start,
+                    end=suggestion.end,
+                    key=suggestion.key,
+                    decision=IntakeDecisionKind.ACCEPTED,
+                    content_type=ContentType.objects.get_for_model(record),
+                    object_id=record.pk,
+                    decided_by=user if user is not None and user.is_authenticated else None,
+                )
+        except IntegrityError:
+            decided = suggestion.decisions().first()
+            raise (
+                _already_decided(decided)
+                if decided
+                else ValidationError("This suggestion was just decided by someone else.")
+            ) from None
+    return record
+
+
+def intake_dismiss(*, suggestion: SuggestionRef, user=None) -> IntakeDecision:
+    """Mark a suggestion as not worth a record; it stays listed, marked dismissed."""
+    with _recorded(user, f"Dismissed from intake ({suggestion.kind})"):
+        if decided := suggestion.decisions().first():
+            raise _already_decided(decided)
+        try:
+            with transaction.atomic():
+                return IntakeDecision.objects.create(
+                    source=suggestion.source,
+                    suggestion_kind=suggestion.kind,
+                    start=suggestion.start,
+                    end=suggestion.end,
+                    key=suggestion.key,
+                    decision=IntakeDecisionKind.DISMISSED,
+                    decided_by=user if user is not None and user.is_authenticated else None,
+                )
+        except IntegrityError:
+            raise ValidationError("This suggestion was just decided by someone else.") from None
+
+
+def intake_reopen(*, suggestion: SuggestionRef, user=None) -> None:
+    """Open a dismissed suggestion again. An accepted one stays accepted: its record exists."""
+    with _recorded(user, f"Reopened in intake ({suggestion.kind})"):
+        suggestion.decisions().filter(decision=IntakeDecisionKind.DISMISSED).delete()
+
+
+def person_with_office_create(
+    *,
+    name: str,
+    state: Actor | None,
+    office: Office | None,
+    title: str,
+    institution: Actor | None,
+    citations: Sequence[CitationInput],
+    user=None,
+) -> Actor:
+    """A person new to the database, with the office the report gives them: a recorded office,
+    or a new one (`title` at `institution`). The person, the office and the holding all cite
+    the same passages. A name already recorded is refused (open that actor instead)."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": "Give the person's name."})
+    _require_citations(citations, "A new person")
+    if Actor.objects.filter(kind=ActorKind.PERSON, name__iexact=name).exists():
+        raise ValidationError({"name": f"{name} is already recorded."})
+    title = " ".join(title.split())
+    if office is None and title and institution is None:
+        raise ValidationError({"institution": f"Choose the institution {name} is {title} of."})
+    with _recorded(user, f"Person added from intake: {name}"):
+        person = Actor(kind=ActorKind.PERSON, name=name, slug=_free_slug(name), state=state)
+        person.full_clean()
+        record_save(record=person, citations=citations)
+        if office is None and title:
+            assert institution is not None  # refused above
+            office = Office.objects.filter(institution=institution, title__iexact=title).first()
+            if office is None:
+                office = Office(title=title[0].upper() + title[1:], institution=institution)
+                office.full_clean()
+                record_save(record=office, citations=citations)
+        if office is not None:
+            holding = OfficeHolding(person=person, office=office)
+            holding.full_clean()
+            record_save(record=holding, citations=citations)
+    return person
+
+
+def _free_slug(name: str) -> str:
+    base = slugify(name)[:110] or "person"
+    taken = set(Actor.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug

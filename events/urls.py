@@ -1,6 +1,6 @@
 from django.urls import path
 
-from events import editor_views, views
+from events import editor_views, intake_views, views
 from events.access import editor_access, read_access
 from events.feeds import BoardFeed, ChannelFeed
 
@@ -18,12 +18,17 @@ urlpatterns = [
     path("sources/", read_access(views.source_list), name="source_list"),
     path("timeline/", read_access(views.timeline), name="timeline"),
     path("quality/", editor_access(editor_views.data_quality), name="data_quality"),
-    path("intake/", editor_access(editor_views.intake_new), name="intake_new"),
-    path("intake/<int:pk>/", editor_access(editor_views.intake_detail), name="intake_detail"),
+    path("intake/", editor_access(intake_views.intake_new), name="intake_new"),
+    path("intake/<int:pk>/", editor_access(intake_views.intake_detail), name="intake_detail"),
     path(
         "intake/<int:pk>/accept/",
-        editor_access(editor_views.intake_accept),
+        editor_access(intake_views.intake_accept),
         name="intake_accept",
+    ),
+    path(
+        "intake/<int:pk>/decide/",
+        editor_access(intake_views.intake_decide),
+        name="intake_decide",
     ),
     path("feeds/board.atom", read_access(BoardFeed()), name="feed_board"),
     path("channels/<slug:slug>/feed.atom", read_access(ChannelFeed()), name="feed_channel"),

@@ -224,7 +224,8 @@ def test_accepting_a_quote_records_a_cited_statement_on_its_channel(source, edit
     )
 
     assert response.status_code == 302
-    assert response["Location"] == f"/intake/{source.pk}/"
+    start, end = span(source.text, CANDID)
+    assert response["Location"] == f"/intake/{source.pk}/#s-statement-{start}-{end}"
     statement = Statement.objects.get(text=CANDID)
     assert (statement.speaker, statement.stance, statement.is_verbatim) == (
         rubio,
@@ -237,7 +238,6 @@ def test_accepting_a_quote_records_a_cited_statement_on_its_channel(source, edit
     assert citation.passage == CANDID_SENTENCE
     assert citation.passage in source.text
     assert citation.passage_is_verbatim
-    start, end = span(source.text, CANDID)
     assert citation.locator == f"characters {start}–{end}"
 
     confirmation = page_text(editor_client.get(response["Location"]))
