@@ -85,7 +85,7 @@ def test_a_quote_split_by_its_attribution_gives_two_statements_by_one_speaker(se
         ("Rubio said the US isn't aiming for “a grand bargain with Beijing”.", "isn't aiming for"),
         ("Hegseth is not seeking “a new cold war in Asia”, he said.", "is not seeking"),
         ("Wang rejected what he called “lectures from abroad on every topic”.", "rejected what"),
-        ("Hegseth dismissed the idea as “pure fiction from start to end”.", "dismissed"),
+        ("Hegseth dismissed the idea of “a deal made in secret”.", "dismissed"),
         ("Rubio ruled out “a summit before the end of the year”.", "ruled out"),
     ],
 )
@@ -94,6 +94,23 @@ def test_a_quote_the_sentence_denies_is_flagged(seeded, text, cue):
     assert quote.value["denied"] is True
     assert quote.value["denial_cue"].startswith(cue)
     assert quote.flag.startswith("Reported as denied: ")
+
+
+def test_the_speakers_own_verdict_is_not_a_denial(seeded):
+    text = (
+        "Wang dismissed the offer as “empty words”. "
+        "Dong said the world should reject “hegemonic” behaviour."
+    )
+    quotes = statements(text)
+    assert quotes["empty words"]["denied"] is False
+    assert quotes["hegemonic"]["denied"] is False
+
+
+def test_a_denial_in_an_earlier_quotation_covers_the_next(seeded):
+    text = "Rubio said the US was “not seeking” a “new arms race in Asia”."
+    quotes = statements(text)
+    assert quotes["not seeking"]["denied"] is False
+    assert quotes["new arms race in Asia"]["denied"] is True
 
 
 def test_a_negation_inside_the_quote_is_not_a_denial(seeded):

@@ -75,6 +75,8 @@ _ROLE_FORMS = {
     "representative": "representative",
     "secretary-general": "secretary-general", "undersecretary": "undersecretary",
     "under-secretary": "undersecretary", "commissioner": "commissioner", "deputy": "deputy",
+    "commodore": "commodore", "brigadier": "brigadier", "marshal": "marshal",
+    "sergeant": "sergeant", "ensign": "ensign", "superintendent": "superintendent",
 }  # fmt: skip
 # Words that change the rank of a role: kept when a title is compared with a recorded office.
 _RANK_WORDS = {
@@ -115,6 +117,9 @@ _NOT_NAME_WORDS = {
     "reuters", "xinhua", "associated", "press", "asia", "pacific", "indo-pacific", "beijing",
     "washington", "east", "west", "north", "south", "china", "chinese", "american", "after",
     "before", "when", "while", "as", "asked", "speaking", "last", "next", "early", "late",
+    "dr", "mr", "mrs", "ms", "prof", "professor", "sir", "new", "asian", "southeast",
+    "northeast", "european", "african", "western", "eastern", "northern", "southern", "central",
+    "united", "nations", "shoal", "bay", "gulf", "ocean", "lake", "mount",
 } | set(_ROLE_FORMS) | _RANK_WORDS  # fmt: skip
 
 

@@ -97,7 +97,8 @@ _VERB_WORDS = (
     r"|rejected|rejects|rejecting|dismissed|dismisses|dismissing|relayed|conveyed|assured"
     r"|informed|saying|asked|continued|confirmed|maintained|accused|demanded|welcomed"
     r"|expressed|condemned|criticised|criticized|hailed|praised|predicted|recalled|conceded"
-    r"|admitted|agreed|proposed|suggested|ruled\s+out"
+    r"|admitted|agreed|proposed|suggested|ruled\s+out|underscored|underscoring|made\s+clear"
+    r"|making\s+clear|warn|urge|accuse|accuses|accusing|conveyed|convey|cited|citing"
 )
 _VERB = re.compile(rf"(?<![\w-])(?:{_VERB_WORDS})(?![\w-])")
 # Verbs that may come before their speaker ("…,” said Rubio); "told Wang" names the listener.
@@ -117,19 +118,31 @@ _POSSESSOR = re.compile(
     rf"(?:(?P<pronoun>\b(?:[Hh]is|[Hh]er|[Ii]ts|[Tt]heir))|(?P<owner>[’'‘]s?))"
     rf"\s+(?:[\w-]+\s+){{0,2}}?{_SPEECH_NOUN}\b"
 )
-_BOUNDARY = re.compile(r";|(?<!\w)(?:[Ww]hile|[Ww]hereas|[Bb]ut|[Aa]lthough|[Tt]hough)(?!\w)")
+# Where a new clause, with a subject of its own, begins: "…, while Wang urged …". "while
+# warning" and "but that …" / "but would …" go on with the same subject.
+_BOUNDARY = re.compile(
+    r";|(?<!\w)(?:[Ww]hile|[Ww]hereas|[Aa]lthough|[Tt]hough)(?!\w)(?!\s+\w+ing\b)"
+    r"|(?<!\w)[Bb]ut(?=\s+(?:[A-Z]|(?:the|a|an|he|she|it|they|we|i|its|his|her|their|some|many"
+    r"|officials?)\s))"
+)
 _TAIL_BOUNDARY = re.compile(
     r"[;!?]|(?<!\w)(?:while|whereas|but|although|though|and|because|when|if|as|after)(?!\w)"
 )
 _TRAILING_FILLER = re.compile(
     r"(?:\s+(?:also|later|then|again|previously|separately|earlier|further|only|repeatedly"
-    r"|publicly|privately|has|have|had|would|will|did|once|on\s+\w+day|in\s+a\s+statement))+\s*$"
+    r"|publicly|privately|has|have|had|would|will|did|once|on\s+\w+day|in\s+a\s+statement"
+    r"|afterwards|afterward|today|yesterday|now|still|first|itself|themselves|himself|herself"
+    r"|too|however|meanwhile))+\s*$"
 )
-_PRONOUN = re.compile(r"(?<!\w)(?P<person>[Hh]e|[Ss]he)$|(?<!\w)(?P<it>[Ii]t)$|(?<!\w)[Tt]hey$")
+_PRONOUN = re.compile(
+    r"(?<!\w)(?P<person>[Hh]e|[Ss]he)$|(?<!\w)(?P<it>[Ii]t)$|(?<!\w)(?P<first>I|[Ww]e)$"
+    r"|(?<!\w)[Tt]hey$"
+)
 _OFFICIAL_ROLES = (
     r"spokes(?:person|man|woman)s?|officials?|aides?|diplomats?|readouts?|statements?|ministry"
     r"|ministries|department|embassy|government|administration|side|team|office|military|army"
     r"|navy|command|agency|mission|delegation|negotiators?|envoys?|representatives?"
+    r"|participants?|delegates?|participants?|ministers?|officers?|authorities|coast\s+guard"
 )
 _OTHER_ROLES = (
     r"analysts?|experts?|observers?|critics?|people|residents?|lawmakers?|commentators?"
@@ -151,7 +164,21 @@ _ATTRIBUTIVE_BEFORE = re.compile(r"(?:\bthe\s+|[A-Z]\w*\s*[–—-]\s*)$")
 _PLACE_PREPOSITION = re.compile(
     r"(?<=\w)\s+(?:in|at|to|near|from|with|on|during|after|before)\s+(?:the\s+)?$"
 )
-_RELATIVE_SPEAKER = re.compile(r"(?<!\w)(?:what|which)\s+(?:it|he|she|they)\s+$")
+_RELATIVE_SPEAKER = re.compile(r"(?<!\w)(?:what|which)\s+(?P<pronoun>it|he|she|they)\s+$")
+_COORDINATED = re.compile(r"(?<=\w)\s+(?:and|&)\s+$")
+_RELATIVE_PRONOUN = re.compile(r",?\s+(?:who|which|that)$")
+# A known state's possessive or adjective before a body: "China's Ministry of National
+# Defense", "Japan's foreign ministry", "Beijing's defence ministry".
+_BODY = (
+    r"(?:(?:[\w-]+\s+){0,3}?(?:[Mm]inistry|[Dd]epartment|[Ee]mbassy|[Cc]oast\s+[Gg]uard|[Nn]avy"
+    r"|[Aa]ir\s+[Ff]orce|[Aa]rmy|[Cc]ommand|[Oo]ffice|[Mm]ission)"
+    r"(?:\s+of\s+(?:the\s+)?[A-Z][\w-]*(?:\s+(?:and\s+)?[A-Z][\w-]*){0,3})?)"
+)
+# An organisation named as speaker but not in the database ("Indo-Pacific Command").
+_ORGANISATION_AT_END = re.compile(
+    r"(?<![\w’'-])(?:[A-Z][\w-]+\s+){1,4}(?:Command|Ministry|Agency|Guard|Council|Office"
+    r"|Institute|Centre|Center|Forces?|Navy|Army)$"
+)
 _OBJECT_BEFORE = re.compile(
     r"(?:told|met|with|to|and|urged|called|by|for|of|on|from|meeting|asked|invited|informed"
     r"|assured|relayed\s+to)\s+(?:\w+\s+){0,2}$"
@@ -185,6 +212,8 @@ _DENIAL_BLOCK = re.compile(
     re.IGNORECASE,
 )
 _NEGATION = re.compile(r"(?:not|n[’']t|never)$", re.IGNORECASE)
+# "dismissed the talks as “empty words”": the quoted words are the speaker's own verdict.
+_OWN_VERDICT = re.compile(r"(?<![\w-])as(?:\s+(?:a|an|the|mere|just|only))?\s*$")
 _TAIL_DENIAL = re.compile(
     r"^\W{0,3}\s*(?:was|were|is|are|has\s+been|had\s+been|have\s+been)\s+"
     r"(?:ruled\s+out|rejected|denied|dismissed|off\s+the\s+table)\b"
@@ -199,7 +228,14 @@ class _Who:
     unmatched: str = ""
     confidence: str = "low"
     basis: str = ""
-    role: str = ""  # "person" / "it" (a pronoun), "official" or "other" (an unnamed role)
+    # A pronoun ("person", "it", "first": I/we) or an unnamed role ("official", "other") to
+    # fill from the text before `at`.
+    role: str = ""
+    at: int = -1
+
+    @property
+    def named(self) -> bool:
+        return self.actor is not None or bool(self.unmatched)
 
     def as_value(self, *, short: bool = False) -> dict:
         confidence = self.confidence
@@ -218,6 +254,8 @@ class _Who:
 
 
 _NOBODY = _Who(basis="no speaker found")
+# A transcript's turn: "Xu Wenjing: …", "MS HALE: …".
+_TURN = re.compile(r"^(?P<label>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}):\s", re.MULTILINE)
 
 
 class _Speakers:
@@ -244,7 +282,79 @@ class _Speakers:
         self.index = _Mentions(self.mentions)
         self.people = _People(text, self.mentions, [(q.start, q.end) for q in quotes], known)
         self.institutions = self.people.institutions
+        self._add_bodies()
         self.readouts = self._find_readouts()
+        self.turns = self._find_turns()
+
+    def _add_bodies(self) -> None:
+        """Institutions named by a known state and a body ("Japan's Ministry of Defense"),
+        added to the mentions that speakers are found among."""
+        pattern = self.institutions.label_pattern
+        if pattern is None:
+            return
+        body = re.compile(rf"\s+{_BODY}")
+        added = []
+        for match in pattern.finditer(self.text):
+            if self.people._quoted(match.start()):
+                continue
+            tail = body.match(self.text, match.end(), min(len(self.text), match.end() + 80))
+            if tail is None:
+                continue
+            start, end = match.start(), tail.end()
+            institution, _ = self.institutions.resolve(start, end)
+            if institution is None:
+                continue
+            covered = [
+                m
+                for m in self.index.overlapping(start, end)
+                if not (m.kind == "actor" and m.target.kind == ActorKind.STATE)
+            ]
+            if covered:
+                continue  # a known name ("China's foreign ministry") already says it
+            added.append(_Mention(start, end, self.text[start:end], "actor", [institution], "body"))
+            added[-1].target = institution
+        if added:
+            self.mentions = sorted([*self.mentions, *added], key=lambda m: m.start)
+            self.index = _Mentions(self.mentions)
+
+    def _find_turns(self) -> tuple[list[int], list[_Who | None]]:
+        """Who speaks in each turn of a transcript ("Xu Wenjing: …"); None for a questioner."""
+        starts, speakers = [], []
+        for match in _TURN.finditer(self.text):
+            label = match.group("label")
+            start, end = match.span("label")
+            who: _Who | None = None
+            people = [m for m in self.index.within(start, end) if self._is_person(m)]
+            if people:
+                who = _Who(people[0].target, confidence="medium", basis="the speaker of the turn")
+            elif name := self._name_at(start, end, at_end=True):
+                who = _Who(unmatched=name[0], confidence="low", basis="the speaker of the turn")
+            elif re.fullmatch(r"(?:MR|MS|MRS|DR)\.?\s+[A-Z]+", label):
+                surname = label.split()[-1].title()  # "MS HALE": the Hale named before
+                full = self.people.full_name(surname)
+                known = [
+                    m
+                    for m in self.index.within(0, start)
+                    if self._is_person(m) and surname in m.text
+                ]
+                if known:
+                    who = _Who(
+                        known[-1].target, confidence="medium", basis="the speaker of the turn"
+                    )
+                elif full:
+                    who = _Who(unmatched=full, confidence="low", basis="the speaker of the turn")
+            starts.append(match.start())
+            speakers.append(who)
+        return starts, speakers
+
+    def _turn_at(self, position: int) -> _Who | None:
+        starts, speakers = self.turns
+        index = bisect.bisect_right(starts, position) - 1
+        if index < 0 or "\n" in self.text[starts[index] : position].rstrip():
+            # Only the paragraph the turn opens (a turn's later paragraphs are rare).
+            return None
+        who = speakers[index]
+        return _Who(who.actor, who.unmatched, who.confidence, who.basis) if who else None
 
     # --- Helpers ---------------------------------------------------------------------------------
 
@@ -256,6 +366,9 @@ class _Speakers:
         before = self.text[max(0, mention.start - 40) : mention.start]
         return bool(_ATTRIBUTIVE_AFTER.match(after) or _ATTRIBUTIVE_BEFORE.search(before))
 
+    def _possessive(self, mention: _Mention) -> bool:
+        return bool(re.match(r"[’'‘]s?\s", self.text[mention.end : mention.end + 3]))
+
     def _holder(self, mention: _Mention) -> Actor | None:
         holders = self.known.holders.get(mention.target.pk, [])
         return holders[0] if holders else None
@@ -264,9 +377,8 @@ class _Speakers:
         if m.kind == "office":
             holder = self._holder(m)
             if holder is not None:
-                return _Who(
-                    holder, confidence="medium", basis=f"holder of {m.target.title}, {basis}"
-                )
+                title = m.target.title
+                return _Who(holder, confidence="medium", basis=f"holder of {title}, {basis}")
             institution = self.known.institution(m.target)
             return _Who(
                 institution,
@@ -319,33 +431,40 @@ class _Speakers:
         if filler := _TRAILING_FILLER.search(text, max(start, end - 80), end):
             end = filler.start()
         segment = text[start:end].rstrip()
+        if relative := _RELATIVE_PRONOUN.search(segment):  # "the readout, which (also) said"
+            segment = segment[: relative.start()]
         if segment.endswith(","):  # "Lin Jian, a spokesman for …, said"; "X's spokesman, Y, said"
             inner = segment[:-1]
             comma = inner.rfind(",")
             chunk = inner[comma + 1 :].strip()
-            if (
-                comma >= 0
-                and chunk
-                and (chunk[0].islower() or chunk.split()[0] in {"A", "An", "The"})
-            ):
-                segment = inner[:comma]
-            else:
-                segment = inner
+            named = self._mention_ending_at(start + len(inner))
+            name_only = bool(re.fullmatch(_NAME, chunk)) or (
+                named is not None and named.text == chunk
+            )
+            segment = inner[:comma] if comma >= 0 and chunk and not name_only else inner
         segment = segment.rstrip()
         end = start + len(segment)
         if end <= start:
             return None
         tail = text[max(start, end - 60) : end]
         if pronoun := _PRONOUN.search(tail):
+            at = end - len(pronoun.group())
             if pronoun.group("person"):
-                return _Who(role="person")
-            return _Who(role="it" if pronoun.group("it") else "other")
+                return _Who(role="person", at=at)
+            if pronoun.group("first"):
+                return _Who(role="first", at=at)
+            return _Who(role="it" if pronoun.group("it") else "other", at=at)
         if (m := self._mention_ending_at(end)) is not None:
             before = text[max(start, m.start - 30) : m.start]
             # "China's embassy in Washington said": the place is not the speaker.
             place = _PLACE_PREPOSITION.search(before)
             if place and (who := self._subject(start, m.start - len(before) + place.start())):
                 return who
+            # "Hegseth and Dong described …": the first named.
+            if coordinated := _COORDINATED.search(before):
+                first = self._mention_ending_at(m.start - len(coordinated.group()))
+                if first is not None and first.kind == "actor":
+                    m = first
             if re.search(r"spokes\w+\s+(?:for|of)\s+(?:the\s+)?$", before, re.IGNORECASE):
                 who = self._who_of_mention(m, "whose spokesperson spoke")
                 who.confidence = "medium"
@@ -355,10 +474,14 @@ class _Speakers:
                 return self._who_of_mention(m, "with a speech verb")
         if name := self._name_at(start, end, at_end=True):
             return self._unmatched(name[0])
-        if role := _ROLE_AT_END.search(tail):
-            return self._owner(
-                max(start, end - 80), start + (end - start) - len(role.group()), role.group()
+        if organisation := _ORGANISATION_AT_END.search(tail):
+            return _Who(
+                unmatched=organisation.group(),
+                confidence="low",
+                basis="an organisation named with a speech verb, not in the database",
             )
+        if role := _ROLE_AT_END.search(tail):
+            return self._owner(max(start, end - 80), end - len(role.group()), role.group())
         return None
 
     def _owner(self, start: int, role_start: int, role: str) -> _Who:
@@ -369,7 +492,12 @@ class _Speakers:
         start = max(start, boundary + 1)
         official = bool(_OFFICIAL.search(role))
         for m in reversed(self.index.within(start, role_start)):
-            if self._is_person(m) and re.match(r"[’'‘]s?\s", text[m.end : m.end + 3]):
+            if self._is_person(m) and self._possessive(m):
+                held = self.known.held_by.get(m.target.pk)
+                if role.lower() == "office" and held:  # "Cabrera's office": his institution
+                    institution = self.known.institution(held[0])
+                    if institution is not None:
+                        return _Who(institution, confidence="medium", basis=f"{m.text}’s office")
                 return _Who(m.target, confidence="medium", basis=f"{m.target.name}’s {role}")
         if official:
             institution, state = self.institutions.resolve(start, role_start)
@@ -383,22 +511,22 @@ class _Speakers:
                     return _Who(
                         earlier, confidence="medium", basis=f"the {role} of {earlier.label}"
                     )
-            return _Who(role="official", basis=f"unnamed {role.lower()}")
-        return _Who(role="other", basis=f"unnamed {role.lower()}")
+            return _Who(role="official", basis=f"unnamed {role.lower()}", at=role_start)
+        return _Who(role="other", basis=f"unnamed {role.lower()}", at=role_start)
 
     def _subject_after(self, start: int, end: int) -> _Who | None:
         """The speaker named by the noun phrase that starts at `start` ("said Secretary Rubio",
         "according to a Pentagon readout", "said Lin Jian, a spokesman for …")."""
         text = self.text
-        stop = re.compile(r"[,.;:!?“”\"]|\s(?:in|at|on|after|before|during|when|while|as|who)\s")
-        match = stop.search(text, start, end)
-        np_end = match.start() if match else end
-        if np_end - start > 120:
-            np_end = start + 120
+        np_end = min(end, start + 120)
+        for stop in _NP_STOP.finditer(text, start, np_end):
+            if not stop.group().startswith("("):  # "Colonel (ret.) Takuya Mori"
+                np_end = stop.start()
+                break
         np_end = start + len(text[start:np_end].rstrip())
         head = text[start:np_end]
         if re.match(r"(?:[Hh]e|[Ss]he)$", head):
-            return _Who(role="person")
+            return _Who(role="person", at=start)
         mentions = self.index.within(start, np_end)
         people = [m for m in mentions if self._is_person(m)]
         name = self._name_at(start, np_end, at_end=False)
@@ -417,9 +545,8 @@ class _Speakers:
         for m in mentions:
             if m.kind == "office" or m.target.kind == ActorKind.INSTITUTION:
                 return self._who_of_mention(m, "named as speaking")
-        if role := re.search(
-            rf"(?<![\w-])(?:{_OFFICIAL_ROLES}|{_OTHER_ROLES})(?![\w-])", head, re.IGNORECASE
-        ):
+        role = re.search(rf"(?<![\w-])(?:{_OFFICIAL_ROLES}|{_OTHER_ROLES})(?![\w-])", head, re.I)
+        if role:
             owner = self._owner(start, start + role.start(), role.group())
             if owner.actor is None and (mentions or role.end() < len(head)):
                 institution, state = self.institutions.resolve(start + role.end(), np_end)
@@ -443,24 +570,40 @@ class _Speakers:
         for match in re.finditer(r"(?<![\w-])(?:readouts?|statements?)(?![\w-])", self.text):
             if self.people._quoted(match.start()):
                 continue
-            institution, state = self.institutions.resolve(
-                max(0, match.start() - 50), match.start()
-            )
-            owner = institution or state
+            before = max(0, match.start() - 50)
+            boundary = max(self.text.rfind(".", before, match.start()), before - 1)
+            owner = self._phrase_owner(boundary + 1, match.start())
             if owner is None:
                 after = re.match(
-                    r"\s+(?:from|by|of|issued\s+by)\s+", self.text[match.end() : match.end() + 20]
+                    r"\s+(?:from|by|of|issued\s+by|released\s+by)\s+",
+                    self.text[match.end() : match.end() + 20],
                 )
                 if after:
                     end = match.end() + after.end()
-                    institution, state = self.institutions.resolve(
-                        end, min(len(self.text), end + 50)
+                    owner = self._phrase_owner(end, min(len(self.text), end + 50))
+            if owner is None:  # "X said in a statement": X's
+                said = re.search(
+                    rf"(?:{_VERB_WORDS})\s+(?:\w+\s+)?in\s+an?\s+$",
+                    self.text[max(0, match.start() - 40) : match.start()],
+                )
+                if said:
+                    verb_at = (
+                        match.start() - 40 + said.start() if match.start() >= 40 else said.start()
                     )
-                    owner = institution or state
+                    sentence = self.sentences.span(self.sentences.index(match.start()))
+                    who = self._subject(sentence[0], max(sentence[0], verb_at))
+                    owner = who.actor if who and who.actor else None
             if owner is not None:
                 positions.append(match.start())
                 owners.append(owner)
         return positions, owners
+
+    def _phrase_owner(self, start: int, end: int) -> Actor | None:
+        for m in reversed(self.index.within(start, end)):
+            if m.kind == "actor" and m.target.kind != ActorKind.PERSON:
+                return m.target
+        institution, state = self.institutions.resolve(start, end)
+        return institution or state
 
     def _readout_before(self, position: int) -> Actor | None:
         positions, owners = self.readouts
@@ -478,14 +621,16 @@ class _Speakers:
             end = min(end, position)
             if end <= start:
                 continue
+            new = self.people.within(start, end)
             found: list[tuple[int, _Who]] = [
-                (m.start, _Who(m.target, confidence="medium"))
-                for m in self.index.within(start, end)
-                if self._is_person(m) and not self._attributive(m)
+                (o_start, _Who(unmatched=name, confidence="low")) for o_start, _, name in new
             ]
-            for o_start, _, name in self.people.within(start, end):
-                if not any(s == o_start for s, _ in found):
-                    found.append((o_start, _Who(unmatched=name, confidence="low")))
+            for m in self.index.within(start, end):
+                if not self._is_person(m) or self._attributive(m):
+                    continue
+                if any(o_start <= m.start < o_end for o_start, o_end, _ in new):
+                    continue  # "Wang" in "Wang Xuemeng" is not Wang Yi
+                found.append((m.start, _Who(m.target, confidence="medium")))
             if not found:
                 continue
             found.sort(key=lambda item: item[0])
@@ -518,18 +663,22 @@ class _Speakers:
         """A pronoun or an unnamed role resolved from the text before it."""
         if not who.role:
             return who
+        at = who.at if who.at >= 0 else position
         if who.role == "person":
-            found = self._last_person(position)
+            found = self._last_person(at)
             if found:
-                found.basis = "a pronoun after " + (
-                    found.actor.name if found.actor else found.unmatched
-                )
+                name = found.actor.name if found.actor else found.unmatched
+                found.basis = f"a pronoun after {name}"
                 return found
             return _Who(basis="a pronoun with no person named before it")
-        if who.role in {"it", "official"}:
-            found = self._last_body(position)
+        if who.role == "first":  # "we urge …" in a transcript: whoever has the floor
+            turn = self._turn_at(at)
+            if turn is not None:
+                return turn
+        if who.role in {"it", "official", "first"}:
+            found = self._last_body(at)
             if found and found.actor is not None:
-                what = "“it”" if who.role == "it" else who.basis
+                what = "a pronoun" if who.role != "official" else who.basis
                 found.basis = f"{what}; {found.actor.kind} named nearby"
                 return found
         return _Who(basis=who.basis or "an unnamed speaker")
@@ -537,11 +686,14 @@ class _Speakers:
     # --- Quotes ----------------------------------------------------------------------------------
 
     def _tail(self, start: int, end: int) -> tuple[_Who | None, bool]:
-        """A reporting phrase after the quote, and whether it comes right after it."""
+        """A reporting phrase after the quote, and whether it names the speaker right after
+        it ("…,” said X; “…,” X said). "According to" names a source, not a speaker: it comes
+        second."""
         text = self.text
         lead = re.match(r"[\s,—–-]*", text[start : min(end, start + 10)])
         p = start + (lead.end() if lead else 0)
-        if inverted := _INVERTED.match(text, p, end):
+        inverted = _INVERTED.match(text, p, end)
+        if inverted and not inverted.group().lower().startswith("according"):
             who = self._subject_after(inverted.end(), end)
             if who:
                 return who, True
@@ -554,19 +706,24 @@ class _Speakers:
         if cue is None or _TAIL_BOUNDARY.search(text, p, cue.start()):
             return None, False
         if cue is according:
-            return self._subject_after(cue.end(), end), cue.start() == p
+            return self._subject_after(cue.end(), end), False
         words = len(text[p : cue.start()].split())
         who = self._subject(p, cue.start()) if words <= 14 else None
         if who is None and words == 0 and re.match(r"\s+[A-Z]", text[cue.end() : cue.end() + 2]):
             who = self._subject_after(cue.end() + 1, end)  # “…,” says Lin
         return who, who is not None and words <= 14
 
+    def _clause(self, start: int, end: int) -> int:
+        clause = start
+        for match in _BOUNDARY.finditer(self.text, start, end):
+            if not self.people._quoted(match.start()):
+                clause = match.end()
+        return clause
+
     def _head(self, start: int, end: int) -> _Who | None:
         """The last reporting cue before the quote in its clause, and its subject."""
         text = self.text
-        clause = start
-        for match in _BOUNDARY.finditer(text, start, end):
-            clause = match.end()
+        clause = self._clause(start, end)
         cues: list[tuple[int, str, re.Match]] = []
         cues += [(m.start(), "verb", m) for m in _VERB.finditer(text, clause, end)]
         cues += [(m.start(), "after", m) for m in _ACCORDING.finditer(text, clause, end)]
@@ -577,9 +734,14 @@ class _Speakers:
                 continue
             who = None
             if how == "verb":
-                if _RELATIVE_SPEAKER.search(text, max(clause, at - 20), at):
-                    continue  # "rejected what it called …": the subject of "rejected" speaks
-                if match.group().endswith("ing"):  # "Hegseth met X, vowing to …": Hegseth's
+                if relative := _RELATIVE_SPEAKER.search(text, max(clause, at - 20), at):
+                    # "rejected what it called …": the subject of the clause speaks.
+                    if relative.group("pronoun") in {"it", "they"}:
+                        who = self._clause_subject(clause, at, people=False)
+                    if who is None:
+                        continue
+                elif match.group().endswith("ing") or re.search(r"\bto\s+$", text[at - 4 : at]):
+                    # "Hegseth met X, vowing to …", "used a panel to accuse …": the clause's subject
                     who = self._clause_subject(clause, at) or self._subject(clause, at)
                 else:
                     who = self._subject(clause, at)
@@ -589,29 +751,44 @@ class _Speakers:
                 who = self._subject_after(match.end(), end)
             elif match.group("pronoun"):
                 pronoun = match.group("pronoun").lower()
-                who = _Who(role="it" if pronoun in {"its", "their"} else "person")
+                role = "it" if pronoun in {"its", "their"} else "person"
+                who = _Who(role=role, at=match.start())
             else:
                 who = self._subject(clause, match.start())
             if who is not None:
                 return who
         return None
 
-    def _clause_subject(self, start: int, end: int) -> _Who | None:
-        """The first person, institution or state of a clause that is no verb's object."""
+    def _clause_subject(self, start: int, end: int, *, people: bool = True) -> _Who | None:
+        """The subject at the start of a clause: a pronoun, else the first person (else
+        institution or state) named near its start that is no verb's object or possessor."""
+        text = self.text
+        lead = re.match(r"[\s,“”\"'‘’]*(?:(?:and|but|while|whereas)\s+)?", text[start:end])
+        begin = start + (lead.end() if lead else 0)
+        if re.match(r"(?:He|She|he|she)\s", text[begin : begin + 4]):
+            return _Who(role="person", at=begin) if people else None
+        if re.match(r"(?:I|We|we)\s", text[begin : begin + 3]):
+            return _Who(role="first", at=begin)
+        reach = min(end, begin + 70)
         candidates: list[tuple[int, _Who]] = [
             (m.start, self._who_of_mention(m, "as the subject of the clause"))
-            for m in self.index.within(start, end)
-            if m.kind == "actor" and not self._attributive(m)
+            for m in self.index.within(begin, reach)
+            if m.kind == "actor" and not self._attributive(m) and not self._possessive(m)
         ]
-        candidates += [
-            (at, self._unmatched(name)) for at, _, name in self.people.within(start, end)
-        ]
+        if people:
+            candidates += [
+                (at, self._unmatched(name)) for at, _, name in self.people.within(begin, reach)
+            ]
+        else:
+            candidates = [c for c in candidates if c[1].actor and c[1].actor.kind != "person"]
+
+        def order(item: tuple[int, _Who]) -> tuple[bool, int]:
+            at, who = item
+            return (who.actor is not None and who.actor.kind != ActorKind.PERSON, at)
+
         # People first: "US Defense Secretary Pete Hegseth met …" is Hegseth's clause.
-        for at, who in sorted(
-            candidates,
-            key=lambda c: (c[1].actor is not None and c[1].actor.kind != ActorKind.PERSON, c[0]),
-        ):
-            if not _OBJECT_BEFORE.search(self.text, max(start, at - 30), at):
+        for at, who in sorted(candidates, key=order):
+            if not _OBJECT_BEFORE.search(text, max(begin, at - 30), at):
                 return who
         return None
 
@@ -621,21 +798,24 @@ class _Speakers:
         index = self.sentences.index(quote.start)
         here = self.sentences.span(index)
         here = (min(here[0], quote.start), max(here[1], quote.end))
-        before = self.quotes[number - 1] if number > 0 else None
         after = self.quotes[number + 1] if number + 1 < len(self.quotes) else None
-        floor = before.end if before is not None and before.end > here[0] else here[0]
         ceiling = after.start if after is not None and after.start < here[1] else here[1]
 
         tail, direct = self._tail(quote.end, ceiling)
-        who = tail if direct else (self._head(floor, quote.start) or tail)
-        if who is not None:
-            return self._fill(who, quote.start)
+        if direct and tail is not None and (tail.named or tail.role in {"person", "first"}):
+            return self._fill(tail, quote.start)
+        head = self._head(here[0], quote.start)
+        for who in (head, tail):
+            if who is not None and (who.named or who.role):
+                filled = self._fill(who, quote.start)
+                if filled.named or who is tail or tail is None:
+                    return filled
         return self._context(quote, index, here, previous)
 
     def _context(self, quote: _Quote, index: int, here: tuple[int, int], previous) -> _Who:
         """No reporting cue in the quote's clause: what the text around it suggests."""
-        # A quote that opens its sentence continues the quote before it ("…," Hegseth said.
-        # "We will …").
+        if turn := self._turn_at(quote.start):
+            return turn
         # "X rejected “…” and said …": the second verb shares the first one's subject.
         if (
             previous
@@ -654,6 +834,8 @@ class _Speakers:
                 confidence="medium" if actor else "low",
                 basis="the subject of the quote before it, whose verb this one shares",
             )
+        # A quote that opens its sentence continues the quote before it ("…," Hegseth said.
+        # "We will …").
         if previous and previous.get("_sentence", -9) in (index, index - 1):
             opening = self.text[here[0] : quote.start].strip()
             same_paragraph = (
@@ -675,7 +857,10 @@ class _Speakers:
                     confidence="medium" if actor else "low",
                     basis="continues the quote before it",
                 )
-        distance = lambda s, e: quote.start - e if e <= quote.start else max(s - quote.end, 0)  # noqa: E731
+
+        def distance(start: int, end: int) -> int:
+            return quote.start - end if end <= quote.start else max(start - quote.end, 0)
+
         previous_span = self.sentences.span(index - 1) if index > 0 else (0, 0)
         people = [
             m for m in self.index.within(*here) if self._is_person(m) and not self._attributive(m)
@@ -719,33 +904,40 @@ class _Speakers:
 
     def paraphrases(self) -> list[Suggestion]:
         """Attributed paraphrases: "X said (that) …", "X told reporters (that) …",
-        "according to X, …", and "…, X said." at a sentence's end, with no quotation in them."""
+        "according to X, …", and "…, X said." at a sentence's end. A reported clause that
+        runs into a quotation ends where the quotation begins (the quote is a statement)."""
         text, found = self.text, []
         for s_start, s_end in self.sentences.spans:
             sentence = text[s_start:s_end]
             first_quote = bisect.bisect_left(self.quote_starts, s_start)
-            if first_quote < len(self.quote_starts) and self.quote_starts[first_quote] < s_end:
-                continue  # quotations are offered as statements
+            quote_at = (
+                self.quote_starts[first_quote]
+                if first_quote < len(self.quote_starts) and self.quote_starts[first_quote] < s_end
+                else None
+            )
             span = who = None
             body_end = s_end - (len(sentence) - len(sentence.rstrip(".!? ")))
             if match := _PARAPHRASE_LEAD.match(sentence):  # According to X, …
                 who = self._subject_after(s_start + match.end("cue"), s_start + match.end("np"))
                 span = (s_start + match.end(), body_end)
-            elif match := _PARAPHRASE_END.search(sentence):  # …, according to X. / …, said X.
-                who = self._subject_after(s_start + match.end("cue"), s_end)
+            elif quote_at is None and (match := _PARAPHRASE_END.search(sentence)):
+                who = self._subject_after(s_start + match.end("cue"), s_end)  # …, according to X.
                 span = (s_start, s_start + match.start())
             else:
                 for verb in _PARAPHRASE_VERB.finditer(text, s_start, s_end):
+                    if self.people._quoted(verb.start()):
+                        continue
                     negated = r"(?<![\w-])(?:not|n[’']t|never)\s+(?:\w+\s+)?$"
                     if re.search(negated, text[max(s_start, verb.start() - 20) : verb.start()]):
                         continue
-                    subject = self._subject(s_start, verb.start())
+                    subject = self._subject(self._clause(s_start, verb.start()), verb.start())
                     if subject is None:
                         continue
                     # "…, the State Department said, …": the report is what comes before.
                     comma = text.rfind(",", s_start, verb.start())
                     if (
-                        comma > s_start
+                        quote_at is None
+                        and comma > s_start
                         and len(text[comma : verb.start()].split()) <= 9
                         and re.match(r"[^\w]*(?:[,.;!?]|$)", text[verb.end() : s_end])
                     ):
@@ -757,12 +949,18 @@ class _Speakers:
                         continue
                     who, span = subject, (clause.start("clause"), body_end)
                     break
-            if who is None or span is None or len(_words(text[span[0] : span[1]])) < 3:
+            if who is None or span is None:
                 continue
-            who = self._fill(who, span[0])
             start, end = span
+            if quote_at is not None and start < quote_at:
+                end = min(end, quote_at)  # up to the quotation
+            elif quote_at is not None and start <= quote_at < end:
+                continue
             while end > start and text[end - 1] in " ,;:—–-":
                 end -= 1
+            if len(_words(text[start:end])) < 3:
+                continue
+            who = self._fill(who, start)
             value = {
                 "paraphrase": text[start:end],
                 "sentence": sentence,
@@ -774,10 +972,13 @@ class _Speakers:
         return found
 
 
+_NP_STOP = re.compile(
+    r"\([^)]{0,20}\)|[,.;:!?“”\"]|\s(?:in|at|on|after|before|during|when|while|as|who)\s"
+)
 _PARAPHRASE_VERB = re.compile(
-    r"(?<![\w-])(?:said|says|told|tells|added|noted|stressed|warned|insisted|argued|stated"
+    r"(?<![\w-])(?:said|says|say|told|tells|added|noted|stressed|warned|insisted|argued|stated"
     r"|announced|confirmed|explained|acknowledged|claimed|maintained|reiterated|reaffirmed"
-    r"|emphasi[sz]ed|asserted|cautioned|relayed|assured|informed)(?![\w-])"
+    r"|emphasi[sz]ed|asserted|cautioned|relayed|assured|informed|made\s+clear|underscored)(?![\w-])"
 )
 _TELLING = {"told", "tells", "relayed", "assured", "informed"}
 # Whom "told"/"assured"/… addresses ("told reporters", "told Dong", "relayed to the minister").
@@ -833,7 +1034,7 @@ def _characterisation_words(text: str, quote: _Quote, content: str) -> list[str]
     return found
 
 
-def _not_speech(text: str, quote: _Quote, content: str, cued: bool) -> bool:
+def _not_speech(text: str, quote: _Quote, content: str, cued: bool, spoken: bool) -> bool:
     """Quotation marks around a term or a title rather than anyone's words."""
     before = text[max(0, quote.start - 40) : quote.start]
     after = re.match(r"\s+([a-z]+)", text[quote.end : quote.end + 20])
@@ -854,8 +1055,9 @@ def _not_speech(text: str, quote: _Quote, content: str, cued: bool) -> bool:
         and not re.search(r"[.!?;:,]", content)
     ):
         return True
-    # A short quote after "the"/"a" with no one saying it: "the “hotline” has never rung".
-    return determiner and after is not None
+    # A short quote after "the"/"a" in a sentence where nobody says anything: "the “hotline”
+    # has never rung".
+    return determiner and after is not None and not spoken
 
 
 _FUNCTION_WORDS = {
@@ -868,7 +1070,8 @@ _FUNCTION_WORDS = {
 
 
 def _denial(text: str, quote: _Quote, floor: int) -> str:
-    """The words of the quote's clause that deny or reject it ("" when none)."""
+    """The words of the quote's clause that deny or reject it ("" when none). The cue may lie
+    in an earlier quotation ("“not seeking” a “new Cold War”"), never in this one."""
     start = max(floor, quote.start - 100)
     clause = start
     for match in _BOUNDARY.finditer(text, start, quote.start):
@@ -876,9 +1079,19 @@ def _denial(text: str, quote: _Quote, floor: int) -> str:
     cue = None
     for match in _DENIAL.finditer(text, clause, quote.start):
         cue = match
+    after = re.match(r"\s+([a-z]+)", text[quote.end : quote.end + 20])
     if cue is not None:
         between = text[cue.end() : quote.start]
         negation = bool(_NEGATION.match(cue.group()))
+        if not negation and _OWN_VERDICT.search(between):
+            return ""  # "dismissed the talks as “empty words”": the speaker's own verdict
+        if (
+            not negation
+            and not between.strip(" “\"‘'")
+            and after
+            and after.group(1) not in _FUNCTION_WORDS
+        ):
+            return ""  # "should reject “hegemonic” behaviour": the speaker's own adjective
         too_far = len(between.split()) > (5 if negation else 10)
         blocked = _DENIAL_BLOCK.search(between) or (negation and re.search(r"\band\b", between))
         if not too_far and not blocked:
@@ -927,17 +1140,18 @@ def _quote_suggestions(text: str, quotes: list[_Quote], speakers: _Speakers) -> 
             value.update(sentence)
             suggestions.append(Suggestion("characterisation", content, start, end, value))
             continue
-        before = quotes[number - 1] if number > 0 else None
-        floor = before.end if before is not None and before.end > s_start else s_start
         tail, _ = speakers._tail(quote.end, s_end)
         cued = tail is not None
-        if _not_speech(text, quote, content, cued):
+        spoken = any(
+            not speakers.people._quoted(m.start()) for m in _VERB.finditer(text, s_start, s_end)
+        )
+        if _not_speech(text, quote, content, cued, spoken):
             continue
         who = speakers.resolve(number, previous)
         short = len(_words(content)) <= 2
         value = {"quote": content, **sentence, **who.as_value(short=short)}
         value["short"] = short
-        cue = _denial(text, quote, floor)
+        cue = _denial(text, quote, s_start)
         value["denied"] = bool(cue)
         flag = ""
         if cue:
