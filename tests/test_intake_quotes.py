@@ -8,6 +8,7 @@ import pytest
 
 from events.intake import Suggestion, analyse
 from events.models import Actor
+from events.text import Sentences
 from tests.factories import InstitutionFactory, OfficeFactory, StateFactory
 
 PUBLISHED = date(2025, 9, 10)
@@ -74,6 +75,22 @@ def test_a_quote_split_by_its_attribution_gives_two_statements_by_one_speaker(se
     assert {q["speaker_id"] for q in quotes.values()} == {pk("pete-hegseth")}
     inverted = statements("“We are ready,” said Rubio, “to talk at any level.”")
     assert {q["speaker_id"] for q in inverted.values()} == {pk("marco-rubio")}
+
+
+def test_an_abbreviation_in_brackets_does_not_end_a_sentence():
+    text = "“No one does that by accident,” said Colonel (ret.) Aiko Mori. She left."
+    assert [text[a:b] for a, b in Sentences(text).spans] == [
+        "“No one does that by accident,” said Colonel (ret.) Aiko Mori.",
+        "She left.",
+    ]
+
+
+def test_a_retired_officer_named_with_a_bracketed_rank_is_the_speaker(seeded):
+    text = "“No one does that by accident,” said Colonel (ret.) Aiko Mori, a former pilot."
+    value = statements(text)["No one does that by accident"]
+    assert value["unmatched_speaker"] == "Aiko Mori"
+    (person,) = found(text, "new_person")
+    assert person.text == "Aiko Mori"
 
 
 # --- Denials -------------------------------------------------------------------------------------

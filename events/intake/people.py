@@ -77,6 +77,7 @@ _ROLE_FORMS = {
     "under-secretary": "undersecretary", "commissioner": "commissioner", "deputy": "deputy",
     "commodore": "commodore", "brigadier": "brigadier", "marshal": "marshal",
     "sergeant": "sergeant", "ensign": "ensign", "superintendent": "superintendent",
+    "speaker": "speaker",
 }  # fmt: skip
 # Words that change the rank of a role: kept when a title is compared with a recorded office.
 _RANK_WORDS = {
@@ -94,11 +95,11 @@ _TITLE_WORD = (
 _NAME_TOKEN = r"(?:[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[-’'][A-Za-z]+)*)"
 _NAME = rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}}"
 # "spokesperson Lin Jian", "the ministry's spokesperson, Lin Jian,"
-_TITLE_THEN_NAME = re.compile(rf"\b((?i:{_ROLE})),?\s+({_NAME})\b")
+_TITLE_THEN_NAME = re.compile(rf"\b((?i:{_ROLE}))(?=,?(?:\s+\([^)\n]{{1,12}}\))?\s+({_NAME})\b)")
 _TITLE_BEFORE = re.compile(rf"(?:(?<![\w’'.-])(?:{_TITLE_WORD})(?:[’']s?)?\s+){{0,6}}$")
 _NAME_THEN_TITLE = re.compile(
     rf"\b({_NAME}),\s+(?:(?:a|an|the)\s+)?((?:[\w’'.-]+\s+){{0,6}}?(?i:{_ROLE})"
-    rf"(?:\s+(?:for|of|at|to|in)\s+(?:the\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){{0,4}}?)?)\s*(?=[,.;])"
+    rf"(?:\s+(?:for|of|at|to|in)\s+(?:the\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){{0,4}}?)?)\s*(?=[,.;\n]|$)"
 )
 # Capitalised words that are not parts of a person's name.
 _NOT_NAME_WORDS = {

@@ -95,9 +95,9 @@ _VERB_WORDS = (
     r"|reaffirmed|reaffirming|reiterated|reiterating|cautioned|called|calls|call|calling|described"
     r"|describes|describing|termed|labell?ed|branded|characteri[sz]ed|denied|denies|denying"
     r"|rejected|rejects|rejecting|dismissed|dismisses|dismissing|relayed|conveyed|assured"
-    r"|informed|saying|asked|continued|confirmed|maintained|accused|demanded|welcomed"
+    r"|saying|asked|continued|confirmed|maintained|accused|demanded|welcomed"
     r"|expressed|condemned|criticised|criticized|hailed|praised|predicted|recalled|conceded"
-    r"|admitted|agreed|proposed|suggested|ruled\s+out|underscored|underscoring|made\s+clear"
+    r"|admitted|proposed|suggested|ruled\s+out|underscored|underscoring|made\s+clear"
     r"|making\s+clear|warn|urge|accuse|accuses|accusing|conveyed|convey|cited|citing"
 )
 _VERB = re.compile(rf"(?<![\w-])(?:{_VERB_WORDS})(?![\w-])")
@@ -161,11 +161,15 @@ _ATTRIBUTIVE_AFTER = re.compile(
     r"|doctrine|campaign|aides|officials|allies|summit|tariffs)\b|\s*[–—-]\s*[A-Z])"
 )
 _ATTRIBUTIVE_BEFORE = re.compile(r"(?:\bthe\s+|[A-Z]\w*\s*[–—-]\s*)$")
+_BARE_TITLE = re.compile(
+    r"(?<!\w)[Tt]he\s+(?P<title>President|Secretary|Minister|Premier|Chairman|Ambassador"
+    r"|Admiral|General)$"
+)
 _PLACE_PREPOSITION = re.compile(
     r"(?<=\w)\s+(?:in|at|to|near|from|with|on|during|after|before)\s+(?:the\s+)?$"
 )
 _RELATIVE_SPEAKER = re.compile(r"(?<!\w)(?:what|which)\s+(?P<pronoun>it|he|she|they)\s+$")
-_COORDINATED = re.compile(r"(?<=\w)\s+(?:and|&)\s+$")
+_COORDINATED = re.compile(r"(?<=\w)\s+(?:and|&)\s+(?:[A-Z][a-z]+\.?\s+){0,2}$")
 _RELATIVE_PRONOUN = re.compile(r",?\s+(?:who|which|that)$")
 # A known state's possessive or adjective before a body: "China's Ministry of National
 # Defense", "Japan's foreign ministry", "Beijing's defence ministry".
@@ -432,7 +436,7 @@ class _Speakers:
             end = filler.start()
         segment = text[start:end].rstrip()
         if relative := _RELATIVE_PRONOUN.search(segment):  # "the readout, which (also) said"
-            segment = segment[: relative.start()]
+            segment = segment[: relative.start()] + ","
         if segment.endswith(","):  # "Lin Jian, a spokesman for …, said"; "X's spokesman, Y, said"
             inner = segment[:-1]
             comma = inner.rfind(",")
@@ -459,6 +463,8 @@ class _Speakers:
             # "China's embassy in Washington said": the place is not the speaker.
             place = _PLACE_PREPOSITION.search(before)
             if place and (who := self._subject(start, m.start - len(before) + place.start())):
+                if who.role == "official" and m.kind == "actor":  # "officials in Washington"
+                    return _Who(m.target, confidence="medium", basis=f"{who.basis} in {m.text}")
                 return who
             # "Hegseth and Dong described …": the first named.
             if coordinated := _COORDINATED.search(before):
@@ -482,6 +488,24 @@ class _Speakers:
             )
         if role := _ROLE_AT_END.search(tail):
             return self._owner(max(start, end - 80), end - len(role.group()), role.group())
+        if title := _BARE_TITLE.search(tail):
+            return self._title_holder(title.group("title"), end)
+        return None
+
+    def _title_holder(self, title: str, position: int) -> _Who | None:
+        """ "The Secretary", "the President": the last person named before who holds an office
+        with that title."""
+        word = title.lower()
+        for m in reversed(self.index.within(max(0, position - 4000), position)):
+            if not self._is_person(m):
+                continue
+            for office in self.known.held_by.get(m.target.pk, []):
+                if word in office.title.lower().partition(" of ")[0].split():
+                    return _Who(
+                        m.target,
+                        confidence="medium",
+                        basis=f"“the {title}”: {m.target.name}, named before, holds {office.title}",
+                    )
         return None
 
     def _owner(self, start: int, role_start: int, role: str) -> _Who:
@@ -567,7 +591,9 @@ class _Speakers:
         """Readouts and statements whose owner is named ("a Pentagon readout", "China's
         readout", "a statement from the ministry"), for a later "the readout said"."""
         positions, owners = [], []
-        for match in re.finditer(r"(?<![\w-])(?:readouts?|statements?)(?![\w-])", self.text):
+        for match in re.finditer(
+            r"(?<![\w-])(?:readouts?|statements?|account)(?![\w-])", self.text
+        ):
             if self.people._quoted(match.start()):
                 continue
             before = max(0, match.start() - 50)
@@ -575,7 +601,7 @@ class _Speakers:
             owner = self._phrase_owner(boundary + 1, match.start())
             if owner is None:
                 after = re.match(
-                    r"\s+(?:from|by|of|issued\s+by|released\s+by)\s+",
+                    r",?\s+(?:from|by|of|issued\s+by|released\s+by)\s+",
                     self.text[match.end() : match.end() + 20],
                 )
                 if after:
@@ -728,7 +754,12 @@ class _Speakers:
         cues += [(m.start(), "verb", m) for m in _VERB.finditer(text, clause, end)]
         cues += [(m.start(), "after", m) for m in _ACCORDING.finditer(text, clause, end)]
         cues += [(m.start(), "after", m) for m in _NOUN_FROM.finditer(text, clause, end)]
-        cues += [(m.start(), "possessor", m) for m in _POSSESSOR.finditer(text, clause, end)]
+        # "his assertion that “…”", "Hegseth’s remarks: “…”" — the noun right before the quote
+        cues += [
+            (m.start(), "possessor", m)
+            for m in _POSSESSOR.finditer(text, clause, end)
+            if len(re.findall(r"\w+", text[m.end() : end])) <= 3
+        ]
         for at, how, match in sorted(cues, key=lambda c: c[0], reverse=True):
             if self.people._quoted(at):
                 continue
@@ -931,8 +962,8 @@ class _Speakers:
                     if re.search(negated, text[max(s_start, verb.start() - 20) : verb.start()]):
                         continue
                     subject = self._subject(self._clause(s_start, verb.start()), verb.start())
-                    if subject is None:
-                        continue
+                    if subject is None or subject.role == "first":
+                        continue  # "We have noted that …" in a transcript is no report
                     # "…, the State Department said, …": the report is what comes before.
                     comma = text.rfind(",", s_start, verb.start())
                     if (
@@ -952,10 +983,8 @@ class _Speakers:
             if who is None or span is None:
                 continue
             start, end = span
-            if quote_at is not None and start < quote_at:
-                end = min(end, quote_at)  # up to the quotation
-            elif quote_at is not None and start <= quote_at < end:
-                continue
+            if quote_at is not None and start < quote_at < end:
+                continue  # the clause runs into a quotation: the quotation is the statement
             while end > start and text[end - 1] in " ,;:—–-":
                 end -= 1
             if len(_words(text[start:end])) < 3:
@@ -981,21 +1010,24 @@ _PARAPHRASE_VERB = re.compile(
     r"|emphasi[sz]ed|asserted|cautioned|relayed|assured|informed|made\s+clear|underscored)(?![\w-])"
 )
 _TELLING = {"told", "tells", "relayed", "assured", "informed"}
-# Whom "told"/"assured"/… addresses ("told reporters", "told Dong", "relayed to the minister").
-_ADDRESSEE = (
-    r"(?:\s+(?:to\s+)?(?:reporters|journalists|lawmakers|a\s+[\w\s-]{1,30}?briefing|him|her|them"
-    r"|[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2}|(?:the|his|her|their|its)\s+[\w’'-]+(?:\s+[\w-]+)?))?"
-)
-# After the verb: adverbials up to "that", or a clause that starts as clauses do.
+# Whom "told"/"assured"/… addresses, up to "that" ("told reporters aboard Air Force One that").
+_ADDRESSEE = r"(?:\s+(?:to\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){0,9}?(?=\s+that\s))"
+# After the verb: an adverbial up to "that" ("said on Tuesday that"), or a clause that starts
+# as clauses do (not an adverbial, not an indirect question).
 _REPORTED_CLAUSE = (
-    r"(?:(?:\s+[\w,’'-]+){0,8}?\s+that|\s*,)?\s+"
+    r"(?:(?:\s+(?:on|in|at|during|after|before|last|this|late|early|earlier|later|separately"
+    r"|also|again|repeatedly|publicly|privately|afterwards|today|yesterday|only|only\s+that)"
+    r"(?:\s+[\w’'-]+){0,4}?)?\s+that|\s*,)?\s+"
     r"(?P<clause>(?!(?:in|on|at|after|before|during|when|while|as|so|nothing|little|this|it\s+was"
-    r"|of|for|with|from|by|to|a\s+day|earlier|later|last|next)\b)[A-Za-z])"
+    r"|of|for|with|from|by|to|a\s+day|earlier|later|last|next|how|whether|why|what|where|who"
+    r"|which|if)\b)[A-Za-z])"
 )
 _PARAPHRASE_LEAD = re.compile(r"^(?P<cue>[Aa]ccording\s+to\s+)(?P<np>[^,.;]{2,80}),\s+")
+# "…, according to X." / "…, said X." ending a sentence (X a name: "said Manila did …" is not).
 _PARAPHRASE_END = re.compile(
-    r",\s+(?P<cue>according\s+to\s+|(?:said|says)\s+(?=[A-Z]|(?:the|a|an)\s+[A-Z]))"
-    r"(?:[^,.;]{0,80})[.!?]?\s*$"
+    r",\s+(?P<cue>according\s+to\s+(?=[^,.;]{0,80}[.!?]?\s*$)"
+    r"|(?:said|says)\s+(?=(?:the\s+|a\s+|an\s+)?(?:[A-Z][\w.’'-]*\s*){1,4}"
+    r"(?:,[^,.;]{0,80})?[.!?]?\s*$))"
 )
 
 
