@@ -239,16 +239,39 @@ def test_a_quotation_that_runs_on_into_the_next_paragraph(seeded):
 
 def test_attributed_paraphrases(seeded):
     text = (
-        "Rubio told reporters that the talks would resume in June. "
+        "Rubio told reporters aboard his plane that the talks would resume in June. "
         "According to the State Department, the call lasted an hour. "
-        "The two ministers spoke twice, Wang said."
+        "Wang said on Friday that Beijing was ready to talk."
     )
     paraphrases = {s.text: s.value for s in found(text, "paraphrase")}
     assert paraphrases["the talks would resume in June"]["speaker_id"] == pk("marco-rubio")
     assert paraphrases["the call lasted an hour"]["speaker_id"] == pk("us-department-of-state")
-    assert paraphrases["The two ministers spoke twice"]["speaker_id"] == pk("wang-yi")
+    assert paraphrases["Beijing was ready to talk"]["speaker_id"] == pk("wang-yi")
     value = paraphrases["the talks would resume in June"]
-    assert value["sentence"] == "Rubio told reporters that the talks would resume in June."
+    assert value["sentence"] == (
+        "Rubio told reporters aboard his plane that the talks would resume in June."
+    )
+
+
+def test_reported_speech_around_a_quotation(seeded):
+    text = (
+        "Wang said the US was “not serious” and that the two sides had not met since May. "
+        "Rubio said the talks, which began in Geneva last spring, had been “useful”."
+    )
+    paraphrases = {s.text: s.value for s in found(text, "paraphrase")}
+    # After the quotation, "and that …" goes on reporting Wang's words.
+    assert paraphrases["the two sides had not met since May"]["speaker_id"] == pk("wang-yi")
+    # Eight words or more before a quotation say something of their own; the span runs to
+    # the end of the sentence, the quotation included.
+    rubio = "the talks, which began in Geneva last spring, had been “useful”"
+    assert paraphrases[rubio]["speaker_id"] == pk("marco-rubio")
+    assert "the US was" not in paraphrases  # a few words leading into a quotation
+
+
+def test_reports_closed_by_an_attribution_are_not_paraphrases(seeded):
+    # "…, X said." closes a report of events; "announced the visit" has no clause.
+    text = "The two ministers met twice, Wang said. Rubio announced the visit on Monday."
+    assert found(text, "paraphrase") == []
 
 
 def test_no_paraphrase_for_a_quote_or_a_denied_saying(seeded):

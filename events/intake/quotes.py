@@ -934,71 +934,78 @@ class _Speakers:
     # --- Paraphrases -----------------------------------------------------------------------------
 
     def paraphrases(self) -> list[Suggestion]:
-        """Attributed paraphrases: "X said (that) …", "X told reporters (that) …",
-        "according to X, …", and "…, X said." at a sentence's end. A reported clause that
-        runs into a quotation ends where the quotation begins (the quote is a statement)."""
+        """Attributed paraphrases: "X said (that) …", "X told reporters that …", "according
+        to X, …" — the reported clause to the end of its sentence. A clause that runs into a
+        quotation is offered only when it says something before it (eight words or more), and
+        a clause that follows a quotation with "and that …" is offered too. "…, the ministry
+        said." closes a report of events, not of anyone's words, and is not offered."""
         text, found = self.text, []
         for s_start, s_end in self.sentences.spans:
             sentence = text[s_start:s_end]
             first_quote = bisect.bisect_left(self.quote_starts, s_start)
-            quote_at = (
-                self.quote_starts[first_quote]
-                if first_quote < len(self.quote_starts) and self.quote_starts[first_quote] < s_end
-                else None
-            )
-            span = who = None
+            quotes_here = [
+                q for q in self.quotes[first_quote : first_quote + 50] if q.start < s_end
+            ]
             body_end = s_end - (len(sentence) - len(sentence.rstrip(".!? ")))
-            if match := _PARAPHRASE_LEAD.match(sentence):  # According to X, …
-                who = self._subject_after(s_start + match.end("cue"), s_start + match.end("np"))
+            subject, span = self._reported(s_start, s_end, body_end)
+            if subject is None and (match := _PARAPHRASE_LEAD.match(sentence)):
+                subject = self._subject_after(s_start + match.end("cue"), s_start + match.end("np"))
                 span = (s_start + match.end(), body_end)
-            elif quote_at is None and (match := _PARAPHRASE_END.search(sentence)):
-                who = self._subject_after(s_start + match.end("cue"), s_end)  # …, according to X.
-                span = (s_start, s_start + match.start())
-            else:
-                for verb in _PARAPHRASE_VERB.finditer(text, s_start, s_end):
-                    if self.people._quoted(verb.start()):
-                        continue
-                    negated = r"(?<![\w-])(?:not|n[’']t|never)\s+(?:\w+\s+)?$"
-                    if re.search(negated, text[max(s_start, verb.start() - 20) : verb.start()]):
-                        continue
-                    subject = self._subject(self._clause(s_start, verb.start()), verb.start())
-                    if subject is None or subject.role == "first":
-                        continue  # "We have noted that …" in a transcript is no report
-                    # "…, the State Department said, …": the report is what comes before.
-                    comma = text.rfind(",", s_start, verb.start())
-                    if (
-                        quote_at is None
-                        and comma > s_start
-                        and len(text[comma : verb.start()].split()) <= 9
-                        and re.match(r"[^\w]*(?:[,.;!?]|$)", text[verb.end() : s_end])
-                    ):
-                        who, span = subject, (s_start, comma)
-                        break
-                    addressee = _ADDRESSEE if verb.group() in _TELLING else ""
-                    clause = re.compile(addressee + _REPORTED_CLAUSE).match(text, verb.end(), s_end)
-                    if clause is None:
-                        continue
-                    who, span = subject, (clause.start("clause"), body_end)
-                    break
-            if who is None or span is None:
+            if subject is None or span is None:
                 continue
+            spans = []
             start, end = span
-            if quote_at is not None and start < quote_at < end:
-                continue  # the clause runs into a quotation: the quotation is the statement
-            while end > start and text[end - 1] in " ,;:—–-":
-                end -= 1
-            if len(_words(text[start:end])) < 3:
-                continue
-            who = self._fill(who, start)
-            value = {
-                "paraphrase": text[start:end],
-                "sentence": sentence,
-                "sentence_start": s_start,
-                "sentence_end": s_end,
-                **who.as_value(),
-            }
-            found.append(Suggestion("paraphrase", text[start:end], start, end, value))
+            before_quote = [q for q in quotes_here if start < q.start < end]
+            if not before_quote or len(_words(text[start : before_quote[0].start])) >= 8:
+                spans.append((start, end))
+            # "…said it was “not cutting off” contacts and that embassies … continued":
+            # the reported speech goes on after the quotation.
+            if quotes_here:
+                last = quotes_here[-1].end
+                more = _AND_THAT.match(text, last, s_end)
+                if more and len(_words(text[more.end() : body_end])) >= 4:
+                    spans.append((more.end(), body_end))
+            if subject.role == "other" and not subject.named:
+                continue  # "analysts said …": no one an editor could record
+            who = self._fill(subject, start)
+            for start, end in spans:
+                while end > start and text[end - 1] in " ,;:—–-":
+                    end -= 1
+                if len(_words(text[start:end])) < 3:
+                    continue
+                value = {
+                    "paraphrase": text[start:end],
+                    "sentence": sentence,
+                    "sentence_start": s_start,
+                    "sentence_end": s_end,
+                    **who.as_value(),
+                }
+                found.append(Suggestion("paraphrase", text[start:end], start, end, value))
         return found
+
+    def _reported(self, s_start: int, s_end: int, body_end: int):
+        """The first "X said (that) CLAUSE" of a sentence: (speaker, clause span)."""
+        text = self.text
+        for verb in _PARAPHRASE_VERB.finditer(text, s_start, s_end):
+            if self.people._quoted(verb.start()):
+                continue
+            negated = r"(?<![\w-])(?:not|n[’']t|never)\s+(?:\w+\s+)?$"
+            if re.search(negated, text[max(s_start, verb.start() - 20) : verb.start()]):
+                continue
+            subject = self._subject(self._clause(s_start, verb.start()), verb.start())
+            if subject is None or subject.role == "first":
+                continue  # "We have noted that …" in a transcript is no report
+            addressee = _ADDRESSEE if verb.group() in _TELLING else ""
+            clause = re.compile(addressee + _REPORTED_CLAUSE).match(text, verb.end(), s_end)
+            if clause is None:
+                continue
+            # "announced the postponement": a verb that also takes a plain object reports a
+            # clause only with "that".
+            lead = text[verb.end() : clause.start("clause")]
+            if verb.group() not in _CLAUSE_VERBS and not re.search(r"\bthat\b", lead):
+                continue
+            return subject, (clause.start("clause"), body_end)
+        return None, None
 
 
 _NP_STOP = re.compile(
@@ -1010,6 +1017,9 @@ _PARAPHRASE_VERB = re.compile(
     r"|emphasi[sz]ed|asserted|cautioned|relayed|assured|informed|made\s+clear|underscored)(?![\w-])"
 )
 _TELLING = {"told", "tells", "relayed", "assured", "informed"}
+# Verbs whose report may follow without "that" ("said the talks went well").
+_CLAUSE_VERBS = {"said", "says", "say", "added", "warned", "insisted", "argued", "claimed",
+                 "maintained", "asserted", "tells", "told"}  # fmt: skip
 # Whom "told"/"assured"/… addresses, up to "that" ("told reporters aboard Air Force One that").
 _ADDRESSEE = r"(?:\s+(?:to\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){0,9}?(?=\s+that\s))"
 # After the verb: an adverbial up to "that" ("said on Tuesday that"), or a clause that starts
@@ -1017,11 +1027,12 @@ _ADDRESSEE = r"(?:\s+(?:to\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){0,9}?(?=\s+that\s))
 _REPORTED_CLAUSE = (
     r"(?:(?:\s+(?:on|in|at|during|after|before|last|this|late|early|earlier|later|separately"
     r"|also|again|repeatedly|publicly|privately|afterwards|today|yesterday|only|only\s+that)"
-    r"(?:\s+[\w’'-]+){0,4}?)?\s+that|\s*,)?\s+"
-    r"(?P<clause>(?!(?:in|on|at|after|before|during|when|while|as|so|nothing|little|this|it\s+was"
+    r"(?:\s+[\w’'-]+){0,4}?)?\s+that)?\s+"
+    r"(?P<clause>(?!(?:in|on|at|after|before|during|when|while|as|so|nothing|little|this"
     r"|of|for|with|from|by|to|a\s+day|earlier|later|last|next|how|whether|why|what|where|who"
     r"|which|if)\b)[A-Za-z])"
 )
+_AND_THAT = re.compile(r"[^.;“\"‘]{0,60}?\band\s+that\s+")
 _PARAPHRASE_LEAD = re.compile(r"^(?P<cue>[Aa]ccording\s+to\s+)(?P<np>[^,.;]{2,80}),\s+")
 # "…, according to X." / "…, said X." ending a sentence (X a name: "said Manila did …" is not).
 _PARAPHRASE_END = re.compile(
