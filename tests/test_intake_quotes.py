@@ -178,6 +178,37 @@ def test_a_participle_and_a_shared_verb_keep_the_clause_subject(seeded):
     assert (quarrel["speaker_id"], quarrel["denied"]) == (pk("china"), True)
 
 
+def test_a_bare_title_is_the_holder_named_before(seeded):
+    text = (
+        "Hegseth flew to Hanoi on Monday. The Secretary raised the recent intercepts, and "
+        "underscored the need to avoid “reckless conduct at sea”."
+    )
+    value = statements(text)["reckless conduct at sea"]
+    assert value["speaker_id"] == pk("pete-hegseth")
+    assert value["basis"].startswith("“the Secretary”")
+
+
+def test_informed_reports_only_with_that(seeded):
+    text = (
+        "Officials in Washington said Beijing had informed them that a meeting would "
+        "“not be possible this month”. Rubio said Washington had informed the embassy of "
+        "its decision and had protested against the “dangerous and unlawful” manoeuvres."
+    )
+    quotes = statements(text)
+    assert quotes["not be possible this month"]["speaker_id"] == pk("china")
+    assert quotes["dangerous and unlawful"]["speaker_id"] == pk("marco-rubio")
+
+
+def test_a_verb_after_a_relative_clause_is_not_the_quotes_attribution(seeded):
+    text = (
+        "Rubio accused Chinese vessels of “reckless” moves, drawing a reply from a Chinese "
+        "official who called the charge “baseless”."
+    )
+    quotes = statements(text)
+    assert quotes["reckless"]["speaker_id"] == pk("marco-rubio")
+    assert quotes["baseless"]["speaker_id"] == pk("china")
+
+
 def test_a_place_after_the_speaker_is_not_the_speaker(seeded):
     text = "China's embassy in Washington said the US should “correct its own mistakes”."
     assert statements(text)["correct its own mistakes"]["speaker_id"] == pk("china")

@@ -95,7 +95,7 @@ _VERB_WORDS = (
     r"|reaffirmed|reaffirming|reiterated|reiterating|cautioned|called|calls|call|calling|described"
     r"|describes|describing|termed|labell?ed|branded|characteri[sz]ed|denied|denies|denying"
     r"|rejected|rejects|rejecting|dismissed|dismisses|dismissing|relayed|conveyed|assured"
-    r"|saying|asked|continued|confirmed|maintained|accused|demanded|welcomed"
+    r"|saying|asked|continued|confirmed|maintained|accused|demanded|welcomed|informed|assured"
     r"|expressed|condemned|criticised|criticized|hailed|praised|predicted|recalled|conceded"
     r"|admitted|proposed|suggested|ruled\s+out|underscored|underscoring|made\s+clear"
     r"|making\s+clear|warn|urge|accuse|accuses|accusing|conveyed|convey|cited|citing"
@@ -126,7 +126,8 @@ _BOUNDARY = re.compile(
     r"|officials?)\s))"
 )
 _TAIL_BOUNDARY = re.compile(
-    r"[;!?]|(?<!\w)(?:while|whereas|but|although|though|and|because|when|if|as|after)(?!\w)"
+    r"[;!?]|(?<!\w)(?:while|whereas|but|although|though|and|because|when|if|as|after|who|which"
+    r"|that)(?!\w)|,\s+\w+ing\b"
 )
 _TRAILING_FILLER = re.compile(
     r"(?:\s+(?:also|later|then|again|previously|separately|earlier|further|only|repeatedly"
@@ -161,6 +162,9 @@ _ATTRIBUTIVE_AFTER = re.compile(
     r"|doctrine|campaign|aides|officials|allies|summit|tariffs)\b|\s*[–—-]\s*[A-Z])"
 )
 _ATTRIBUTIVE_BEFORE = re.compile(r"(?:\bthe\s+|[A-Z]\w*\s*[–—-]\s*)$")
+_NOUN_TO_QUOTE = re.compile(r"[\s,:—–-]*(?:that|such\s+as|as)?[\s,:—–-]*")
+# "informed them that …" reports; "informed the embassy of the decision" does not.
+_TELLING_THAT = re.compile(r"(?:informed|assured|notified|reminded)(?=\s[^.;“\"‘]{1,80}?\bthat\b)")
 _BARE_TITLE = re.compile(
     r"(?<!\w)[Tt]he\s+(?P<title>President|Secretary|Minister|Premier|Chairman|Ambassador"
     r"|Admiral|General)$"
@@ -436,7 +440,7 @@ class _Speakers:
             end = filler.start()
         segment = text[start:end].rstrip()
         if relative := _RELATIVE_PRONOUN.search(segment):  # "the readout, which (also) said"
-            segment = segment[: relative.start()] + ","
+            segment = segment[: relative.start()] + ("," if relative.group()[0] == "," else "")
         if segment.endswith(","):  # "Lin Jian, a spokesman for …, said"; "X's spokesman, Y, said"
             inner = segment[:-1]
             comma = inner.rfind(",")
@@ -596,17 +600,20 @@ class _Speakers:
         ):
             if self.people._quoted(match.start()):
                 continue
-            before = max(0, match.start() - 50)
-            boundary = max(self.text.rfind(".", before, match.start()), before - 1)
-            owner = self._phrase_owner(boundary + 1, match.start())
+            # "a readout from the ministry", "the Chinese account, released by the foreign
+            # ministry": who issued it, before the adjective in front of it
+            owner = None
+            after = re.match(
+                r",?\s+(?:from|by|of|issued\s+by|released\s+by|carried\s+by)\s+",
+                self.text[match.end() : match.end() + 24],
+            )
+            if after:
+                end = match.end() + after.end()
+                owner = self._phrase_owner(end, min(len(self.text), end + 50))
             if owner is None:
-                after = re.match(
-                    r",?\s+(?:from|by|of|issued\s+by|released\s+by)\s+",
-                    self.text[match.end() : match.end() + 20],
-                )
-                if after:
-                    end = match.end() + after.end()
-                    owner = self._phrase_owner(end, min(len(self.text), end + 50))
+                before = max(0, match.start() - 50)
+                boundary = max(self.text.rfind(".", before, match.start()), before - 1)
+                owner = self._phrase_owner(boundary + 1, match.start())
             if owner is None:  # "X said in a statement": X's
                 said = re.search(
                     rf"(?:{_VERB_WORDS})\s+(?:\w+\s+)?in\s+an?\s+$",
@@ -734,7 +741,7 @@ class _Speakers:
         if cue is according:
             return self._subject_after(cue.end(), end), False
         words = len(text[p : cue.start()].split())
-        who = self._subject(p, cue.start()) if words <= 14 else None
+        who = self._subject(p, cue.start()) if words <= 12 else None
         if who is None and words == 0 and re.match(r"\s+[A-Z]", text[cue.end() : cue.end() + 2]):
             who = self._subject_after(cue.end() + 1, end)  # “…,” says Lin
         return who, who is not None and words <= 14
@@ -758,7 +765,7 @@ class _Speakers:
         cues += [
             (m.start(), "possessor", m)
             for m in _POSSESSOR.finditer(text, clause, end)
-            if len(re.findall(r"\w+", text[m.end() : end])) <= 3
+            if _NOUN_TO_QUOTE.fullmatch(text[m.end() : end])
         ]
         for at, how, match in sorted(cues, key=lambda c: c[0], reverse=True):
             if self.people._quoted(at):
@@ -775,7 +782,14 @@ class _Speakers:
                     # "Hegseth met X, vowing to …", "used a panel to accuse …": the clause's subject
                     who = self._clause_subject(clause, at) or self._subject(clause, at)
                 else:
+                    if match.group() in {"informed", "assured"} and not _TELLING_THAT.match(
+                        text, at, end
+                    ):
+                        continue
                     who = self._subject(clause, at)
+                    if who is None and re.search(r"(?:,\s*|\s)and\s*$", text[clause:at]):
+                        # "The Secretary raised concerns …, and underscored …"
+                        who = self._clause_subject(clause, at)
                 if who is None and _INVERTED.match(text, at):
                     who = self._subject_after(match.end() + 1, end)
             elif how == "after":
@@ -800,11 +814,19 @@ class _Speakers:
             return _Who(role="person", at=begin) if people else None
         if re.match(r"(?:I|We|we)\s", text[begin : begin + 3]):
             return _Who(role="first", at=begin)
+        if title := re.match(r"[Tt]he\s+(\w+)", text[begin : begin + 20]):
+            bare = _BARE_TITLE.search(f"the {title.group(1)}")
+            if bare and (holder := self._title_holder(bare.group("title"), begin)):
+                return holder
         reach = min(end, begin + 70)
+        new = self.people.within(begin, reach)
         candidates: list[tuple[int, _Who]] = [
             (m.start, self._who_of_mention(m, "as the subject of the clause"))
             for m in self.index.within(begin, reach)
-            if m.kind == "actor" and not self._attributive(m) and not self._possessive(m)
+            if m.kind == "actor"
+            and not self._attributive(m)
+            and not self._possessive(m)
+            and not any(o_start <= m.start < o_end for o_start, o_end, _ in new)
         ]
         if people:
             candidates += [
