@@ -61,8 +61,9 @@ def test_short_quotes_are_offered_with_a_lower_confidence(seeded):
         "Officials drafted a report titled “Safety at Sea” last year.",
         "The “Shared Maritime Future” plan was discussed in Hanoi.",
         "Beijing calls its “reset” plan a success.",
+        "Delegates met under a banner reading “Keeping Order, Building Peace Together” in Hanoi.",
     ],
-    ids=["so-called", "dubbed", "titled", "capitalised-title", "modifier"],
+    ids=["so-called", "dubbed", "titled", "capitalised-title", "modifier", "title-with-comma"],
 )
 def test_terms_and_titles_in_quotation_marks_are_not_statements(seeded, text):
     assert found(text, "statement") == []
@@ -104,6 +105,7 @@ def test_a_retired_officer_named_with_a_bracketed_rank_is_the_speaker(seeded):
         ("Wang rejected what he called “lectures from abroad on every topic”.", "rejected what"),
         ("Hegseth dismissed the idea of “a deal made in secret”.", "dismissed"),
         ("Rubio ruled out “a summit before the end of the year”.", "ruled out"),
+        ("Wang cautioned against reading “a freeze” into the delay.", "cautioned against"),
     ],
 )
 def test_a_quote_the_sentence_denies_is_flagged(seeded, text, cue):
@@ -116,11 +118,12 @@ def test_a_quote_the_sentence_denies_is_flagged(seeded, text, cue):
 def test_the_speakers_own_verdict_is_not_a_denial(seeded):
     text = (
         "Wang dismissed the offer as “empty words”. "
-        "Dong said the world should reject “hegemonic” behaviour."
+        "Dong said the world should reject “hegemonic” behaviour and “bloc politics”."
     )
     quotes = statements(text)
     assert quotes["empty words"]["denied"] is False
     assert quotes["hegemonic"]["denied"] is False
+    assert quotes["bloc politics"]["denied"] is False
 
 
 def test_a_denial_in_an_earlier_quotation_covers_the_next(seeded):

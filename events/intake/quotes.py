@@ -211,6 +211,7 @@ _DENIAL = re.compile(
     r"(?<![\w-])(?:den(?:y|ies|ied|ying)|reject(?:s|ed|ing)?|dismiss(?:es|ed|ing)?"
     r"|rul(?:e|es|ed|ing)\s+out|refut(?:e|es|ed|ing)|rebuff(?:s|ed|ing)?|repudiat(?:e|es|ed|ing)"
     r"|disavow(?:s|ed|ing)?|far\s+from|no\s+longer|played\s+down|downplay(?:s|ed|ing)?"
+    r"|caution(?:s|ed|ing)?\s+against"
     r"|not|never)(?![\w-])|(?<=\w)n[’']t(?!\w)",
     re.IGNORECASE,
 )
@@ -1117,7 +1118,8 @@ def _not_speech(text: str, quote: _Quote, content: str, cued: bool, spoken: bool
         len(words) >= 2
         and big
         and all(w[0].isupper() for w in big)
-        and not re.search(r"[.!?;:,]", content)
+        and not re.search(r"[.!?;:]", content)
+        and ("," not in content or len(big) >= 4)  # "Upholding Order, Promoting Peace"
     ):
         return True
     # A short quote after "the"/"a" in a sentence where nobody says anything: "the “hotline”
@@ -1150,6 +1152,8 @@ def _denial(text: str, quote: _Quote, floor: int) -> str:
         negation = bool(_NEGATION.match(cue.group()))
         if not negation and _OWN_VERDICT.search(between):
             return ""  # "dismissed the talks as “empty words”": the speaker's own verdict
+        if not negation and re.search(r"[“\"‘]", between):
+            return ""  # "reject “hegemonic” behaviour and “bloc politics”": the first is its object
         if (
             not negation
             and not between.strip(" “\"‘'")
