@@ -371,6 +371,22 @@ def test_a_persons_deputy_belongs_to_that_persons_institution(seeded):
     assert statements(text)["a priority"]["unmatched_speaker"] == "Steve Abel"
 
 
+def test_a_title_without_a_body_takes_it_from_the_sentences_around(seeded):
+    text = (
+        "China's Ministry of National Defense said talks would go on. Zhou Ming, a spokesman "
+        "for the Chinese ministry, said the line was “open”. The Chinese Embassy in Washington "
+        "replied within hours. Its spokesperson, Han Wei, said the claims were “baseless”."
+    )
+    people = {s.text: s.value for s in found(text, "new_person")}
+    assert people["Zhou Ming"]["institution_id"] == pk("china-ministry-of-national-defense")
+    assert (people["Han Wei"]["institution_id"], people["Han Wei"]["state_id"]) == (
+        None,
+        pk("china"),
+    )
+    # Words of an embassy not in the database are its state's.
+    assert statements(text)["baseless"]["unmatched_speaker"] == "Han Wei"
+
+
 def test_known_people_places_and_bodies_are_not_new_people(seeded):
     text = (
         "Defense Secretary Pete Hegseth met Admiral Dong Jun. "

@@ -143,6 +143,7 @@ def _role_words(title: str) -> tuple[set[str], str]:
 # --- Institutions a phrase names ----------------------------------------------------------------
 
 _BODY_WORDS = {"ministry", "department", "office", "embassy", "mission", "commission", "council"}
+_DIPLOMATIC_ROLES = {"diplomat", "ambassador", "envoy", "consul", "counsellor"}
 _PLAIN_WORDS = {
     "the", "a", "an", "of", "for", "to", "at", "in", "and", "s", "people's", "republic",
     "affairs", "national",
@@ -213,8 +214,11 @@ class _Institutions:
     def last_state_before(self, position: int, reach: int = 600) -> Actor | None:
         return self.state_in(max(0, position - reach), position)
 
-    def resolve(self, start: int, end: int) -> tuple[Actor | None, Actor | None]:
-        """(institution, state) named by text[start:end]."""
+    def resolve(
+        self, start: int, end: int, state_hint: Actor | None = None
+    ) -> tuple[Actor | None, Actor | None]:
+        """(institution, state) named by text[start:end]; `state_hint` is the state the context
+        names, for a phrase that names none ("defence ministry spokesman")."""
         state = None
         for m in reversed(self.mentions.within(start, end)):
             if m.kind == "office":
@@ -228,7 +232,7 @@ class _Institutions:
                 # "Hegseth's deputy": the institution of the office its person holds
                 institution = self.known.institution(held[0])
                 return institution, self.known.state_of(institution or m.target)
-        state = state or self.state_in(start, end)
+        state = state or self.state_in(start, end) or state_hint
         phrase = self.text[start:end]
         words = _content_words(phrase) - {_key(label).lower() for label in self.labels}
         words -= {w.lower() for w in self.adjectives}
@@ -373,6 +377,12 @@ class _People:
         ("Tuesday Lin Jian"), if two or three name tokens remain."""
         tokens = [(m.start(), m.end()) for m in re.finditer(r"\S+", self.text[start:end])]
         words = [self.text[start + a : start + b] for a, b in tokens]
+        for i, word in enumerate(words):  # "Xu Wenjing's briefing": the name ends at 's
+            if possessive := re.search(r"[’']s?$", word):
+                a, b = tokens[i]
+                cut = len(possessive.group())
+                tokens, words = [*tokens[:i], (a, b - cut)], [*words[:i], word[:-cut]]
+                break
         while tokens and (words[0].lower() in _NOT_NAME_WORDS or words[0] in self.adjectives):
             tokens, words = tokens[1:], words[1:]
         while tokens and (words[-1].lower() in _NOT_NAME_WORDS or words[-1] in self.adjectives):
@@ -402,6 +412,73 @@ class _People:
             return
         reason = f"{how} the title “{title}”; not in the database" if title else ""
         self.people[name] = _Person(name, start, end, title, title_start, title_end, reason)
+
+    def _title_names(self, person: _Person, sentences, mentions: _Mentions):
+        """(institution, state) a person's title names, else what the sentence around says."""
+        title = self.text[person.title_start : person.title_end]
+        cut = re.search(r"\s(?:to|in)\s", title)  # "Ambassador to the US": not the US's
+        end = person.title_start + cut.start() if cut else person.title_end
+        institution, state = self.institutions.resolve(person.title_start, end)
+        here = sentences.index(person.start)
+        if state is None:  # the state the sentence names nearest to the person
+            span = sentences.span(here)
+            labels = (
+                [
+                    (abs(m.start() - person.start), m.group())
+                    for m in self.institutions.label_pattern.finditer(self.text, *span)
+                    if not self._quoted(m.start())
+                ]
+                if self.institutions.label_pattern
+                else []
+            )
+            if labels:
+                label = re.sub(r"[’']s?$", "", min(labels)[1])
+                state = self.institutions.labels.get(_key(label))
+            else:  # "Cabrera's office said he would brief President X": Cabrera's state
+                actors = [m for m in mentions.within(*span) if m.kind == "actor"]
+                if actors:
+                    nearest = min(actors, key=lambda m: abs(m.start - person.start))
+                    state = self.known.state_of(nearest.target)
+            if institution is None and state is not None:
+                institution, _ = self.institutions.resolve(person.title_start, end, state)
+        words = _content_words(title) - {w.lower() for w in self.institutions.adjectives}
+        if institution is None and state is not None and words and words <= _BODY_WORDS:
+            # "a spokesman for the Chinese ministry": the one of that state named before
+            for m in reversed(mentions.within(max(0, person.start - 3000), person.start)):
+                target = m.target if m.kind == "actor" else None
+                if (
+                    target is not None
+                    and target.kind == ActorKind.INSTITUTION
+                    and self.known.state_of(target) == state
+                    and words & _content_words(target.name)
+                ):
+                    institution = target
+                    break
+        _, role = _role_words(person.title)
+        if institution is None and state is not None and role in _DIPLOMATIC_ROLES:
+            # "a senior Japanese diplomat": of that state's foreign ministry, if it has one
+            foreign = [
+                actor
+                for actor, names in self.institutions.institution_words
+                if "foreign" in names and self.known.state_of(actor) == state
+            ]
+            institution = foreign[0] if len(foreign) == 1 else None
+        first = sentences.span(max(here - 1, 0))[0]
+        if institution is None and not words:
+            # "Its spokesperson, Han Zhiwei": the body named just before, an institution (or a
+            # body of a state: "the Chinese Embassy") rather than a place
+            bodies = [
+                m
+                for m in mentions.within(first, person.start)
+                if m.kind == "actor" and m.target.kind in (ActorKind.INSTITUTION, ActorKind.STATE)
+            ]
+            bodies.sort(key=lambda m: m.target.kind == ActorKind.INSTITUTION or m.how == "body")
+            if bodies:
+                body = bodies[-1].target
+                if body.kind == ActorKind.INSTITUTION:
+                    institution = body
+                state = self.known.state_of(body)
+        return institution, state
 
     def add(self, name: str, start: int, end: int) -> str:
         """Register a speaker named with a speech verb; returns the full name it refers to."""
@@ -469,14 +546,13 @@ class _People:
         high = bisect.bisect_left(self.starts, end)
         return [o for o in self.occurrences[low:high] if o[1] <= end]
 
-    def suggestions(self) -> list[Suggestion]:
+    def suggestions(self, sentences, mentions: _Mentions) -> list[Suggestion]:
+        """One "new_person" per person, at the first mention, with what the title names."""
         found = []
         for person in self.people.values():
             institution = state = office = None
             if person.title:
-                institution, state = self.institutions.resolve(person.title_start, person.title_end)
-                if state is None:
-                    state = self.institutions.last_state_before(person.start, reach=300)
+                institution, state = self._title_names(person, sentences, mentions)
                 office = self.institutions.office(person.title, institution, state)
             value = {
                 "name": person.name,

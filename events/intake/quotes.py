@@ -310,7 +310,10 @@ class _Speakers:
             if tail is None:
                 continue
             start, end = match.start(), tail.end()
-            institution, _ = self.institutions.resolve(start, end)
+            institution, state = self.institutions.resolve(start, end)
+            if institution is None and match.group()[0].isupper() and " " not in match.group():
+                # "the Chinese Embassy in Manila", not recorded: it speaks for its state
+                institution = state
             if institution is None:
                 continue
             covered = [
@@ -1232,5 +1235,5 @@ def _quote_suggestions(text: str, quotes: list[_Quote], speakers: _Speakers) -> 
         suggestions.append(Suggestion("statement", content, start, end, value, flag))
         previous = {**value, "_sentence": index, "_end": quote.end, "_runs_on": quote.runs_on}
     suggestions += speakers.paraphrases()
-    suggestions += speakers.people.suggestions()
+    suggestions += speakers.people.suggestions(sentences, speakers.index)
     return suggestions
