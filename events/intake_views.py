@@ -400,7 +400,7 @@ def _update_writer(suggestion: Suggestion, data: dict, citation, user) -> Callab
 def _settle_dispute(point: StickingPoint, value: dict, date, citation, user) -> StickingPoint:
     """End the dispute's standing claims as the report says (the one borne out settled, the
     others superseded), then mark the sticking point resolved — in one change."""
-    settled = set(value.get("settled_claim_ids") or [])
+    settled = {value.get("settled_claim_id")}
     claims = CounterpartClaim.objects.filter(
         pk__in=value.get("claim_ids") or [], outcome=ClaimOutcome.STANDING
     )
