@@ -302,6 +302,17 @@ def test_reported_speech_around_a_quotation(seeded):
     assert "the US was" not in paraphrases  # a few words leading into a quotation
 
 
+def test_officials_of_a_place_speak_for_it_but_unnamed_groups_give_no_paraphrase(seeded):
+    text = (
+        "Officials from China said the plan agreed in Hanoi was working well. "
+        "Diplomats in the region noted that the call came late. "
+        "Analysts said the freeze could last months."
+    )
+    (paraphrase,) = found(text, "paraphrase")
+    assert paraphrase.text == "the plan agreed in Hanoi was working well"
+    assert paraphrase.value["speaker_id"] == pk("china")
+
+
 def test_reports_closed_by_an_attribution_are_not_paraphrases(seeded):
     # "…, X said." closes a report of events; "announced the visit" has no clause.
     text = "The two ministers met twice, Wang said. Rubio announced the visit on Monday."

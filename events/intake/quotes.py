@@ -165,6 +165,11 @@ _ATTRIBUTIVE_BEFORE = re.compile(r"(?:\bthe\s+|[A-Z]\w*\s*[–—-]\s*)$")
 _NOUN_TO_QUOTE = re.compile(r"[\s,:—–-]*(?:that|such\s+as|as)?[\s,:—–-]*")
 # "informed them that …" reports; "informed the embassy of the decision" does not.
 _TELLING_THAT = re.compile(r"(?:informed|assured|notified|reminded)(?=\s[^.;“\"‘]{1,80}?\bthat\b)")
+_ROLE_FROM = re.compile(
+    rf"(?<![\w-])(?P<role>{_OFFICIAL_ROLES})\s+(?:from|in|at|of)\s+"
+    rf"(?P<where>[^,;]{{1,40}})$",
+    re.IGNORECASE,
+)
 _BARE_TITLE = re.compile(
     r"(?<!\w)[Tt]he\s+(?P<title>President|Secretary|Minister|Premier|Chairman|Ambassador"
     r"|Admiral|General)$"
@@ -498,6 +503,16 @@ class _Speakers:
             return self._owner(max(start, end - 80), end - len(role.group()), role.group())
         if title := _BARE_TITLE.search(tail):
             return self._title_holder(title.group("title"), end)
+        if role := _ROLE_FROM.search(tail):  # "several delegates from Southeast Asia"
+            where = end - len(role.group()) + role.start("where")
+            institution, state = self.institutions.resolve(where, end)
+            if institution or state:
+                owner = institution or state
+                assert owner is not None
+                return _Who(
+                    owner, confidence="medium", basis=f"{role.group('role')} of {owner.label}"
+                )
+            return self._owner(max(start, end - 80), end - len(role.group()), role.group("role"))
         return None
 
     def _title_holder(self, title: str, position: int) -> _Who | None:
@@ -991,8 +1006,8 @@ class _Speakers:
                 more = _AND_THAT.match(text, last, s_end)
                 if more and len(_words(text[more.end() : body_end])) >= 4:
                     spans.append((more.end(), body_end))
-            if subject.role == "other" and not subject.named:
-                continue  # "analysts said …": no one an editor could record
+            if subject.role in {"other", "official"} and not subject.named:
+                continue  # "analysts said …", "diplomats in the region noted …": no one to record
             who = self._fill(subject, start)
             for start, end in spans:
                 while end > start and text[end - 1] in " ,;:—–-":
@@ -1038,7 +1053,7 @@ _NP_STOP = re.compile(
     r"\([^)]{0,20}\)|[,.;:!?“”\"]|\s(?:in|at|on|after|before|during|when|while|as|who)\s"
 )
 _PARAPHRASE_VERB = re.compile(
-    r"(?<![\w-])(?:said|says|say|told|tells|added|noted|stressed|warned|insisted|argued|stated"
+    r"(?<![\w-])(?:said|says|(?<!little\s)(?<!no\s)(?<!a\s)(?<!any\s)say|told|tells|added|noted|stressed|warned|insisted|argued|stated"
     r"|announced|confirmed|explained|acknowledged|claimed|maintained|reiterated|reaffirmed"
     r"|emphasi[sz]ed|asserted|cautioned|relayed|assured|informed|made\s+clear|underscored)(?![\w-])"
 )
