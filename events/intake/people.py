@@ -92,6 +92,7 @@ _TITLE_WORD = (
     r"|guard|state|trade|commerce|finance|interior|justice|defence|presidential|executive"
     rf"|acting|special|top|{_ROLE})"
 )
+_CAPITALISED = re.compile(r"(?<![\w’'-])[A-Z][\w’'-]*")
 _NAME_TOKEN = r"(?:[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[-’'][A-Za-z]+)*)"
 _NAME = rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}}"
 # "spokesperson Lin Jian", "the ministry's spokesperson, Lin Jian,"
@@ -312,6 +313,10 @@ class _People:
         self.institutions = _Institutions(text, known, self.index)
         self.people: dict[str, _Person] = {}
         self.occurrences: list[tuple[int, int, str]] = []  # (start, end, full name)
+        self.starts: list[int] = []
+        self.words: dict[str, list[int]] = {}  # capitalised word -> where it occurs
+        for match in _CAPITALISED.finditer(text):
+            self.words.setdefault(match.group(), []).append(match.start())
         self._find_titled()
         self._index_occurrences()
 
@@ -421,7 +426,8 @@ class _People:
         institution, state = self.institutions.resolve(person.title_start, end)
         here = sentences.index(person.start)
         if state is None:  # the state the sentence names nearest to the person
-            span = sentences.span(here)
+            low, high = sentences.span(here)
+            span = (max(low, person.start - 600), min(high, person.end + 600))
             labels = (
                 [
                     (abs(m.start() - person.start), m.group())
@@ -486,8 +492,9 @@ class _People:
         full = self.full_name(name)
         if full:
             return full
-        self.people[name] = _Person(name, start, end, reason="quoted by name; not in the database")
-        self._index_occurrences()
+        person = _Person(name, start, end, reason="quoted by name; not in the database")
+        self.people[name] = person
+        self._index_occurrences([person])
         return name
 
     def full_name(self, name: str) -> str:
@@ -500,28 +507,38 @@ class _People:
                 return person.name
         return ""
 
-    def _index_occurrences(self) -> None:
-        forms: dict[str, str] = {}
-        for person in self.people.values():
-            tokens = person.name.split()
-            for form in (person.name, tokens[0], tokens[-1]):
-                if len(form) >= 2:
-                    forms.setdefault(form, person.name)
-        self.occurrences = []
-        if not forms:
-            return
-        alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-        pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
-        for match in pattern.finditer(self.text):
-            if self._quoted(match.start()):
+    def _index_occurrences(self, people: list[_Person] | None = None) -> None:
+        """Where the people (all, or those given) are named again: by full name, given name
+        or surname, outside quotations, never inside another occurrence or a known person's
+        name. Found through an index of capitalised words, so that adding a person costs the
+        occurrences of their names, not a pass over the text."""
+        people = list(self.people.values()) if people is None else people
+        full = [(p.name, p) for p in people]
+        single = [(form, p) for p in people for form in {p.name.split()[0], p.name.split()[-1]}]
+        for form, person in [*full, *single]:
+            if len(form) < 2:
                 continue
-            if match.group() != forms[match.group()] and self.known_person_name(*match.span()):
-                continue  # a known person's name, not this one's
-            self.occurrences.append((match.start(), match.end(), forms[match.group()]))
-            person = self.people[forms[match.group()]]
-            if match.group() == person.name and match.start() < person.start:
-                person.start, person.end = match.span()  # offered at the first mention
-        self.starts = [start for start, _, _ in self.occurrences]
+            for start in self.words.get(form.split()[0], []):
+                end = start + len(form)
+                if not self.text.startswith(form, start) or re.match(
+                    r"\w", self.text[end : end + 1]
+                ):
+                    continue
+                if self._quoted(start) or self._overlaps_occurrence(start, end):
+                    continue
+                if form != person.name and self.known_person_name(start, end):
+                    continue  # a known person's name, not this one's
+                index = bisect.bisect_left(self.starts, start)
+                self.starts.insert(index, start)
+                self.occurrences.insert(index, (start, end, person.name))
+                if form == person.name and start < person.start:
+                    person.start, person.end = start, end  # offered at the first mention
+
+    def _overlaps_occurrence(self, start: int, end: int) -> bool:
+        index = bisect.bisect_right(self.starts, start)
+        if index > 0 and self.occurrences[index - 1][1] > start:
+            return True
+        return index < len(self.starts) and self.starts[index] < end
 
     def ending_at(self, position: int) -> tuple[int, int, str] | None:
         if not self.occurrences:

@@ -268,6 +268,9 @@ class _Who:
 
 
 _NOBODY = _Who(basis="no speaker found")
+# How far around a quote its speaker is looked for, whatever the sentence's length: keeps the
+# analysis linear in the text when a paste has no sentence breaks.
+_REACH = 600
 # A transcript's turn: "Xu Wenjing: …", "MS HALE: …".
 _TURN = re.compile(r"^(?P<label>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}):\s", re.MULTILINE)
 
@@ -671,6 +674,7 @@ class _Speakers:
         for back in range(index, max(index - 5, -1), -1):
             start, end = self.sentences.span(back)
             end = min(end, position)
+            start = max(start, end - _REACH)
             if end <= start:
                 continue
             new = self.people.within(start, end)
@@ -700,6 +704,7 @@ class _Speakers:
         for back in range(index, max(index - 3, -1), -1):
             start, end = self.sentences.span(back)
             end = min(end, position)
+            start = max(start, end - _REACH)
             nearby = [
                 m
                 for m in self.index.within(start, end)
@@ -766,6 +771,7 @@ class _Speakers:
         return who, who is not None and words <= 14
 
     def _clause(self, start: int, end: int) -> int:
+        start = max(start, end - _REACH)  # a clause is not longer than that
         clause = start
         for match in _BOUNDARY.finditer(self.text, start, end):
             if not self.people._quoted(match.start()):
@@ -876,7 +882,7 @@ class _Speakers:
         tail, direct = self._tail(quote.end, ceiling)
         if direct and tail is not None and (tail.named or tail.role in {"person", "first"}):
             return self._fill(tail, quote.start)
-        head = self._head(here[0], quote.start)
+        head = self._head(max(here[0], quote.start - _REACH), quote.start)
         for who in (head, tail):
             if who is not None and (who.named or who.role):
                 filled = self._fill(who, quote.start)
@@ -888,6 +894,8 @@ class _Speakers:
         """No reporting cue in the quote's clause: what the text around it suggests."""
         if turn := self._turn_at(quote.start):
             return turn
+        # Only what is near the quote, however long its sentence runs.
+        here = (max(here[0], quote.start - _REACH), min(here[1], quote.end + _REACH))
         # "X rejected “…” and said …": the second verb shares the first one's subject.
         if (
             previous
@@ -1230,7 +1238,10 @@ def _quote_suggestions(text: str, quotes: list[_Quote], speakers: _Speakers) -> 
         tail, _ = speakers._tail(quote.end, s_end)
         cued = tail is not None
         spoken = any(
-            not speakers.people._quoted(m.start()) for m in _VERB.finditer(text, s_start, s_end)
+            not speakers.people._quoted(m.start())
+            for m in _VERB.finditer(
+                text, max(s_start, quote.start - _REACH), min(s_end, quote.end + _REACH)
+            )
         )
         if _not_speech(text, quote, content, cued, spoken):
             continue
