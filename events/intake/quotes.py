@@ -631,7 +631,8 @@ class _Speakers:
             )
             if after:
                 end = match.end() + after.end()
-                owner = self._phrase_owner(end, min(len(self.text), end + 50))
+                stop = _OWNER_STOP.search(self.text, end, min(len(self.text), end + 50))
+                owner = self._phrase_owner(end, stop.start() if stop else end + 50)
             if owner is None:
                 before = max(0, match.start() - 50)
                 boundary = max(self.text.rfind(".", before, match.start()), before - 1)
@@ -1057,6 +1058,8 @@ class _Speakers:
         return None, None
 
 
+# Where "released by the foreign ministry" stops naming who released it.
+_OWNER_STOP = re.compile(r"[,.;]|\s(?:a|an|on|in|at|after|before|last|this|late|early)\s|\s\d")
 _NP_STOP = re.compile(
     r"\([^)]{0,20}\)|[,.;:!?“”\"]|\s(?:in|at|on|after|before|during|when|while|as|who)\s"
 )
@@ -1083,13 +1086,6 @@ _REPORTED_CLAUSE = (
 )
 _AND_THAT = re.compile(r"[^.;“\"‘]{0,60}?\band\s+that\s+")
 _PARAPHRASE_LEAD = re.compile(r"^(?P<cue>[Aa]ccording\s+to\s+)(?P<np>[^,.;]{2,80}),\s+")
-# "…, according to X." / "…, said X." ending a sentence (X a name: "said Manila did …" is not).
-_PARAPHRASE_END = re.compile(
-    r",\s+(?P<cue>according\s+to\s+(?=[^,.;]{0,80}[.!?]?\s*$)"
-    r"|(?:said|says)\s+(?=(?:the\s+|a\s+|an\s+)?(?:[A-Z][\w.’'-]*\s*){1,4}"
-    r"(?:,[^,.;]{0,80})?[.!?]?\s*$))"
-)
-
 
 # --- Suggestions ---------------------------------------------------------------------------------
 
