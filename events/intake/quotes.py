@@ -1127,8 +1127,8 @@ def _not_speech(text: str, quote: _Quote, content: str, cued: bool, spoken: bool
     before = text[max(0, quote.start - 40) : quote.start]
     after = re.match(r"\s+([a-z]+)", text[quote.end : quote.end + 20])
     words = _words(content)
-    if _TERM_BEFORE.search(before) or content.lower() == "so-called":
-        return True
+    if _TERM_BEFORE.search(before) or re.match(r"so-called\b", content, re.IGNORECASE):
+        return True  # "the so-called “hotline”", a “so-called reset”
     determiner = len(words) <= 2 and bool(_DETERMINER_BEFORE.search(before))
     if determiner and after and after.group(1) not in _FUNCTION_WORDS:
         return True  # a quoted word used as a modifier: "its “reset” plan"
