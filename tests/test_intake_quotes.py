@@ -398,6 +398,15 @@ def test_a_title_without_a_body_takes_it_from_the_sentences_around(seeded):
     assert statements(text)["baseless"]["unmatched_speaker"] == "Han Wei"
 
 
+def test_hyphenated_titles_and_suffixes_in_names(seeded):
+    text = (
+        "Director-General Makoto Ishida briefed Hegseth. "
+        "Hegseth later met President Ramon Santos Jr. in Manila."
+    )
+    names = sorted(s.text for s in found(text, "new_person"))
+    assert names == ["Makoto Ishida", "Ramon Santos Jr."]
+
+
 def test_known_people_places_and_bodies_are_not_new_people(seeded):
     text = (
         "Defense Secretary Pete Hegseth met Admiral Dong Jun. "

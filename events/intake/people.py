@@ -388,15 +388,27 @@ class _People:
                 cut = len(possessive.group())
                 tokens, words = [*tokens[:i], (a, b - cut)], [*words[:i], word[:-cut]]
                 break
-        while tokens and (words[0].lower() in _NOT_NAME_WORDS or words[0] in self.adjectives):
+        while tokens and self._not_name_word(words[0]):
             tokens, words = tokens[1:], words[1:]
-        while tokens and (words[-1].lower() in _NOT_NAME_WORDS or words[-1] in self.adjectives):
+        while tokens and self._not_name_word(words[-1]):
             tokens, words = tokens[:-1], words[:-1]
         if not 2 <= len(tokens) <= 3:
             return None
         name_start, name_end = start + tokens[0][0], start + tokens[-1][1]
+        if words[-1] in {"Jr", "Sr"} and self.text[name_end : name_end + 1] == ".":
+            name_end += 1  # "Ferdinand Marcos Jr."
+            words[-1] += "."
         name = " ".join(words)
         return (name, name_start, name_end) if self.plausible(name, name_start, name_end) else None
+
+    def _not_name_word(self, word: str) -> bool:
+        """A title, a place, a body, a day ("Director-General" too) rather than part of a name."""
+        parts = word.lower().split("-")
+        return (
+            word.lower() in _NOT_NAME_WORDS
+            or word in self.adjectives
+            or any(part in _ROLE_FORMS or part in _RANK_WORDS for part in parts)
+        )
 
     def _add(self, name, start, end, title, title_start, title_end, how) -> None:
         name = " ".join(name.split())
