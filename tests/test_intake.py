@@ -292,8 +292,9 @@ def test_own_channels_need_both_parties_and_a_cue(seeded):
 def test_unknown_speaker_and_institution_fallback(seeded):
     _, found = own("coastguard-hotline.txt")
     statements = of_kind(found, "statement")
-    assert len(statements) == 2  # the one-word scare quote is left out
-    crew, ministry = statements
+    # "Officials call it a “work-in-progress”": a short quote, offered as such.
+    crew, ministry, short = statements
+    assert (short.text, short.value["short"]) == ("work-in-progress", True)
     assert crew.value["speaker_id"] is None
     assert crew.value["confidence"] == "low"
     assert crew.value["unmatched_speaker"] == "Lin Qiaomei"
@@ -331,14 +332,18 @@ def test_office_holder_and_institution_as_speakers(seeded):
 # --- Edge cases ----------------------------------------------------------------------------------
 
 
-def test_apostrophes_and_short_quotes_are_not_statements(seeded):
+def test_apostrophes_are_not_quotes_and_short_quotes_are_short(seeded):
     text = (
         "Beijing’s envoy isn’t convinced. Hegseth‘s team called it a 'reset'. "
         "Officials' views differ, and the “so-called” plan is on hold."
     )
     found = analyse(text, published=SEED_PUBLISHED)
     assert_well_formed(text, found)
-    assert of_kind(found, "statement") == of_kind(found, "characterisation") == []
+    assert of_kind(found, "characterisation") == []
+    # Only the one-word quote after "called it" is a statement (a short one, Hegseth's team's).
+    (reset,) = of_kind(found, "statement")
+    assert (reset.text, reset.value["short"]) == ("reset", True)
+    assert reset.value["speaker_id"] == actor_pk("pete-hegseth")
 
 
 def test_dates_that_cannot_exist_or_are_no_dates(seeded):
