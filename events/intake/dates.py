@@ -48,7 +48,7 @@ linear in the length of the text.
 
 import bisect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -91,7 +91,7 @@ _SINGLE = (
 _PLAIN_SINGLE = _SINGLE.replace("(?P<bare_month>", "(?:")
 _SEPARATOR = r"(?:\s*[–—]\s*|\s*-\s*|\s+(?:to|or|until|till|through)\s+)"
 _DATE = re.compile(
-    r"(?<!\w)(?:"
+    r"(?=[A-Za-z0-9])(?<!\w)(?:"  # the lookahead first: a cheap test at every position
     rf"(?P<between>[Bb]etween\s+(?:{_PLAIN_SINGLE}|{_DAY})\s+and\s+{_PLAIN_SINGLE})"
     rf"|(?P<from>[Ff]rom\s+(?:{_PLAIN_SINGLE}|{_DAY})\s+(?:to|until|till|through|[–—-])\s+"
     rf"{_PLAIN_SINGLE})"
@@ -329,27 +329,32 @@ def _clause(text: str, sentence: tuple[int, int], start: int, end: int) -> tuple
 
 
 def _tense(text: str, sentences: Sentences, start: int, end: int) -> tuple[str | None, str]:
-    """("past" | "future" | None, the cue word) for the clause around text[start:end]."""
+    """("past" | "future" | None, the cue word) for the clause around text[start:end]: the
+    nearest cue wins. Before the date a cue counts as two words nearer than after it, since a
+    time adverbial usually follows its verb; a reporting verb after the date ("…talks in Manila
+    in January, the spokesman said") counts only when nothing else does, since it tells when
+    the words were said, not when the talks are."""
     left, right = _clause(text, sentences.span(sentences.index(start)), start, end)
     before = _TOKEN.findall(text, left, start)
     after = _TOKEN.findall(text, end, right)
     tokens = [*before, "\x00", *after]  # the date itself stands between them
-    best: tuple[int, str, str] | None = None
-    for index, token in enumerate(tokens):
-        if token == "\x00" or (cue := _cue(tokens, index)) is None:
-            continue
-        # Before the date, a cue counts as two words nearer than after it: a time adverbial
-        # usually follows its verb.
-        score = len(before) - index - 3 if index < len(before) else index - len(before) - 1
-        if index > len(before) and token.lower() in _REPORTING:
-            # "…talks in Manila in January, the spokesman said": the attribution after the date
-            # tells when it was said, not when the talks are; it counts only when nothing else does.
-            score += 20
-        if best is None or score < best[0]:
-            best = (score, cue, _cue_words(tokens, index))
-    if best is None or best[1] == "neutral":
-        return None, best[2] if best else ""
-    return best[1], best[2]
+    gap = len(before)  # the date's index in `tokens`
+    # Candidates in order of score: the word k places before the date scores k - 2, the one k
+    # places after scores k, so the scan stops at the first cue.
+    for score in range(-2, max(len(before) - 2, len(after)) + 1):
+        for index in (gap - 3 - score, gap + 1 + score):
+            if not (0 <= index < len(tokens)) or index == gap:
+                continue
+            if index > gap and tokens[index].lower() in _REPORTING:
+                continue
+            if (cue := _cue(tokens, index)) is not None:
+                words = _cue_words(tokens, index)
+                return (None, words) if cue == "neutral" else (cue, words)
+    for index in range(gap + 1, len(tokens)):  # only a reporting verb after the date is left
+        if (cue := _cue(tokens, index)) is not None:
+            words = _cue_words(tokens, index)
+            return (None, words) if cue == "neutral" else (cue, words)
+    return None, ""
 
 
 def _cue_words(tokens: list[str], index: int) -> str:
@@ -478,7 +483,7 @@ _PARTS_OF = (
     r"(?P<part>early|mid|late|(?:the\s+)?(?:beginning|start|middle|end)\s+of)(?:\s*-\s*|\s+)"
 )
 _RELATIVE = re.compile(
-    r"(?<![\w-])(?:"
+    r"(?=[a-z0-9])(?<![\w-])(?:"
     # Before the end of the year: from tomorrow when the clause looks ahead.
     r"(?P<edge>(?:before|by|until|till)\s+the\s+end\s+of\s+(?P<edge_which>the|this|next)\s+"
     r"(?P<edge_unit>week|month|year))"
@@ -536,6 +541,14 @@ _RELATIVE = re.compile(
     r")(?![\w-])",
     re.IGNORECASE,
 )
+# Every relative expression holds one of these words: the long pattern above is only tried near
+# them, which makes the pass several times cheaper than trying it at every word.
+_RELATIVE_KEY = re.compile(
+    r"(?=[dwmynaetslfhcDWMYNAETSLFHC])"  # their first letters: a cheap first test
+    r"(?i:day|week|month|year|night|morning|afternoon|evening|tonight|tomorrow|ago|later"
+    r"|earlier|spring|summer|autumn|fall|winter|time|half|christmas|tet|seollal)"
+)
+_KEY_BEFORE, _KEY_AFTER = 60, 45  # how far an expression reaches before and after its key word
 # A weekday inside a name is no date: "Good Friday Agreement", "Black Monday", "Sunday Times".
 _NAME_BEFORE = re.compile(
     r"(?:Good|Black|Super|Cyber|Bloody|Ash|Holy|Maundy|Easter|Palm|Giving|Shrove|Whit|Low"
@@ -1241,9 +1254,30 @@ def _absolute(text: str, published: date, context: _Context) -> list[_Found]:
     return found
 
 
+def _relative_matches(text: str) -> Iterator[re.Match[str]]:
+    """`_RELATIVE.finditer(text)`, tried only in windows around key words (merged when they
+    overlap, widened to whole words)."""
+    windows: list[list[int]] = []
+    for key in _RELATIVE_KEY.finditer(text):
+        low, high = max(0, key.start() - _KEY_BEFORE), min(len(text), key.end() + _KEY_AFTER)
+        if windows and low <= windows[-1][1]:
+            windows[-1][1] = high
+        else:
+            windows.append([low, high])
+    last = 0
+    for low, high in windows:
+        while low > last and not text[low - 1].isspace():
+            low -= 1
+        while high < len(text) and not text[high].isspace():
+            high += 1
+        for match in _RELATIVE.finditer(text, max(low, last), high):
+            last = match.end()
+            yield match
+
+
 def _relative(text: str, context: _Context) -> list[_Found]:
     found = []
-    for match in _RELATIVE.finditer(text):
+    for match in _relative_matches(text):
         groups = match.groupdict()
         if groups["wd_bare"] or groups["wd"]:
             head = text[max(0, match.start() - 12) : match.start()]
