@@ -407,6 +407,19 @@ def test_hyphenated_titles_and_suffixes_in_names(seeded):
     assert names == ["Makoto Ishida", "Ramon Santos Jr."]
 
 
+def test_another_countrys_title_is_not_a_recorded_office(seeded):
+    # No Brazil in the database: its defence minister is not China's or the US's.
+    text = "Brazilian Defence Minister Paulo Duarte met Hegseth.\n\nChief Pentagon Spokesman Ana Ruiz said so."
+    people = {s.text: s.value for s in found(text, "new_person")}
+    assert (people["Paulo Duarte"]["institution_id"], people["Paulo Duarte"]["office_id"]) == (
+        None,
+        None,
+    )
+    # A title does not run on from the line before.
+    assert people["Ana Ruiz"]["title"] == "Chief Pentagon Spokesman"
+    assert people["Ana Ruiz"]["institution_id"] == pk("us-department-of-defense")
+
+
 def test_known_people_places_and_bodies_are_not_new_people(seeded):
     text = (
         "Defense Secretary Pete Hegseth met Admiral Dong Jun. "

@@ -74,6 +74,7 @@ _ROLE_FORMS = {
     "captain": "captain", "diplomat": "diplomat", "head": "head",
     "representative": "representative",
     "secretary-general": "secretary-general", "undersecretary": "undersecretary",
+    "director-general": "director-general",
     "under-secretary": "undersecretary", "commissioner": "commissioner", "deputy": "deputy",
     "commodore": "commodore", "brigadier": "brigadier", "marshal": "marshal",
     "sergeant": "sergeant", "ensign": "ensign", "superintendent": "superintendent",
@@ -94,10 +95,13 @@ _TITLE_WORD = (
 )
 _CAPITALISED = re.compile(r"(?<![\w’'-])[A-Z][\w’'-]*")
 _NAME_TOKEN = r"(?:[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[-’'][A-Za-z]+)*)"
-_NAME = rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}}"
+_NAME = rf"{_NAME_TOKEN}(?:[ \t]+{_NAME_TOKEN}){{1,2}}"  # on one line
 # "spokesperson Lin Jian", "the ministry's spokesperson, Lin Jian,"
-_TITLE_THEN_NAME = re.compile(rf"\b((?i:{_ROLE}))(?=,?(?:\s+\([^)\n]{{1,12}}\))?\s+({_NAME})\b)")
-_TITLE_BEFORE = re.compile(rf"(?:(?<![\w’'.-])(?:{_TITLE_WORD})(?:[’']s?)?\s+){{0,6}}$")
+_TITLE_THEN_NAME = re.compile(
+    rf"(?<![\w-])((?i:{_ROLE}))(?=,?(?:[ \t]+\([^)\n]{{1,12}}\))?[ \t]+({_NAME})\b)"
+)
+# The words of a title before its role noun, on the same line.
+_TITLE_BEFORE = re.compile(rf"(?:(?<![\w’'.-])(?:{_TITLE_WORD})(?:[’']s?)?[ \t]+){{0,6}}$")
 _NAME_THEN_TITLE = re.compile(
     rf"\b({_NAME}),\s+(?:(?:a|an|the)\s+)?((?:[\w’'.-]+\s+){{0,6}}?(?i:{_ROLE})"
     rf"(?:\s+(?:for|of|at|to|in)\s+(?:the\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){{0,4}}?)?)\s*(?=[,.;\n]|$)"
@@ -143,6 +147,8 @@ def _role_words(title: str) -> tuple[set[str], str]:
 
 # --- Institutions a phrase names ----------------------------------------------------------------
 
+# A capitalised adjective of nationality ("Japanese", "South Korean", "Brazilian").
+_NATIONALITY = re.compile(r"\b[A-Z][a-z]+(?:ese|ian|ean|an|ish|i|ic)\b(?![’'])")
 _BODY_WORDS = {"ministry", "department", "office", "embassy", "mission", "commission", "council"}
 _DIPLOMATIC_ROLES = {"diplomat", "ambassador", "envoy", "consul", "counsellor"}
 _PLAIN_WORDS = {
@@ -221,19 +227,29 @@ class _Institutions:
         """(institution, state) named by text[start:end]; `state_hint` is the state the context
         names, for a phrase that names none ("defence ministry spokesman")."""
         state = None
+        named = self.state_in(start, end)
+        # "Japanese Defence Minister" with no Japan recorded: another country's title, whatever
+        # recorded office its words match.
+        foreign = named is None and any(
+            m.group().lower() not in _ROLE_FORMS and m.group().lower() not in _NOT_NAME_WORDS
+            for m in _NATIONALITY.finditer(self.text, start, end)
+        )
         for m in reversed(self.mentions.within(start, end)):
-            if m.kind == "office":
-                institution = self.known.institution(m.target)
-                return institution, self.known.state_of(institution)
-            if m.target.kind == ActorKind.INSTITUTION:
-                return m.target, self.known.state_of(m.target)
+            if m.kind == "office" or m.target.kind == ActorKind.INSTITUTION:
+                institution = self.known.institution(m.target) if m.kind == "office" else m.target
+                owner = self.known.state_of(institution)
+                if foreign or (named is not None and owner is not None and owner != named):
+                    continue  # "Philippine Defence Secretary" is not the US office
+                return institution, owner
             if m.target.kind == ActorKind.STATE:
                 state = state or m.target
             if m.target.kind == ActorKind.PERSON and (held := self.known.held_by.get(m.target.pk)):
                 # "Hegseth's deputy": the institution of the office its person holds
                 institution = self.known.institution(held[0])
                 return institution, self.known.state_of(institution or m.target)
-        state = state or self.state_in(start, end) or state_hint
+        if foreign:
+            return None, None
+        state = state or named or state_hint
         phrase = self.text[start:end]
         words = _content_words(phrase) - {_key(label).lower() for label in self.labels}
         words -= {w.lower() for w in self.adjectives}

@@ -152,7 +152,7 @@ _OTHER_ROLES = (
 _ROLE_AT_END = re.compile(rf"(?<![\w-])(?P<role>{_OFFICIAL_ROLES}|{_OTHER_ROLES})$", re.IGNORECASE)
 _OFFICIAL = re.compile(rf"(?:{_OFFICIAL_ROLES})$", re.IGNORECASE)
 _NAME_TOKEN = r"[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[-’'][A-Za-z]+)*"
-_NAME = rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}}"
+_NAME = rf"{_NAME_TOKEN}(?:[ \t]+{_NAME_TOKEN}){{1,2}}"
 _NAME_AT_END = re.compile(rf"(?<![\w’'-]){_NAME}$")
 _NAME_ANYWHERE = re.compile(_NAME)
 # A person's name used as a modifier ("the Trump administration", "Trump–Xi summit") does not
