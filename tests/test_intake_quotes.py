@@ -409,7 +409,10 @@ def test_hyphenated_titles_and_suffixes_in_names(seeded):
 
 def test_another_countrys_title_is_not_a_recorded_office(seeded):
     # No Brazil in the database: its defence minister is not China's or the US's.
-    text = "Brazilian Defence Minister Paulo Duarte met Hegseth.\n\nChief Pentagon Spokesman Ana Ruiz said so."
+    text = (
+        "Brazilian Defence Minister Paulo Duarte met Hegseth.\n\n"
+        "Chief Pentagon Spokesman Ana Ruiz said so."
+    )
     people = {s.text: s.value for s in found(text, "new_person")}
     assert (people["Paulo Duarte"]["institution_id"], people["Paulo Duarte"]["office_id"]) == (
         None,
