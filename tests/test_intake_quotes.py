@@ -251,6 +251,14 @@ def test_a_speaker_not_in_the_database_is_not_replaced_by_a_known_one(seeded):
     assert value["unmatched_speaker"] == "Kingsley Wilson"
 
 
+def test_an_organisation_not_in_the_database_speaks_but_is_no_new_person(seeded):
+    text = "“The line is open,” said Human Rights Watch. “We agree,” Indo-Pacific Command said."
+    quotes = statements(text)
+    assert quotes["The line is open"]["unmatched_speaker"] == "Human Rights Watch"
+    assert quotes["We agree"]["unmatched_speaker"] == "Indo-Pacific Command"
+    assert found(text, "new_person") == []
+
+
 def test_a_second_quote_continues_the_first(seeded):
     text = "“We talked for an hour,” Rubio said. “We will talk again next month.”"
     value = statements(text)["We will talk again next month."]

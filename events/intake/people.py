@@ -126,7 +126,28 @@ _NOT_NAME_WORDS = {
     "dr", "mr", "mrs", "ms", "prof", "professor", "sir", "new", "asian", "southeast",
     "northeast", "european", "african", "western", "eastern", "northern", "southern", "central",
     "united", "nations", "shoal", "bay", "gulf", "ocean", "lake", "mount",
+    "watch", "international", "foundation", "society", "network", "television", "radio",
+    "review", "club", "media", "tv", "broadcasting", "studies", "front", "movement", "alliance",
+    "coalition", "assembly", "parliament", "congress", "senate", "court", "bureau",
+    "administration", "authority", "service", "services", "corps", "brigade", "fleet",
+    "squadron", "airport", "base", "station", "port", "harbour", "harbor", "square", "palace",
 } | set(_ROLE_FORMS) | _RANK_WORDS  # fmt: skip
+
+
+# Words that end the names of bodies and places.
+_ORGANISATION_WORDS = {
+    "ministry", "department", "office", "embassy", "commission", "committee", "council",
+    "forum", "command", "agency", "army", "navy", "force", "forces", "guard", "party",
+    "university", "institute", "center", "centre", "house", "hall", "street", "sea", "strait",
+    "island", "islands", "river", "city", "province", "region", "summit", "dialogue",
+    "initiative", "news", "times", "post", "journal", "daily", "group", "bank", "fund",
+    "organization", "organisation", "union", "association", "company", "corporation", "watch",
+    "foundation", "society", "network", "television", "radio", "review", "club", "studies",
+    "front", "movement", "alliance", "coalition", "assembly", "parliament", "congress",
+    "senate", "court", "bureau", "authority", "service", "services", "corps", "brigade",
+    "fleet", "squadron", "airport", "base", "station", "port", "harbour", "harbor", "square",
+    "palace", "shoal", "bay", "gulf", "ocean", "lake",
+}  # fmt: skip
 
 
 def _name_ok(name: str, adjectives: set[str]) -> bool:
@@ -407,6 +428,8 @@ class _People:
         while tokens and self._not_name_word(words[0]):
             tokens, words = tokens[1:], words[1:]
         while tokens and self._not_name_word(words[-1]):
+            if words[-1].lower() in _ORGANISATION_WORDS:
+                return None  # "Human Rights Watch", "Clark Air Base": not a person
             tokens, words = tokens[:-1], words[:-1]
         if not 2 <= len(tokens) <= 3:
             return None
