@@ -102,6 +102,9 @@ def test_seed_dates_resolved_against_the_publication_year(seed_result):
         "earliest": "2025-07-11",
         "latest": "2025-07-11",
         "precision": "day",
+        "reasoning": "“July 11th” has no year: read in 2025, the publication year.",
+        "ambiguous": False,
+        "relative": False,
     }
     assert dates["September 3rd"]["earliest"] == dates["September 3rd"]["latest"] == "2025-09-03"
     assert (dates["early September"]["earliest"], dates["early September"]["latest"]) == (
@@ -109,11 +112,14 @@ def test_seed_dates_resolved_against_the_publication_year(seed_result):
         "2025-09-10",
     )
     assert dates["early September"]["precision"] == "part_of_month"
-    assert dates["September 17-19"] == {
+    assert dates["September 17-19"] | {"reasoning": ""} == {
         "human": "17–19 September 2025",
         "earliest": "2025-09-17",
         "latest": "2025-09-19",
         "precision": "range",
+        "reasoning": "",
+        "ambiguous": False,
+        "relative": False,
     }
     summit = dates["late 2024 or early 2025"]
     assert (summit["earliest"], summit["latest"]) == ("2024-09-01", "2025-04-30")
@@ -175,10 +181,11 @@ def test_seed_mentions_are_whole_words_and_do_not_overlap(seed_article, seed_res
 def test_seed_offices_in_their_word_orders(seed_result):
     offices = by_text(seed_result, "office")
     secdef = Office.objects.get(title="Secretary of Defense").pk
-    assert offices["Defense Secretary"].value["office_id"] == secdef
-    assert offices["Defense Secretary"].value["holders"] == [
-        {"actor_id": actor_pk("pete-hegseth"), "name": "Pete Hegseth"}
-    ]
+    defense = [s.value for s in of_kind(seed_result, "office") if s.text == "Defense Secretary"]
+    assert defense[0]["office_id"] == secdef
+    assert defense[0]["holders"] == [{"actor_id": actor_pk("pete-hegseth"), "name": "Pete Hegseth"}]
+    # "China traditionally views its Defense Secretary …": China's office, not the US one.
+    assert defense[-1]["title"] == "Minister of National Defense"
     assert offices["Secretary of State"].value["title"] == "Secretary of State"
     assert offices["Foreign Minister"].value["title"] == "Minister of Foreign Affairs"
     # The longest title wins over the shorter one inside it.
@@ -195,20 +202,19 @@ def test_seed_channels(seed_result):
     assert channels[0].value["track"] == "military"
     assert "military" in channels[0].value["cues"]
     assert channels[0].value["reason"].startswith("US and China are both named")
-    assert {c.value["slug"] for c in channels} == {
-        "us-china-military",
-        "us-china-diplomatic",
-        "us-china-leaders",
-    }
+    # The leaders' summit is one sentence of a military story: named in passing (issue 13).
+    assert {c.value["slug"] for c in channels} == {"us-china-military", "us-china-diplomatic"}
     scores = [c.value["score"] for c in channels]
     assert scores == sorted(scores, reverse=True)
 
 
 def test_a_fixed_number_of_queries(seeded, seed_article, django_assert_num_queries):
-    # Actors, offices, office holdings, channels: whatever the article says.
-    with django_assert_num_queries(4):
+    # Actors, offices, office holdings, channels; for updates, open engagements, their
+    # participants and steps, channel statuses, open counterpart disputes and their claims:
+    # whatever the article says.
+    with django_assert_num_queries(10):
         analyse(seed_article, published=SEED_PUBLISHED)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(10):
         analyse((ARTICLES / "geneva-talks.txt").read_text(), published=date(2026, 3, 10))
 
 

@@ -29,11 +29,17 @@ number of queries (actors, offices, office holdings, channels), whatever the art
 
 from datetime import date, datetime
 
-from events.intake.channels import _channel_suggestions, _mention_suggestions
+from events.intake.channels import (
+    _channel_suggestions,
+    _mention_suggestions,
+    _statement_channels,
+)
 from events.intake.dates import _date_suggestions
 from events.intake.mentions import _Known, _Matcher
 from events.intake.quotes import _find_quotes, _quote_suggestions, _Speakers
+from events.intake.said import attach_said_and_venue
 from events.intake.suggestions import KINDS, Suggestion
+from events.intake.updates import _update_suggestions
 from events.text import Sentences
 
 __all__ = ["KINDS", "Suggestion", "analyse"]
@@ -57,11 +63,15 @@ def analyse(text: str, *, published: date) -> list[Suggestion]:
     sentences = Sentences(text, [(quote.start, quote.end) for quote in quotes])
     speakers = _Speakers(text, mentions, quotes, sentences, known)
 
+    dates = _date_suggestions(text, published, sentences)
     found = (
-        _quote_suggestions(text, quotes, speakers)
-        + _date_suggestions(text, published, sentences)
-        + _mention_suggestions(mentions, known)
+        _quote_suggestions(text, quotes, speakers) + dates + _mention_suggestions(mentions, known)
     )
     order = {kind: index for index, kind in enumerate(KINDS)}
     found.sort(key=lambda s: (s.start, s.end, order[s.kind]))
-    return _channel_suggestions(text, mentions, known) + found
+    channels = _channel_suggestions(text, mentions, known, sentences)
+    _statement_channels(found, channels, known)  # a statement's channel follows its speaker
+    quoted = [s for s in found if s.kind in ("statement", "paraphrase")]
+    attach_said_and_venue(quoted, dates, published)
+    updates = _update_suggestions(text, sentences, mentions, dates, known, published)
+    return updates + channels + found  # updates first: what the editor acts on
