@@ -438,3 +438,21 @@ def test_known_people_places_and_bodies_are_not_new_people(seeded):
         "Foreign Minister Wang Yi spoke on Tuesday."
     )
     assert found(text, "new_person") == []
+
+
+def test_a_new_persons_office_is_offered_without_the_words_naming_the_institution(seeded):
+    from datetime import date
+
+    from events.intake import analyse
+
+    text = (
+        "Chinese Defence Ministry spokesperson Tan Wenhua told reporters the talks were frank.\n"
+        "Pentagon press secretary Lena Ortiz said the call was useful."
+    )
+    people = {
+        s.value["name"]: s.value
+        for s in analyse(text, published=date(2025, 9, 11))
+        if s.kind == "new_person"
+    }
+    assert people["Tan Wenhua"]["office_title"] == "Spokesperson"
+    assert people["Lena Ortiz"]["office_title"] == "Press secretary"

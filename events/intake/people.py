@@ -631,10 +631,25 @@ class _People:
                 "state": state.name if state else "",
                 "office_id": office.pk if office else None,
                 "office": office.title if office else "",
+                "office_title": _office_title(person.title, institution, office),
                 "reason": person.reason,
             }
             found.append(Suggestion("new_person", person.name, person.start, person.end, value))
         return found
+
+
+def _office_title(title: str, institution: Actor | None, office: Office | None) -> str:
+    """The title of the person's office as an editor records it: a recorded office's own title,
+    else the title without the capitalised words before it that name the institution
+    ("Chinese Defence Ministry spokesperson" at the defence ministry: "Spokesperson")."""
+    if office is not None:
+        return office.title
+    words = title.split()
+    if institution is None or not words:
+        return title
+    first_plain = next((i for i, word in enumerate(words) if not word[:1].isupper()), len(words))
+    rest = " ".join(words[first_plain:])
+    return rest[:1].upper() + rest[1:] if rest else title
 
 
 _NOT_TITLE_START = {

@@ -75,7 +75,7 @@ def test_editor_records_a_follow_up_report_from_the_suggestions_alone(editor_pag
     expect(tan.get_by_label("Institution")).to_have_value(
         str(Actor.objects.get(slug="china-ministry-of-national-defense").pk)
     )
-    tan.get_by_label("Title").fill("Spokesperson")
+    expect(tan.get_by_label("Office")).to_have_value("Spokesperson")
     tan.get_by_role("button", name="Create this person").click()
     expect(page.get_by_role("status")).to_contain_text("Recorded actor: Tan Wenhua")
 
