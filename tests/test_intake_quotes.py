@@ -251,6 +251,14 @@ def test_a_speaker_not_in_the_database_is_not_replaced_by_a_known_one(seeded):
     assert value["unmatched_speaker"] == "Kingsley Wilson"
 
 
+def test_an_organisation_not_in_the_database_speaks_but_is_no_new_person(seeded):
+    text = "“The line is open,” said Human Rights Watch. “We agree,” Indo-Pacific Command said."
+    quotes = statements(text)
+    assert quotes["The line is open"]["unmatched_speaker"] == "Human Rights Watch"
+    assert quotes["We agree"]["unmatched_speaker"] == "Indo-Pacific Command"
+    assert found(text, "new_person") == []
+
+
 def test_a_second_quote_continues_the_first(seeded):
     text = "“We talked for an hour,” Rubio said. “We will talk again next month.”"
     value = statements(text)["We will talk again next month."]
@@ -407,6 +415,22 @@ def test_hyphenated_titles_and_suffixes_in_names(seeded):
     assert names == ["Makoto Ishida", "Ramon Santos Jr."]
 
 
+def test_another_countrys_title_is_not_a_recorded_office(seeded):
+    # No Brazil in the database: its defence minister is not China's or the US's.
+    text = (
+        "Brazilian Defence Minister Paulo Duarte met Hegseth.\n\n"
+        "Chief Pentagon Spokesman Ana Ruiz said so."
+    )
+    people = {s.text: s.value for s in found(text, "new_person")}
+    assert (people["Paulo Duarte"]["institution_id"], people["Paulo Duarte"]["office_id"]) == (
+        None,
+        None,
+    )
+    # A title does not run on from the line before.
+    assert people["Ana Ruiz"]["title"] == "Chief Pentagon Spokesman"
+    assert people["Ana Ruiz"]["institution_id"] == pk("us-department-of-defense")
+
+
 def test_known_people_places_and_bodies_are_not_new_people(seeded):
     text = (
         "Defense Secretary Pete Hegseth met Admiral Dong Jun. "
@@ -414,3 +438,21 @@ def test_known_people_places_and_bodies_are_not_new_people(seeded):
         "Foreign Minister Wang Yi spoke on Tuesday."
     )
     assert found(text, "new_person") == []
+
+
+def test_a_new_persons_office_is_offered_without_the_words_naming_the_institution(seeded):
+    from datetime import date
+
+    from events.intake import analyse
+
+    text = (
+        "Chinese Defence Ministry spokesperson Tan Wenhua told reporters the talks were frank.\n"
+        "Pentagon press secretary Lena Ortiz said the call was useful."
+    )
+    people = {
+        s.value["name"]: s.value
+        for s in analyse(text, published=date(2025, 9, 11))
+        if s.kind == "new_person"
+    }
+    assert people["Tan Wenhua"]["office_title"] == "Spokesperson"
+    assert people["Lena Ortiz"]["office_title"] == "Press secretary"

@@ -37,6 +37,7 @@ from events.intake.channels import (
 from events.intake.dates import _date_suggestions
 from events.intake.mentions import _Known, _Matcher
 from events.intake.quotes import _find_quotes, _quote_suggestions, _Speakers
+from events.intake.said import attach_said_and_venue
 from events.intake.suggestions import KINDS, Suggestion
 from events.intake.updates import _update_suggestions
 from events.text import Sentences
@@ -70,5 +71,7 @@ def analyse(text: str, *, published: date) -> list[Suggestion]:
     found.sort(key=lambda s: (s.start, s.end, order[s.kind]))
     channels = _channel_suggestions(text, mentions, known, sentences)
     _statement_channels(found, channels, known)  # a statement's channel follows its speaker
+    quoted = [s for s in found if s.kind in ("statement", "paraphrase")]
+    attach_said_and_venue(quoted, dates, published)
     updates = _update_suggestions(text, sentences, mentions, dates, known, published)
     return updates + channels + found  # updates first: what the editor acts on

@@ -74,6 +74,7 @@ _ROLE_FORMS = {
     "captain": "captain", "diplomat": "diplomat", "head": "head",
     "representative": "representative",
     "secretary-general": "secretary-general", "undersecretary": "undersecretary",
+    "director-general": "director-general",
     "under-secretary": "undersecretary", "commissioner": "commissioner", "deputy": "deputy",
     "commodore": "commodore", "brigadier": "brigadier", "marshal": "marshal",
     "sergeant": "sergeant", "ensign": "ensign", "superintendent": "superintendent",
@@ -94,10 +95,13 @@ _TITLE_WORD = (
 )
 _CAPITALISED = re.compile(r"(?<![\w’'-])[A-Z][\w’'-]*")
 _NAME_TOKEN = r"(?:[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[-’'][A-Za-z]+)*)"
-_NAME = rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}}"
+_NAME = rf"{_NAME_TOKEN}(?:[ \t]+{_NAME_TOKEN}){{1,2}}"  # on one line
 # "spokesperson Lin Jian", "the ministry's spokesperson, Lin Jian,"
-_TITLE_THEN_NAME = re.compile(rf"\b((?i:{_ROLE}))(?=,?(?:\s+\([^)\n]{{1,12}}\))?\s+({_NAME})\b)")
-_TITLE_BEFORE = re.compile(rf"(?:(?<![\w’'.-])(?:{_TITLE_WORD})(?:[’']s?)?\s+){{0,6}}$")
+_TITLE_THEN_NAME = re.compile(
+    rf"(?<![\w-])((?i:{_ROLE}))(?=,?(?:[ \t]+\([^)\n]{{1,12}}\))?[ \t]+({_NAME})\b)"
+)
+# The words of a title before its role noun, on the same line.
+_TITLE_BEFORE = re.compile(rf"(?:(?<![\w’'.-])(?:{_TITLE_WORD})(?:[’']s?)?[ \t]+){{0,6}}$")
 _NAME_THEN_TITLE = re.compile(
     rf"\b({_NAME}),\s+(?:(?:a|an|the)\s+)?((?:[\w’'.-]+\s+){{0,6}}?(?i:{_ROLE})"
     rf"(?:\s+(?:for|of|at|to|in)\s+(?:the\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){{0,4}}?)?)\s*(?=[,.;\n]|$)"
@@ -122,7 +126,28 @@ _NOT_NAME_WORDS = {
     "dr", "mr", "mrs", "ms", "prof", "professor", "sir", "new", "asian", "southeast",
     "northeast", "european", "african", "western", "eastern", "northern", "southern", "central",
     "united", "nations", "shoal", "bay", "gulf", "ocean", "lake", "mount",
+    "watch", "international", "foundation", "society", "network", "television", "radio",
+    "review", "club", "media", "tv", "broadcasting", "studies", "front", "movement", "alliance",
+    "coalition", "assembly", "parliament", "congress", "senate", "court", "bureau",
+    "administration", "authority", "service", "services", "corps", "brigade", "fleet",
+    "squadron", "airport", "base", "station", "port", "harbour", "harbor", "square", "palace",
 } | set(_ROLE_FORMS) | _RANK_WORDS  # fmt: skip
+
+
+# Words that end the names of bodies and places.
+_ORGANISATION_WORDS = {
+    "ministry", "department", "office", "embassy", "commission", "committee", "council",
+    "forum", "command", "agency", "army", "navy", "force", "forces", "guard", "party",
+    "university", "institute", "center", "centre", "house", "hall", "street", "sea", "strait",
+    "island", "islands", "river", "city", "province", "region", "summit", "dialogue",
+    "initiative", "news", "times", "post", "journal", "daily", "group", "bank", "fund",
+    "organization", "organisation", "union", "association", "company", "corporation", "watch",
+    "foundation", "society", "network", "television", "radio", "review", "club", "studies",
+    "front", "movement", "alliance", "coalition", "assembly", "parliament", "congress",
+    "senate", "court", "bureau", "authority", "service", "services", "corps", "brigade",
+    "fleet", "squadron", "airport", "base", "station", "port", "harbour", "harbor", "square",
+    "palace", "shoal", "bay", "gulf", "ocean", "lake",
+}  # fmt: skip
 
 
 def _name_ok(name: str, adjectives: set[str]) -> bool:
@@ -143,6 +168,8 @@ def _role_words(title: str) -> tuple[set[str], str]:
 
 # --- Institutions a phrase names ----------------------------------------------------------------
 
+# A capitalised adjective of nationality ("Japanese", "South Korean", "Brazilian").
+_NATIONALITY = re.compile(r"\b[A-Z][a-z]+(?:ese|ian|ean|an|ish|i|ic)\b(?![’'])")
 _BODY_WORDS = {"ministry", "department", "office", "embassy", "mission", "commission", "council"}
 _DIPLOMATIC_ROLES = {"diplomat", "ambassador", "envoy", "consul", "counsellor"}
 _PLAIN_WORDS = {
@@ -221,19 +248,29 @@ class _Institutions:
         """(institution, state) named by text[start:end]; `state_hint` is the state the context
         names, for a phrase that names none ("defence ministry spokesman")."""
         state = None
+        named = self.state_in(start, end)
+        # "Japanese Defence Minister" with no Japan recorded: another country's title, whatever
+        # recorded office its words match.
+        foreign = named is None and any(
+            m.group().lower() not in _ROLE_FORMS and m.group().lower() not in _NOT_NAME_WORDS
+            for m in _NATIONALITY.finditer(self.text, start, end)
+        )
         for m in reversed(self.mentions.within(start, end)):
-            if m.kind == "office":
-                institution = self.known.institution(m.target)
-                return institution, self.known.state_of(institution)
-            if m.target.kind == ActorKind.INSTITUTION:
-                return m.target, self.known.state_of(m.target)
+            if m.kind == "office" or m.target.kind == ActorKind.INSTITUTION:
+                institution = self.known.institution(m.target) if m.kind == "office" else m.target
+                owner = self.known.state_of(institution)
+                if foreign or (named is not None and owner is not None and owner != named):
+                    continue  # "Philippine Defence Secretary" is not the US office
+                return institution, owner
             if m.target.kind == ActorKind.STATE:
                 state = state or m.target
             if m.target.kind == ActorKind.PERSON and (held := self.known.held_by.get(m.target.pk)):
                 # "Hegseth's deputy": the institution of the office its person holds
                 institution = self.known.institution(held[0])
                 return institution, self.known.state_of(institution or m.target)
-        state = state or self.state_in(start, end) or state_hint
+        if foreign:
+            return None, None
+        state = state or named or state_hint
         phrase = self.text[start:end]
         words = _content_words(phrase) - {_key(label).lower() for label in self.labels}
         words -= {w.lower() for w in self.adjectives}
@@ -391,6 +428,8 @@ class _People:
         while tokens and self._not_name_word(words[0]):
             tokens, words = tokens[1:], words[1:]
         while tokens and self._not_name_word(words[-1]):
+            if words[-1].lower() in _ORGANISATION_WORDS:
+                return None  # "Human Rights Watch", "Clark Air Base": not a person
             tokens, words = tokens[:-1], words[:-1]
         if not 2 <= len(tokens) <= 3:
             return None
@@ -592,10 +631,25 @@ class _People:
                 "state": state.name if state else "",
                 "office_id": office.pk if office else None,
                 "office": office.title if office else "",
+                "office_title": _office_title(person.title, institution, office),
                 "reason": person.reason,
             }
             found.append(Suggestion("new_person", person.name, person.start, person.end, value))
         return found
+
+
+def _office_title(title: str, institution: Actor | None, office: Office | None) -> str:
+    """The title of the person's office as an editor records it: a recorded office's own title,
+    else the title without the capitalised words before it that name the institution
+    ("Chinese Defence Ministry spokesperson" at the defence ministry: "Spokesperson")."""
+    if office is not None:
+        return office.title
+    words = title.split()
+    if institution is None or not words:
+        return title
+    first_plain = next((i for i, word in enumerate(words) if not word[:1].isupper()), len(words))
+    rest = " ".join(words[first_plain:])
+    return rest[:1].upper() + rest[1:] if rest else title
 
 
 _NOT_TITLE_START = {

@@ -35,7 +35,7 @@ import re
 from dataclasses import dataclass
 
 from events.intake.mentions import _Intervals, _Known, _Mention, _words
-from events.intake.people import _Mentions, _People
+from events.intake.people import _ORGANISATION_WORDS, _Mentions, _People
 from events.intake.suggestions import Suggestion
 from events.models import Actor
 from events.text import Sentences
@@ -152,7 +152,7 @@ _OTHER_ROLES = (
 _ROLE_AT_END = re.compile(rf"(?<![\w-])(?P<role>{_OFFICIAL_ROLES}|{_OTHER_ROLES})$", re.IGNORECASE)
 _OFFICIAL = re.compile(rf"(?:{_OFFICIAL_ROLES})$", re.IGNORECASE)
 _NAME_TOKEN = r"[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[-’'][A-Za-z]+)*"
-_NAME = rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}}"
+_NAME = rf"{_NAME_TOKEN}(?:[ \t]+{_NAME_TOKEN}){{1,2}}"
 _NAME_AT_END = re.compile(rf"(?<![\w’'-]){_NAME}$")
 _NAME_ANYWHERE = re.compile(_NAME)
 # A person's name used as a modifier ("the Trump administration", "Trump–Xi summit") does not
@@ -188,10 +188,13 @@ _BODY = (
     r"(?:\s+of\s+(?:the\s+)?[A-Z][\w-]*(?:\s+(?:and\s+)?[A-Z][\w-]*){0,3})?)"
 )
 # An organisation named as speaker but not in the database ("Indo-Pacific Command").
-_ORGANISATION_AT_END = re.compile(
-    r"(?<![\w’'-])(?:[A-Z][\w-]+\s+){1,4}(?:Command|Ministry|Agency|Guard|Council|Office"
-    r"|Institute|Centre|Center|Forces?|Navy|Army)$"
+_ORGANISATION = (
+    r"(?<![\w’'-])(?:[A-Z][\w-]+[ \t]+){1,4}(?:"
+    + "|".join(sorted(word.title() for word in _ORGANISATION_WORDS))
+    + r")(?![\w-])"
 )
+_ORGANISATION_AT_END = re.compile(_ORGANISATION + "$")
+_ORGANISATION_AT_START = re.compile(r"(?:the[ \t]+)?" + _ORGANISATION)
 _OBJECT_BEFORE = re.compile(
     r"(?:told|met|with|to|and|urged|called|by|for|of|on|from|meeting|asked|invited|informed"
     r"|assured|relayed\s+to)\s+(?:\w+\s+){0,2}$"
@@ -595,6 +598,12 @@ class _Speakers:
         for m in mentions:
             if m.kind == "office" or m.target.kind == ActorKind.INSTITUTION:
                 return self._who_of_mention(m, "named as speaking")
+        if not mentions and (organisation := _ORGANISATION_AT_START.match(head)):
+            return _Who(
+                unmatched=organisation.group(),
+                confidence="low",
+                basis="an organisation named with a speech verb, not in the database",
+            )
         role = re.search(rf"(?<![\w-])(?:{_OFFICIAL_ROLES}|{_OTHER_ROLES})(?![\w-])", head, re.I)
         if role:
             owner = self._owner(start, start + role.start(), role.group())

@@ -60,7 +60,8 @@ class Command(BaseCommand):
         if not reports:
             raise CommandError(f"No reports with gold files in {directory}.")
         try:
-            with seeded_for_evaluation(*[Path(k) for k in known or [directory / "known"]]):
+            folders = [Path(k) for k in known] or [directory / "known"]
+            with seeded_for_evaluation(*folders):
                 slugs = {
                     "actor": dict(Actor.objects.values_list("pk", "slug")),
                     "actor_kind": dict(Actor.objects.values_list("pk", "kind")),
