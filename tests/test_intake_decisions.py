@@ -3,13 +3,25 @@ accepted suggestion is not accepted twice; the page counts what is left; a paste
 intake reads is refused with its text kept; a new person is created with their office."""
 
 import re
+from html import unescape
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils.html import escape
 
 from events import services
-from events.models import Actor, Citation, IntakeDecision, Office, OfficeHolding, Source, Statement
+from events.models import (
+    Actor,
+    Citation,
+    Engagement,
+    IntakeDecision,
+    Office,
+    OfficeHolding,
+    Source,
+    Statement,
+    StickingPoint,
+)
 from tests.test_intake_pages import (
     CANDID,
     CANDID_SENTENCE,
@@ -257,3 +269,74 @@ def test_the_suggestions_page_query_count_does_not_grow_with_suggestions_or_deci
     seeded, editor_client
 ):
     assert _intake_queries(editor_client, 2) == _intake_queries(editor_client, 12)
+
+
+# --- Updates to what is recorded ----------------------------------------------------------------
+
+VIDEO_CALL = Path(__file__).parent / "articles" / "followup-video-call.txt"
+
+
+def _paste(editor_client, text: str, title: str, published: str) -> Source:
+    response = editor_client.post(
+        "/intake/", article_form(text=text, title=title, published=published)
+    )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    return Source.objects.get(title=title)
+
+
+def _update_form(page: str, key: str) -> str:
+    (form,) = [f for f in forms_of_kind(page, "update") if f'name="key" value="{key}"' in f]
+    return form
+
+
+def _fields(form: str) -> dict[str, str]:
+    """The values the browser would post from a suggestion's form (inputs as shown)."""
+    fields = dict(re.findall(r'<input type="(?:hidden|text)" name="(\w+)" value="([^"]*)"', form))
+    fields.update(re.findall(r'<input type="text" name="(\w+)" value="([^"]*)"', form))
+    return {name: unescape(value) for name, value in fields.items()}
+
+
+def test_a_reported_step_and_settlement_are_recorded_from_their_suggestions(seeded, editor_client):
+    call = Engagement.objects.get(title__startswith="Proposed call between the Pentagon")
+    point = StickingPoint.objects.get(title="Who is Hegseth's counterpart")
+    source = _paste(
+        editor_client, VIDEO_CALL.read_text(encoding="utf-8"), "Video call", "2025-09-10"
+    )
+    url = f"/intake/{source.pk}/"
+    page = page_text(editor_client.get(url))
+
+    held = _update_form(page, f"engagement:{call.pk}:held")
+    fields = _fields(held)
+    assert fields["date"] == "9 September 2025"
+    # The seed's proposal is dated 3–16 September: the page says the dates overlap and offers
+    # a reason, which the services need to keep both.
+    assert "falls inside the date of the step" in held and fields["overlap_reason"]
+    editor_client.post(f"{url}accept/", fields)
+    call.refresh_from_db()
+    assert call.state == "held" and str(call.when) == "9 September 2025"
+    step = call.transitions.get(to_state="held")
+    assert [c.source for c in step.citations.all()] == [source]
+
+    settled = _update_form(page, f"sticking_point:{point.pk}:resolved")
+    editor_client.post(f"{url}accept/", {**_fields(settled), "date": "9 September 2025"})
+    point.refresh_from_db()
+    assert point.state == "resolved" and str(point.resolved) == "9 September 2025"
+    outcomes = dict(point.counterpart_claims.values_list("claimant__slug", "outcome"))
+    assert outcomes == {"china": "settled", "united-states": "superseded"}
+
+    page = page_text(editor_client.get(url))
+    assert page.count('<span aria-hidden="true">✓</span>') >= 2  # both listed as recorded
+    assert IntakeDecision.objects.filter(source=source, decision="accepted").count() == 2
+
+
+def test_a_step_with_a_date_that_is_no_date_is_refused_with_nothing_saved(seeded, editor_client):
+    call = Engagement.objects.get(title__startswith="Proposed call between the Pentagon")
+    source = _paste(
+        editor_client, VIDEO_CALL.read_text(encoding="utf-8"), "Video call", "2025-09-10"
+    )
+    page = page_text(editor_client.get(f"/intake/{source.pk}/"))
+    fields = _fields(_update_form(page, f"engagement:{call.pk}:held"))
+    response = editor_client.post(f"/intake/{source.pk}/accept/", {**fields, "date": "Tuesdayish"})
+    assert "Of this step" in page_text(editor_client.get(response["Location"]))
+    call.refresh_from_db()
+    assert call.state == "proposed" and not IntakeDecision.objects.exists()
