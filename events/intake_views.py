@@ -310,15 +310,18 @@ def _find(source: Source, kind: str, start: int, end: int, key: str) -> Suggesti
     return None
 
 
-def _fuzzy(text: str, field: str, what: str, *, required: bool) -> FuzzyDate | None:
+def _fuzzy(text: str, field: str, label: str, *, required: bool) -> FuzzyDate | None:
+    """The date an editor typed, read as a fuzzy date; `label` names it in messages."""
     if not text.strip():
         if required:
-            raise ValidationError({field: f"Give the date {what} (it may be fuzzy)."})
+            raise ValidationError(
+                {field: f"{label}: give a date (it may be fuzzy, e.g. “early September 2025”)."}
+            )
         return None
     try:
         return FuzzyDate.parse(text)
     except FuzzyDateError as error:
-        raise ValidationError({field: f"{what.capitalize()}: {error}"}) from None
+        raise ValidationError({field: f"{label}: {error}"}) from None
 
 
 def _back(source: Source, anchor: str = ""):
@@ -381,7 +384,7 @@ def _writer(suggestion: Suggestion, data: dict, citation, user) -> Callable[[], 
             raise ValidationError({"speaker": "Choose who said it."})
         if not data["stance"]:
             raise ValidationError({"stance": "Choose the stance: how the words lean."})
-        said = _fuzzy(data["said"], "said", "when it was said", required=False)
+        said = _fuzzy(data["said"], "said", "When it was said", required=False)
         return lambda: services.statement_create(
             speaker=data["speaker"],
             text=suggestion.text,
@@ -426,7 +429,7 @@ def _update_writer(suggestion: Suggestion, data: dict, citation, user) -> Callab
     update = value.get("update")
     if update == "lifecycle":
         engagement = get_object_or_404(Engagement, pk=value.get("engagement_id"))
-        date = _fuzzy(data["date"], "date", "of this step", required=True)
+        date = _fuzzy(data["date"], "date", "The step's date", required=True)
         to_state = value["to_state"]
         return lambda: services.engagement_transition(
             engagement=engagement,
@@ -440,7 +443,7 @@ def _update_writer(suggestion: Suggestion, data: dict, citation, user) -> Callab
         )
     if update == "status":
         channel = get_object_or_404(Channel, pk=value.get("channel_id"))
-        date = _fuzzy(data["date"], "date", "the status began", required=True)
+        date = _fuzzy(data["date"], "date", "When the status began", required=True)
         status = ChannelStatus(value["status"])
         explanation = data["explanation"] or citation.passage
         return lambda: services.status_change_record(
@@ -454,7 +457,7 @@ def _update_writer(suggestion: Suggestion, data: dict, citation, user) -> Callab
         )
     if update == "dispute":
         point = get_object_or_404(StickingPoint, pk=value.get("sticking_point_id"))
-        date = _fuzzy(data["date"], "date", "the dispute was settled", required=True)
+        date = _fuzzy(data["date"], "date", "When the dispute was settled", required=True)
         return lambda: _settle_dispute(point, value, date, citation, user)
     raise ValidationError("This suggestion cannot be accepted here.")
 

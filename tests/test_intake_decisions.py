@@ -337,6 +337,6 @@ def test_a_step_with_a_date_that_is_no_date_is_refused_with_nothing_saved(seeded
     page = page_text(editor_client.get(f"/intake/{source.pk}/"))
     fields = _fields(_update_form(page, f"engagement:{call.pk}:held"))
     response = editor_client.post(f"/intake/{source.pk}/accept/", {**fields, "date": "Tuesdayish"})
-    assert "Of this step" in page_text(editor_client.get(response["Location"]))
+    assert "The step&#x27;s date:" in page_text(editor_client.get(response["Location"]))
     call.refresh_from_db()
     assert call.state == "proposed" and not IntakeDecision.objects.exists()
