@@ -13,7 +13,7 @@ PORT    ?= 8000
 export DEBUG ?= 1
 export DJANGO_SETTINGS_MODULE := diplomacy.settings
 
-.PHONY: run test test-all lint migrate seed superuser clean bench serve soak
+.PHONY: run test test-all lint migrate seed superuser clean bench serve soak intake-eval intake-bench
 
 $(VENV)/.installed: requirements-dev.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (none found on PATH)."; exit 1; }
@@ -88,6 +88,18 @@ bench: $(VENV)/.installed var
 # memory and lost writes, and fails on any server error or lost write (docs/operations.md).
 soak: $(VENV)/.installed var
 	$(PY) scripts/soak.py
+
+# Article intake measured on the corpus of reports with gold files (tests/articles/intake/), and
+# timed on a 200 KB report (docs/intake.md), in a throwaway SQLite database under var/; both
+# commands load the seed for their run and roll it back.
+INTAKE_DB := sqlite:///$(CURDIR)/var/intake-eval.sqlite3
+intake-eval: $(VENV)/.installed var
+	DATABASE_URL=$(INTAKE_DB) $(PY) manage.py migrate --no-input -v0
+	DATABASE_URL=$(INTAKE_DB) $(PY) manage.py intake_eval $(INTAKE_ARGS)
+
+intake-bench: $(VENV)/.installed var
+	DATABASE_URL=$(INTAKE_DB) $(PY) manage.py migrate --no-input -v0
+	DATABASE_URL=$(INTAKE_DB) $(PY) manage.py intake_bench $(INTAKE_ARGS)
 
 clean:
 	rm -rf $(VENV) var
