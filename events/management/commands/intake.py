@@ -43,15 +43,35 @@ def _read(path: str) -> str:
 def _describe(suggestion) -> str:
     value = suggestion.value
     match suggestion.kind:
-        case "statement":
+        case "update":
+            date = (value.get("date") or {}).get("human", "no date")
+            if value["update"] == "lifecycle":
+                change = f"{value['engagement']} → {value['to_state']}"
+            elif value["update"] == "status":
+                change = f"{value['channel']} → {value['status']}"
+            else:
+                change = f"settle: {value['sticking_point']}"
+            return f"{change}, {date} ({value['reason']})"
+        case "statement" | "paraphrase":
             speaker = value["speaker"] or value.get("unmatched_speaker") or "unknown speaker"
-            return f"“{value['quote']}” — {speaker} ({value['confidence']}: {value['basis']})"
+            words = value.get("quote") or value.get("paraphrase") or suggestion.text
+            said = (value.get("said") or {}).get("human")
+            return (
+                f"“{words}” — {speaker} ({value['confidence']}: {value['basis']})"
+                + (f", said {said}" if said else "")
+                + (" [reported as denied]" if value.get("denied") else "")
+            )
+        case "new_person":
+            where = value.get("institution") or value.get("state") or "institution not found"
+            title = value.get("office_title") or value.get("title") or "no title"
+            return f"{value['name']}: {title}, {where}"
         case "characterisation":
             by = value["speaker"] or "unknown"
             words = ", ".join(value["engagement_words"])
             return f"“{value['words']}” describing: {words} — by {by} ({value['confidence']})"
         case "date":
-            return f"{value['human']} ({value['earliest']} to {value['latest']})"
+            reasoning = f" — {value['reasoning']}" if value.get("reasoning") else ""
+            return f"{value['human']} ({value['earliest']} to {value['latest']}){reasoning}"
         case "actor":
             return f"{value['name']} ({value['kind']}, as {value['matched_as']})"
         case "office":
@@ -64,8 +84,8 @@ def _describe(suggestion) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Suggest statements, characterisations, dates, actors, offices and channels from a "
-        "news report (read-only)."
+        "Suggest updates to recorded facts, statements, paraphrases, characterisations, new "
+        "people, dates, actors, offices and channels from a news report (read-only)."
     )
 
     def add_arguments(self, parser):
@@ -98,7 +118,8 @@ class Command(BaseCommand):
             found = [s for s in suggestions if s.kind == kind]
             if not found:
                 continue
-            self.stdout.write(f"\n{kind.capitalize()}s ({len(found)})")
+            heading = {"new_person": "New people", "update": "Updates to recorded facts"}
+            self.stdout.write(f"\n{heading.get(kind, kind.capitalize() + 's')} ({len(found)})")
             for s in found:
                 self.stdout.write(f"  [{s.start}:{s.end}] {_describe(s)}")
                 if s.flag:
