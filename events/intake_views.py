@@ -4,6 +4,7 @@ dismissed (`IntakeDecision`); the records are written by the services, so intake
 rules as the admin."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
@@ -24,9 +25,11 @@ from events.models import (
     Channel,
     CounterpartClaim,
     Engagement,
+    EngagementTransition,
     IntakeDecision,
     Office,
     Source,
+    StatusChange,
     StickingPoint,
 )
 from events.quality import fix_url
@@ -171,14 +174,29 @@ def intake_detail(request, pk: int):
                 "side_id": speaker
                 and (speaker.pk if speaker.kind == ActorKind.STATE else speaker.state_id),
                 "said": _said_initial(suggestion, source),
+                "overlap": _overlap(suggestion) if actionable and decision is None else None,
             }
         )
+    # Decisions whose suggestion the article no longer yields: once a step is recorded the
+    # engine offers it no more (the engagement has moved on), but the page still says so.
+    shown = {_decision_key(s.kind, s.start, s.end, s.key) for s in suggestions}
+    earlier = [
+        {
+            "decision": decision,
+            "record_link": _record_link(decision),
+            "record_label": decision.content_type.name if decision.content_type else "",
+            "passage": source.text[decision.start : decision.end],
+        }
+        for key, decision in decisions.items()
+        if key not in shown
+    ]
     return render(
         request,
         "events/intake_detail.html",
         {
             "source": source,
             "rows": rows,
+            "earlier": earlier,
             "left": left,
             "channels": channels,
             "engagements": engagements,
@@ -190,6 +208,47 @@ def intake_detail(request, pk: int):
             "tracks": Track,
         },
     )
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """A recorded step or status whose dates overlap the one an update would record: the
+    services refuse it without a reason (`services.transition_overlap_check`), so the page says
+    so up front and offers a reason the editor can keep or rewrite."""
+
+    message: str
+    reason: str
+
+
+def _overlap(suggestion: Suggestion) -> Overlap | None:
+    value = suggestion.value
+    if suggestion.kind != "update" or value.get("update") not in ("lifecycle", "status"):
+        return None
+    try:
+        date = FuzzyDate.parse(value["date"]["human"])
+    except (KeyError, TypeError, FuzzyDateError):
+        return None
+    try:
+        if value["update"] == "lifecycle":
+            step = EngagementTransition(
+                engagement_id=value["engagement_id"], to_state=value["to_state"]
+            )
+            step.date = date
+            services.transition_overlap_check(step)
+        else:
+            change = StatusChange(channel_id=value["channel_id"], status=value["status"])
+            change.date = date
+            services.status_overlap_check(change)
+    except ValidationError as error:
+        if value["update"] == "lifecycle":
+            reason = (
+                f"The report dates this step to {date}; it follows the engagement's earlier "
+                "steps, whose dates are wider."
+            )
+        else:
+            reason = f"The report dates this status to {date}, after the earlier one."
+        return Overlap(" ".join(error.messages), reason)
+    return None
 
 
 def _said_initial(suggestion: Suggestion, source: Source) -> str:
@@ -227,6 +286,7 @@ class AcceptForm(SuggestionForm):
     relays_kind = forms.ChoiceField(choices=RelayKind.choices, required=False)
     date = forms.CharField(max_length=100, required=False)
     explanation = forms.CharField(max_length=2000, required=False)
+    overlap_reason = forms.CharField(max_length=2000, required=False)
     name = forms.CharField(max_length=200, required=False)
     title = forms.CharField(max_length=200, required=False)
     institution = forms.ModelChoiceField(
@@ -372,6 +432,7 @@ def _update_writer(suggestion: Suggestion, data: dict, citation, user) -> Callab
             engagement=engagement,
             to_state=to_state,
             date=date,
+            overlap_reason=data["overlap_reason"],
             # A held engagement took place on the step's date.
             when=date if to_state == "held" else None,
             citations=[citation],
@@ -386,6 +447,7 @@ def _update_writer(suggestion: Suggestion, data: dict, citation, user) -> Callab
             channel=channel,
             status=status,
             date=date,
+            overlap_reason=data["overlap_reason"],
             explanation=explanation,
             citations=[citation],
             user=user,

@@ -2,8 +2,9 @@
 
 A sentence ends at . ! ? or … (with any closing quotation marks or brackets) before white space
 and a capital or digit, or at a line break. A dot after a title or abbreviation (Mr, Gen., Sept.),
-a single initial (J.) or a dotted acronym (U.S.) does not end it, and neither does a boundary
-inside a quotation: "We will not. Ever," he said — is one sentence.
+a single initial (J.), a dotted acronym (U.S.) or a short abbreviation in brackets ("(ret.)") does
+not end it, and neither does a boundary inside a quotation: "We will not. Ever," he said — is
+one sentence.
 """
 
 import bisect
@@ -13,7 +14,7 @@ from collections.abc import Iterable
 ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "adm", "sgt", "sen", "rep",
     "gov", "pres", "st", "jr", "sr", "no", "vs", "etc", "jan", "feb", "mar", "apr", "jun", "jul",
-    "aug", "sep", "sept", "oct", "nov", "dec", "prof", "amb", "dept",
+    "aug", "sep", "sept", "oct", "nov", "dec", "prof", "amb", "dept", "ret", "cmdr",
 }  # fmt: skip
 _BOUNDARY = re.compile(r"[.!?…]+[”\"’')\]]*(?=\s+[“\"‘'(\[]?[A-Z0-9])|\n+")
 
@@ -22,6 +23,8 @@ def _ends_sentence(text: str, dot_at: int) -> bool:
     """Whether a dot at `dot_at` ends a sentence, judged by the word before it."""
     before = re.search(r"(\S+)$", text[max(0, dot_at - 40) : dot_at])
     token = before.group(1).lstrip("“\"‘'([") if before else ""
+    if before and before.group(1).startswith("(") and token.islower() and len(token) <= 4:
+        return False  # "Colonel (ret.) Mori": an abbreviation in brackets
     return not (
         token.lower() in ABBREVIATIONS
         or re.fullmatch(r"[A-Z]", token)

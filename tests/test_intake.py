@@ -102,6 +102,9 @@ def test_seed_dates_resolved_against_the_publication_year(seed_result):
         "earliest": "2025-07-11",
         "latest": "2025-07-11",
         "precision": "day",
+        "reasoning": "“July 11th” has no year: read in 2025, the publication year.",
+        "ambiguous": False,
+        "relative": False,
     }
     assert dates["September 3rd"]["earliest"] == dates["September 3rd"]["latest"] == "2025-09-03"
     assert (dates["early September"]["earliest"], dates["early September"]["latest"]) == (
@@ -109,11 +112,14 @@ def test_seed_dates_resolved_against_the_publication_year(seed_result):
         "2025-09-10",
     )
     assert dates["early September"]["precision"] == "part_of_month"
-    assert dates["September 17-19"] == {
+    assert dates["September 17-19"] | {"reasoning": ""} == {
         "human": "17–19 September 2025",
         "earliest": "2025-09-17",
         "latest": "2025-09-19",
         "precision": "range",
+        "reasoning": "",
+        "ambiguous": False,
+        "relative": False,
     }
     summit = dates["late 2024 or early 2025"]
     assert (summit["earliest"], summit["latest"]) == ("2024-09-01", "2025-04-30")
@@ -286,8 +292,9 @@ def test_own_channels_need_both_parties_and_a_cue(seeded):
 def test_unknown_speaker_and_institution_fallback(seeded):
     _, found = own("coastguard-hotline.txt")
     statements = of_kind(found, "statement")
-    assert len(statements) == 2  # the one-word scare quote is left out
-    crew, ministry = statements
+    # "Officials call it a “work-in-progress”": a short quote, offered as such.
+    crew, ministry, short = statements
+    assert (short.text, short.value["short"]) == ("work-in-progress", True)
     assert crew.value["speaker_id"] is None
     assert crew.value["confidence"] == "low"
     assert crew.value["unmatched_speaker"] == "Lin Qiaomei"
@@ -325,14 +332,18 @@ def test_office_holder_and_institution_as_speakers(seeded):
 # --- Edge cases ----------------------------------------------------------------------------------
 
 
-def test_apostrophes_and_short_quotes_are_not_statements(seeded):
+def test_apostrophes_are_not_quotes_and_short_quotes_are_short(seeded):
     text = (
         "Beijing’s envoy isn’t convinced. Hegseth‘s team called it a 'reset'. "
         "Officials' views differ, and the “so-called” plan is on hold."
     )
     found = analyse(text, published=SEED_PUBLISHED)
     assert_well_formed(text, found)
-    assert of_kind(found, "statement") == of_kind(found, "characterisation") == []
+    assert of_kind(found, "characterisation") == []
+    # Only the one-word quote after "called it" is a statement (a short one, Hegseth's team's).
+    (reset,) = of_kind(found, "statement")
+    assert (reset.text, reset.value["short"]) == ("reset", True)
+    assert reset.value["speaker_id"] == actor_pk("pete-hegseth")
 
 
 def test_dates_that_cannot_exist_or_are_no_dates(seeded):

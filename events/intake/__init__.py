@@ -3,10 +3,13 @@
 `analyse(text, published=...)` returns `Suggestion`s, each tied to a span of the article
 (`text[start:end]`) with a resolved value:
 
-- "statement": a quoted passage of three words or more, with its likely speaker — a known
-  person named with a speech verb or cue ("said Rubio", "Hegseth’s remarks", "according to
-  …"), else the nearest person in the same or the preceding sentence, else the holder of an
-  office named nearby, else an institution or state named nearby (confidence "low");
+- "statement": every quotation that is someone's speech (not a term or a title), short ones
+  marked, with its whole sentence, its speaker found from the reporting verb of its clause
+  (never the person told; a name not in the database kept as `unmatched_speaker`), and a
+  `denied` flag when the sentence rejects the quoted words (see `quotes`);
+- "paraphrase": "X said (that) …", "according to X, …" without quotation marks;
+- "new_person": a titled person not in the database, with the institution the title names
+  (see `people`);
 - "characterisation": a short adjectival quote attached to an engagement word
   (“constructive and pragmatic” meeting), with the engagement words and who gave it;
 - "date": a date expression resolved against the publication date ("July 11th",
@@ -34,6 +37,7 @@ from events.intake.channels import (
 from events.intake.dates import _date_suggestions
 from events.intake.mentions import _Known, _Matcher
 from events.intake.quotes import _find_quotes, _quote_suggestions, _Speakers
+from events.intake.said import attach_said_and_venue
 from events.intake.suggestions import KINDS, Suggestion
 from events.intake.updates import _update_suggestions
 from events.text import Sentences
@@ -46,8 +50,9 @@ __all__ = ["KINDS", "Suggestion", "analyse"]
 
 def analyse(text: str, *, published: date) -> list[Suggestion]:
     """Suggestions for `text`, a report published on `published`: quotes (statements and
-    characterisations), dates, actors, offices and channels, each with `text[start:end]` as
-    its span. Channels come first (best first), then everything else in reading order."""
+    characterisations), paraphrases, new people, dates, actors, offices and channels, each with
+    `text[start:end]` as its span. Channels come first (best first), then everything else in
+    reading order."""
     if isinstance(published, datetime) or not isinstance(published, date):
         raise TypeError(f"published must be a date, not {published!r}.")
     if not text.strip():
@@ -66,5 +71,7 @@ def analyse(text: str, *, published: date) -> list[Suggestion]:
     found.sort(key=lambda s: (s.start, s.end, order[s.kind]))
     channels = _channel_suggestions(text, mentions, known, sentences)
     _statement_channels(found, channels, known)  # a statement's channel follows its speaker
+    quoted = [s for s in found if s.kind in ("statement", "paraphrase")]
+    attach_said_and_venue(quoted, dates, published)
     updates = _update_suggestions(text, sentences, mentions, dates, known, published)
     return updates + channels + found  # updates first: what the editor acts on

@@ -89,13 +89,15 @@ class _RollBack(Exception):
 
 
 @contextmanager
-def seeded_for_evaluation(corpus: Path) -> Iterator[None]:
-    """The seed (seeds/) and the corpus's own seed files (`known/`) loaded for the block, then
-    rolled back: the database is left as it was. Raises SeedError if they do not load."""
+def seeded_for_evaluation(*known: Path) -> Iterator[None]:
+    """The seed (seeds/) and the seed files in the `known` folders (the other states and
+    channels a corpus's reports are about), loaded for the block, then rolled back: the database
+    is left as it was. Raises SeedError if they do not load."""
     from events.offline.seeding import load_seed_files
 
     seeds = sorted((settings.BASE_DIR / "seeds").glob("*.toml"))
-    seeds += sorted((corpus / "known").glob("*.toml"))
+    for folder in known:
+        seeds += sorted(folder.glob("*.toml"))
     try:
         with transaction.atomic():
             load_seed_files(seeds)

@@ -2,6 +2,7 @@
 matcher that finds their names, short names, aliases, surnames and titles."""
 
 import bisect
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -21,9 +22,11 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+@functools.lru_cache(maxsize=65536)
 def _key(text: str) -> str:
     """How a surface form is looked up: apostrophes, dotted acronyms (U.S.), the
-    Defense/Defence spelling and white space made uniform."""
+    Defense/Defence spelling and white space made uniform. Cached: a long report names the
+    same few actors thousands of times."""
     text = re.sub(f"[{_APOSTROPHES}]", "'", text)
     text = re.sub(r"\b(?:[A-Z]\.){2,}", lambda m: m.group().replace(".", ""), text)
     text = re.sub(r"(?<=[Dd]efen)c(?=e)", "s", text)

@@ -12,7 +12,11 @@ _VENUE = re.compile(
     r"\b(?:said|says|told\s+(?:reporters|journalists|lawmakers|a\s+[\w\s]{1,30}?)|speaking"
     r"|spoke|briefing|speech|remarks|address|conference|interview|statement)"
     r"(?:\s+[\w’'-]+){0,4}?\s+(?:in|at)\s+"
-    r"(?P<venue>(?:the\s+)?[A-Z][\w’'-]+(?:\s+(?:(?:of|the|and|for|on)\s+)*[A-Z][\w’'-]+){0,6})"
+    r"(?P<venue>(?:the\s+)?[A-Z][\w’'-]+(?:\s+(?:(?:of|the|and|for)\s+)*[A-Z][\w’'-]+){0,6})"
+)
+_DATE_WORDS_AFTER = re.compile(
+    r"(?:\s+(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b.*)$"
 )
 _NOT_PLACES = re.compile(
     r"^(?:the\s+)?(?:January|February|March|April|May|June|July|August|September|October"
@@ -55,6 +59,7 @@ def _venue(sentence: str, statement: Suggestion, sentence_start: int) -> str:
         if statement.kind == "statement" and statement.start <= start < statement.end:
             continue  # a place inside the quoted words is what they are about
         venue = re.sub(r"^the\s+", "", match.group("venue"))
+        venue = _DATE_WORDS_AFTER.sub("", venue)  # "Beijing Tuesday": the place, not the day
         if not _NOT_PLACES.match(venue):
             return venue
     return ""

@@ -179,7 +179,10 @@ _NOT_A_FACT = re.compile(
     r"|\b(?:expected|expects|hopes?|hoped|aims?|aimed|seeks?|sought|plans?|planned|wants?"
     r"|wanted|intends?|intended|likely|proposed|proposes|urged|urges|threatened|threatens"
     r"|agreed|agrees|set|due|going|ready|willing|refused|refuses|declined|declines|tries"
-    r"|tried|offered|offers|asked)\s+(?:[\w,]+\s+){0,3}?to\b",
+    r"|tried|offered|offers|asked)\s+(?:[\w,]+\s+){0,3}?to\b"
+    # "to" before a name or a determiner names whom it was offered to ("the call the Pentagon
+    # had proposed to China's military leadership"), not an intention
+    r"(?!\s+(?:(?-i:[A-Z])|the\b|a\b|an\b|its\b|their\b|his\b|her\b|our\b))",
     re.IGNORECASE,
 )
 _WINDOW = 400  # the most characters either side of a position read as its sentence

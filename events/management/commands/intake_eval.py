@@ -1,10 +1,10 @@
 """`manage.py intake_eval`: how well intake reads a corpus of reports with gold files.
 
-Loads the seed (seeds/) and the corpus's own seed files (`known/`: the other states and channels
-its reports are about) inside a transaction, runs intake on every report, prints recall and
-precision per category (events.intake.evaluation says what counts as agreeing), and rolls the
-transaction back: the database is left as it was. Run it on a database that holds no more than
-the seed for figures comparable with docs/intake.md.
+Loads the seed (seeds/) and the corpus's own seed files (`known/`, or the `--known` folders:
+the other states and channels its reports are about) inside a transaction, runs intake on every
+report, prints recall and precision per category (events.intake.evaluation says what counts as
+agreeing), and rolls the transaction back: the database is left as it was. Run it on a database
+that holds no more than the seed for figures comparable with docs/intake.md.
 """
 
 from pathlib import Path
@@ -39,19 +39,29 @@ class Command(BaseCommand):
             "(default: tests/articles/intake).",
         )
         parser.add_argument(
+            "--known",
+            action="append",
+            default=[],
+            help="Folder of extra seed files the reports need (default: the corpus's known/; "
+            "may be given more than once).",
+        )
+        parser.add_argument(
             "--report", action="append", default=[], help="Only this report (name without .txt)."
         )
         parser.add_argument(
             "--verbose", action="store_true", help="List what was missed and what was wrong."
         )
 
-    def handle(self, *args, corpus: str, report: list[str], verbose: bool, **options):
+    def handle(
+        self, *args, corpus: str, known: list[str], report: list[str], verbose: bool, **options
+    ):
         directory = Path(corpus)
         reports = [r for r in load_corpus(directory) if not report or r.name in report]
         if not reports:
             raise CommandError(f"No reports with gold files in {directory}.")
         try:
-            with seeded_for_evaluation(directory):
+            folders = [Path(k) for k in known] or [directory / "known"]
+            with seeded_for_evaluation(*folders):
                 slugs = {
                     "actor": dict(Actor.objects.values_list("pk", "slug")),
                     "actor_kind": dict(Actor.objects.values_list("pk", "kind")),

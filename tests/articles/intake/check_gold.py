@@ -28,7 +28,14 @@ WEEKDAYS = re.compile(
 
 
 def load_seeds():
-    actors, channels, engagements, offices, sticking, rationales = {}, set(), set(), set(), set(), set()
+    actors, channels, engagements, offices, sticking, rationales = (
+        {},
+        set(),
+        set(),
+        set(),
+        set(),
+        set(),
+    )
     for path in SEED_FILES:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         for actor in data.get("actors", []):
@@ -147,7 +154,7 @@ def check(gold_path, seeds, problems, totals):
             err(f"office {i}: no office {title!r} of {institution!r} in the seeds")
         totals["offices"] += 1
         state = actors.get(institution, {}).get("state") if institution else None
-        if state and state != "united-states" or institution in {"china", "japan", "philippines"}:
+        if (state and state != "united-states") or institution in {"china", "japan", "philippines"}:
             totals["foreign-title offices"] += 1
 
     known_names = {a["name"] for a in actors.values()}
@@ -203,9 +210,11 @@ def main() -> int:
     totals: Counter = Counter()
     golds = sorted(HERE.glob("*.gold.toml"))
     articles = sorted(HERE.glob("*.txt"))
-    for article in articles:
-        if not article.with_name(article.name.replace(".txt", ".gold.toml")).exists():
-            problems.append(f"{article.name}: no gold file")
+    problems += [
+        f"{article.name}: no gold file"
+        for article in articles
+        if not article.with_name(article.name.replace(".txt", ".gold.toml")).exists()
+    ]
     for gold_path in golds:
         check(gold_path, seeds, problems, totals)
     for key in sorted(totals):
