@@ -192,6 +192,11 @@ _DENIAL = re.compile(
     r"\b(?:denied|denies|deny|rejected|rejects|dismissed|dismisses|refuted|refutes)\b",
     re.IGNORECASE,
 )
+# A period something lasts ("idle for the rest of the year", "frozen throughout 2024"), not
+# the day it began.
+_DURATION_BEFORE = re.compile(
+    r"\b(?:for|throughout|over|during)\s+(?:the\s+)?(?:rest\s+of\s+(?:the\s+)?)?$", re.IGNORECASE
+)
 # A date naming the engagement rather than dating the step: "this year's round", "2025 round".
 _DATE_MODIFIES = re.compile(
     rf"(?:[’']s\b|\s+{_NOUN}s?\b|\s+(?:consultations|session|edition)\b)", re.IGNORECASE
@@ -468,6 +473,7 @@ class _Article:
                 for d in self.dates[low:high]
                 if not (dateline and d.end <= dateline.end())
                 and not _DATE_MODIFIES.match(self.text, d.end)
+                and not _DURATION_BEFORE.search(self.text, max(0, d.start - 30), d.start)
                 and not (until is None and after is None and self.looks_ahead(position, d))
                 and (until is None or d.value.get("latest", "") <= until.isoformat())
                 and (after is None or d.value.get("earliest", "") > after.isoformat())
@@ -936,8 +942,8 @@ def _disputes_said_settled(
     """ "The dispute … has been settled. China's view … has prevailed.": a counterpart dispute
     said to be settled, in a report about counterparts, with the side whose view prevailed
     named in that sentence or the next. The one open counterpart dispute between the states
-    named; dated by the sentence, else by the held step of an engagement on its channel that
-    the same report gives (the call that settled it), else the report's date."""
+    named; dated by the held step of an engagement on its channel that the same report gives
+    (the call that settled it), else by the sentence, else the report's date."""
     text, known = article.text, article.known
     if "counterpart" not in text.lower():
         return []
@@ -966,18 +972,19 @@ def _disputes_said_settled(
         if len(winners) != 1:
             continue
         (winner,) = winners
+        # The call that settled it, when the same report gives it held, dates the settlement
+        # better than a date in the sentence ("the dispute that dominated the summer").
         step_date, how = article.date_near(match.start())
-        if how.startswith("no date"):
-            held = [
-                u
-                for u in steps
-                if u.value["to_state"] == EngagementState.HELD
-                and u.value["channel_id"] == dispute.channel_id
-                and not u.flag
-            ]
-            if len(held) == 1:
-                step_date = held[0].value["date"]
-                how = f"dated by the {held[0].value['engagement']!r} held in the same report"
+        held = [
+            u
+            for u in steps
+            if u.value["to_state"] == EngagementState.HELD
+            and u.value["channel_id"] == dispute.channel_id
+            and not u.flag
+        ]
+        if len(held) == 1:
+            step_date = held[0].value["date"]
+            how = f"dated by the {held[0].value['engagement']!r} held in the same report"
         losers = [c.pk for c in claims if c.pk != winner]
         claimant = known.actors.get(next(c.claimant_id for c in claims if c.pk == winner))
         sentence = article.sentence(match.start())
