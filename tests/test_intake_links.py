@@ -393,3 +393,12 @@ def test_a_dispute_said_settled_with_the_side_whose_view_prevailed(seeded):
     assert update.value["settled_claim_id"] == china.pk
     # Dated by the call that settled it, which the same report gives.
     assert update.value["date"]["earliest"] == "2025-09-09"
+
+
+def test_a_period_a_status_lasts_is_not_its_date(seeded):
+    text = (
+        "China said on 2 October it had suspended diplomatic contacts with the United States "
+        "for the rest of the year."
+    )
+    (update,) = updates(text, published=date(2025, 10, 3))
+    assert update.value["date"]["earliest"] == "2025-10-02"

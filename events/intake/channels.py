@@ -196,10 +196,10 @@ def _channel_suggestions(
         """Whether `state` is named close to the evidence at `span`: a state named at the far
         end of the sentence ("… its cooperation with the United States") is not the other
         side of the engagement."""
-        return any(
-            spot_state == state and span[0] - _NEAR <= spot <= span[1] + _NEAR
-            for spot, spot_state in state_spots.get(index, ())
-        )
+        spots = state_spots.get(index, [])
+        low = bisect.bisect_left(spots, (span[0] - _NEAR, -1))
+        high = bisect.bisect_right(spots, (span[1] + _NEAR, 1 << 62))
+        return any(spot_state == state for _, spot_state in spots[low:high])
 
     officials: list[tuple[int, int, Track, str, tuple[int, int]]] = []  # (sentence, state, …)
     for m in mentions:
@@ -230,14 +230,22 @@ def _channel_suggestions(
         sentence_states.setdefault(index, set()).add(state_pk)
         state_spots.setdefault(index, []).append((start, state_pk))
         named_states.setdefault(state_pk, None)
+    for spots in state_spots.values():
+        spots.sort()  # names and adjectives, in reading order, for `named_near`
     engaged: dict[int, list[re.Match]] = {}  # sentence -> its engagement words
     for match in _ENGAGEMENT_WORD.finditer(text):
         engaged.setdefault(sentences.index(match.start()), []).append(match)
 
+    engaged_starts = {index: [m.start() for m in found] for index, found in engaged.items()}
+
     def engagement_near(index: int, span: tuple[int, int]) -> str | None:
         """An engagement word of the sentence close enough to be the official's own
         ("Hegseth held a call"), not one of a clause about something else."""
-        for match in engaged.get(index, []):
+        found, starts = engaged.get(index, []), engaged_starts.get(index, [])
+        low = bisect.bisect_left(starts, span[0] - _NEAR - 40)  # 40: the longest such word
+        for match in found[low:]:
+            if match.start() > span[1] + _NEAR:
+                break
             if match.start() - _NEAR <= span[0] and span[1] <= match.end() + _NEAR:
                 return match.group()
         return None

@@ -185,11 +185,17 @@ _NOT_A_FACT = re.compile(
     r"(?!\s+(?:(?-i:[A-Z])|the\b|a\b|an\b|its\b|their\b|his\b|her\b|our\b))",
     re.IGNORECASE,
 )
+_WINDOW = 400  # the most characters either side of a position read as its sentence
 # A dateline: "MANILA, Oct 10 (Wire) -", "WASHINGTON, 10 September 2025 —".
 _DATELINE = re.compile(r"[A-Z][A-Z .'-]+,[^,\n]{1,40}?(?:\([^)\n]{1,30}\))?\s+[-–—]\s")
 _DENIAL = re.compile(
     r"\b(?:denied|denies|deny|rejected|rejects|dismissed|dismisses|refuted|refutes)\b",
     re.IGNORECASE,
+)
+# A period something lasts ("idle for the rest of the year", "frozen throughout 2024"), not
+# the day it began.
+_DURATION_BEFORE = re.compile(
+    r"\b(?:for|throughout|over|during)\s+(?:the\s+)?(?:rest\s+of\s+(?:the\s+)?)?$", re.IGNORECASE
 )
 # A date naming the engagement rather than dating the step: "this year's round", "2025 round".
 _DATE_MODIFIES = re.compile(
@@ -298,6 +304,12 @@ _PREVAILED = re.compile(
     r"|preference|nominee|candidate|line|stance|insistence)\b[^.;]{0,80}?\b(?:prevailed|won"
     r"|carried\s+the\s+day|won\s+out|held)\b"
 )
+# Cheap test that a clause may name a side's answer (see the claimant patterns below).
+_CLAIMANT_CUE = re.compile(
+    r"(?i)put\s+forward|put\s+up|proposed|offered|nominated|named|designated|fielded"
+    r"|insisted\s+on|chos[e]n?|[’']s\s+(?:[\w-]+\s+)?(?:choice|nominee|candidate|pick|preference"
+    r"|man)\b"
+)
 _AGREEING = re.compile(r"(?i)accept|agree|settled|resolved")
 _PUT_FORWARD = (
     r"(?:had\s+|has\s+)?(?:put\s+forward|put\s+up|proposed|offered|nominated|named|designated"
@@ -375,10 +387,17 @@ class _Article:
                 found.update(p.pk for p in self.known.holders.get(m.target.pk, []))
         return found
 
+    def sentence(self, position: int, offset: int = 0) -> tuple[int, int]:
+        """The sentence holding `position` (or the one `offset` sentences away), cut to
+        `_WINDOW` characters around it: text with no full stops stays linear to read."""
+        start, end = self.sentences.span(self.sentences.index(position) + offset)
+        anchor = end if offset < 0 else start if offset > 0 else position
+        return max(start, anchor - _WINDOW), min(end, anchor + _WINDOW)
+
     def clause(self, position: int) -> tuple[int, int]:
         """The clause around `position`: from the last clause boundary before it in its
         sentence to the next one after it."""
-        sentence = self.sentences.span(self.sentences.index(position))
+        sentence = self.sentence(position)
         start = sentence[0]
         for match in _CLAUSE_START.finditer(self.text, sentence[0], position):
             start = match.end()
@@ -391,7 +410,7 @@ class _Article:
     def asked_or_denied(self, clause_start: int, position: int) -> bool:
         """A question ("Is China freezing contacts?"), or a denial earlier in the clause ("she
         rejected reports that China was freezing contacts")."""
-        sentence = self.sentences.span(self.sentences.index(position))
+        sentence = self.sentence(position)
         if self.text[sentence[0] : sentence[1]].rstrip(" ”\"’'").endswith("?"):
             return True
         return bool(_DENIAL.search(self.text, clause_start, position))
@@ -437,7 +456,7 @@ class _Article:
         """The date nearest `position` in its phrase (between commas), else its clause, else
         its sentence — a dateline's date ("MANILA, Oct 10 (Wire) -") is the report's, not the
         event's — else the publication date. `until`/`after`: only dates by / after that day."""
-        sentence = self.sentences.span(self.sentences.index(position))
+        sentence = self.sentence(position)
         clause = self.clause(position)
         comma_before = self.text.rfind(",", clause[0], position)
         comma_after = self.text.find(",", position, clause[1])
@@ -454,6 +473,7 @@ class _Article:
                 for d in self.dates[low:high]
                 if not (dateline and d.end <= dateline.end())
                 and not _DATE_MODIFIES.match(self.text, d.end)
+                and not _DURATION_BEFORE.search(self.text, max(0, d.start - 30), d.start)
                 and not (until is None and after is None and self.looks_ahead(position, d))
                 and (until is None or d.value.get("latest", "") <= until.isoformat())
                 and (after is None or d.value.get("earliest", "") > after.isoformat())
@@ -487,6 +507,11 @@ class _Article:
 
 
 # --- Lifecycle steps -----------------------------------------------------------------------------
+
+
+def _word_keys(text: str) -> set[str]:
+    """The words of `text` as `_title_words` keys them (one `_key` for the whole text)."""
+    return set(re.findall(r"[a-z][\w-]+", _key(text).lower()))
 
 
 def _title_words(engagement: Engagement) -> set[str]:
@@ -561,21 +586,16 @@ def _lifecycle_updates(article: _Article, recorded: _Recorded) -> list[Suggestio
         )
         if passive and text[cue_start:cue_end].lower() == "met":
             continue  # "was met with hesitation": no meeting
-        sentence = article.sentences.span(article.sentences.index(cue_start))
-        previous = article.sentences.span(article.sentences.index(cue_start) - 1)
+        sentence = article.sentence(cue_start)
+        previous = article.sentence(cue_start, -1)
         clause_text = text[clause[0] : clause[1]]
         named = article.people(clause[0], clause[1])
         named_sentence = article.people(*sentence)
         named_before = article.people(*previous) if previous[1] <= sentence[0] else set()
         states_here = article.states(*clause)
-        words = {_key(w).lower() for w in re.findall(r"[A-Za-z][\w-]+", clause_text)}
+        words = _word_keys(clause_text)
         words_before = (
-            {
-                _key(w).lower()
-                for w in re.findall(r"[A-Za-z][\w-]+", text[previous[0] : previous[1]])
-            }
-            if previous[1] <= sentence[0]
-            else set()
+            _word_keys(text[previous[0] : previous[1]]) if previous[1] <= sentence[0] else set()
         )
         if scheduling:
             # The step is the agreement (dated by a day already past); the date ahead is when.
@@ -590,6 +610,7 @@ def _lifecycle_updates(article: _Article, recorded: _Recorded) -> list[Suggestio
             if _AHEAD_BEFORE.search(text, max(0, cue_start - 40), cue_start):
                 continue  # "the planned call", "next week's meeting"
         fits: list[tuple[int, Engagement, list[str]]] = []
+        tracks_named: dict[str, re.Match | None] = {}
         for engagement in engagements:
             if to_state not in ALLOWED_TRANSITIONS.get(engagement.state, set()):
                 continue
@@ -623,7 +644,10 @@ def _lifecycle_updates(article: _Article, recorded: _Recorded) -> list[Suggestio
                     f"title words in the sentence before: {', '.join(sorted(shared_before))}"
                 )
             parties = {engagement.channel.party_a_id, engagement.channel.party_b_id}
-            track_named = _TRACK_IN_CLAUSE[engagement.channel.track].search(clause_text)
+            track = engagement.channel.track
+            if track not in tracks_named:
+                tracks_named[track] = _TRACK_IN_CLAUSE[track].search(clause_text)
+            track_named = tracks_named[track]
             if score and parties <= states_here and track_named:  # supports, never alone
                 score += 1
                 why.append(f"both parties and “{track_named.group()}” in the clause")
@@ -644,7 +668,7 @@ def _lifecycle_updates(article: _Article, recorded: _Recorded) -> list[Suggestio
             # The next sentence often gives the detail ("… postponed the round. The ministry
             # said on Thursday that the meeting would not go ahead."): its date, when it speaks
             # of the same engagement, by its kind or a participant.
-            following = article.sentences.span(article.sentences.index(cue_start) + 1)
+            following = article.sentence(cue_start, 1)
             same = following[0] > sentence[0] and (
                 _KIND_PATTERNS[engagement.kind].search(text, *following)
                 or recorded.participants.get(engagement.pk, set()) & article.people(*following)
@@ -807,9 +831,11 @@ def _dispute_updates(article: _Article, recorded: _Recorded) -> list[Suggestion]
         clause = article.clause(match.start())
         if not article.is_fact(clause[0], match.start(), match.end()):
             continue
-        sentence = article.sentences.span(article.sentences.index(match.start()))
+        sentence = article.sentence(match.start())
         sentence_text = text[sentence[0] : sentence[1]]
         clause_text = text[clause[0] : clause[1]]
+        if "counterpart" not in sentence_text.lower() and not _CLAIMANT_CUE.search(clause_text):
+            continue  # neither the question nor a side's answer is named: nothing settled
         here = article.within(*clause)
         for dispute in disputes:
             claims = recorded.claims[dispute.pk]
@@ -916,8 +942,8 @@ def _disputes_said_settled(
     """ "The dispute … has been settled. China's view … has prevailed.": a counterpart dispute
     said to be settled, in a report about counterparts, with the side whose view prevailed
     named in that sentence or the next. The one open counterpart dispute between the states
-    named; dated by the sentence, else by the held step of an engagement on its channel that
-    the same report gives (the call that settled it), else the report's date."""
+    named; dated by the held step of an engagement on its channel that the same report gives
+    (the call that settled it), else by the sentence, else the report's date."""
     text, known = article.text, article.known
     if "counterpart" not in text.lower():
         return []
@@ -933,12 +959,11 @@ def _disputes_said_settled(
     (dispute,) = disputes
     claims = recorded.claims[dispute.pk]
     for match in _SAID_SETTLED.finditer(text):
-        index = article.sentences.index(match.start())
         clause = article.clause(match.start())
         if not article.is_fact(clause[0], match.start(), match.end(), cue=False):
             continue
         winners: set[int] = set()
-        for span in (article.sentences.span(index), article.sentences.span(index + 1)):
+        for span in (article.sentence(match.start()), article.sentence(match.start(), 1)):
             for prevailed in _PREVAILED.finditer(text, *span):
                 for m in article.within(prevailed.start(), prevailed.start() + 40):
                     state = article.state_of(m)
@@ -947,21 +972,22 @@ def _disputes_said_settled(
         if len(winners) != 1:
             continue
         (winner,) = winners
+        # The call that settled it, when the same report gives it held, dates the settlement
+        # better than a date in the sentence ("the dispute that dominated the summer").
         step_date, how = article.date_near(match.start())
-        if how.startswith("no date"):
-            held = [
-                u
-                for u in steps
-                if u.value["to_state"] == EngagementState.HELD
-                and u.value["channel_id"] == dispute.channel_id
-                and not u.flag
-            ]
-            if len(held) == 1:
-                step_date = held[0].value["date"]
-                how = f"dated by the {held[0].value['engagement']!r} held in the same report"
+        held = [
+            u
+            for u in steps
+            if u.value["to_state"] == EngagementState.HELD
+            and u.value["channel_id"] == dispute.channel_id
+            and not u.flag
+        ]
+        if len(held) == 1:
+            step_date = held[0].value["date"]
+            how = f"dated by the {held[0].value['engagement']!r} held in the same report"
         losers = [c.pk for c in claims if c.pk != winner]
         claimant = known.actors.get(next(c.claimant_id for c in claims if c.pk == winner))
-        sentence = article.sentences.span(index)
+        sentence = article.sentence(match.start())
         return [
             Suggestion(
                 "update",
