@@ -89,13 +89,16 @@ bench: $(VENV)/.installed var
 soak: $(VENV)/.installed var
 	$(PY) scripts/soak.py
 
-# Article intake measured on the corpus of reports with gold files (tests/articles/intake/), and
+# Article intake measured on the corpus of reports with gold files (tests/articles/intake/, then
+# the held-out reports its rules were not tuned on, tests/articles/intake-heldout/), and
 # timed on a 200 KB report (docs/intake.md), in a throwaway SQLite database under var/; both
 # commands load the seed for their run and roll it back.
 INTAKE_DB := sqlite:///$(CURDIR)/var/intake-eval.sqlite3
 intake-eval: $(VENV)/.installed var
 	DATABASE_URL=$(INTAKE_DB) $(PY) manage.py migrate --no-input -v0
 	DATABASE_URL=$(INTAKE_DB) $(PY) manage.py intake_eval $(INTAKE_ARGS)
+	DATABASE_URL=$(INTAKE_DB) $(PY) manage.py intake_eval --corpus tests/articles/intake-heldout \
+	  --known tests/articles/intake/known $(INTAKE_ARGS)
 
 intake-bench: $(VENV)/.installed var
 	DATABASE_URL=$(INTAKE_DB) $(PY) manage.py migrate --no-input -v0

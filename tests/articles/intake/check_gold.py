@@ -1,8 +1,9 @@
 """Check the intake corpus's gold files against their articles and the seed data.
 
-Run from anywhere: `python tests/articles/intake/check_gold.py`. Plain stdlib; exits 1 when a gold
-file disagrees with its article or names something the seeds (seeds/*.toml and known/*.toml) do
-not hold. Prints the corpus totals per category at the end.
+Run from anywhere: `python tests/articles/intake/check_gold.py [CORPUS]` (CORPUS: this folder by
+default, or another in the same format, e.g. tests/articles/intake-heldout). Plain stdlib; exits 1
+when a gold file disagrees with its article or names something the seeds (seeds/*.toml and this
+folder's known/*.toml) do not hold. Prints the corpus totals per category at the end.
 """
 
 import datetime
@@ -12,6 +13,7 @@ import tomllib
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+CORPUS = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else HERE
 ROOT = HERE.parents[2]
 SEED_FILES = sorted((ROOT / "seeds").glob("*.toml")) + sorted((HERE / "known").glob("*.toml"))
 
@@ -19,7 +21,7 @@ STYLES = {"wire", "readout", "newspaper", "feature", "briefing", "analysis"}
 STEPS = {"held", "scheduled", "postponed", "declined", "cancelled"}
 STATUSES = {"open", "limited", "stalled", "frozen"}
 OUTCOMES = {"settled", "superseded", "resolved"}
-FIRST, LAST = datetime.date(2025, 9, 10), datetime.date(2025, 12, 15)
+FIRST, LAST = datetime.date(2025, 9, 10), datetime.date(2025, 12, 20)
 WEEKDAYS = re.compile(
     r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight|"
     r"last|next|this|previous|earlier this|later this|ago|weekend)\b",
@@ -208,8 +210,8 @@ def main() -> int:
     seeds = load_seeds()
     problems: list[str] = []
     totals: Counter = Counter()
-    golds = sorted(HERE.glob("*.gold.toml"))
-    articles = sorted(HERE.glob("*.txt"))
+    golds = sorted(CORPUS.glob("*.gold.toml"))
+    articles = sorted(CORPUS.glob("*.txt"))
     problems += [
         f"{article.name}: no gold file"
         for article in articles
