@@ -318,7 +318,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(MAX_REQUEST_MB * 1024 * 1024)
 # The longest report article intake reads (UTF-8 KB). Well under the request limit, so a longer
 # paste is refused by the form, with its text kept, rather than by the request limit; and
 # analysis time grows with the length (docs/intake.md).
-INTAKE_MAX_KB = float(os.environ.get("INTAKE_MAX_KB") or 1024)
+INTAKE_MAX_KB = float(os.environ.get("INTAKE_MAX_KB") or 256)
 
 # The read API under /api/ (events/api/): tokens for scripts besides the session, the same
 # readers as the site, cursor pages, an OpenAPI schema with Swagger UI served from this host.

@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import slugify
 
 from events import services
 from events.fuzzydates import FuzzyDate, FuzzyDateError
@@ -29,6 +30,7 @@ from events.models import (
     IntakeDecision,
     Office,
     Source,
+    Statement,
     StatusChange,
     StickingPoint,
 )
@@ -37,11 +39,10 @@ from events.text import Sentences
 from events.vocabularies import (
     ActorKind,
     ChannelStatus,
-    ClaimOutcome,
+    EngagementState,
     RelayKind,
     SourceKind,
     Stance,
-    StickingPointState,
     Track,
 )
 
@@ -112,6 +113,13 @@ def _decision_key(kind: str, start: int, end: int, key: str) -> tuple:
     return (kind, start, end, key)
 
 
+def _anchor(kind: str, start: int, end: int, key: str = "") -> str:
+    """The element id of a suggestion's form: its kind and span, and its key (two updates may
+    share a clause)."""
+    suffix = f"-{slugify(key)}" if key else ""
+    return f"s-{kind}-{start}-{end}{suffix}"
+
+
 def _record_link(decision: IntakeDecision) -> str:
     """Where the record an accepted suggestion became is edited ("" once it is deleted)."""
     return fix_url(decision.record) if decision.record is not None else ""
@@ -157,14 +165,18 @@ def intake_detail(request, pk: int):
         )
         speaker = by_id.get(suggestion.value.get("speaker_id"))
         actionable = suggestion.kind in ACTIONABLE
-        left += actionable and decision is None
+        if actionable and decision is None:
+            left += 1
         rows.append(
             {
                 "suggestion": suggestion,
-                "anchor": f"s-{suggestion.kind}-{suggestion.start}-{suggestion.end}",
+                "anchor": _anchor(
+                    suggestion.kind, suggestion.start, suggestion.end, suggestion.key
+                ),
+                "action": _action_label(suggestion),
                 "decision": decision,
                 "record_link": _record_link(decision) if decision else "",
-                # Named by kind: a record's own name may read other rows (a statement's speaker).
+                # Named by kind: str(record) would query related rows (a statement's speaker).
                 "record_label": decision.content_type.name
                 if decision and decision.content_type
                 else "",
@@ -240,15 +252,30 @@ def _overlap(suggestion: Suggestion) -> Overlap | None:
             change.date = date
             services.status_overlap_check(change)
     except ValidationError as error:
+        # A lifecycle step's order is the lifecycle's (it can only follow the steps before
+        # it), so that much can be offered as the reason; the order of two statuses is the
+        # editor's to explain.
+        reason = ""
         if value["update"] == "lifecycle":
+            before = EngagementState(value.get("from_state") or "proposed").label.lower()
             reason = (
-                f"The report dates this step to {date}; it follows the engagement's earlier "
-                "steps, whose dates are wider."
+                f"The lifecycle orders the two: this step follows “{before}”. The report dates "
+                f"it to {date}."
             )
-        else:
-            reason = f"The report dates this status to {date}, after the earlier one."
         return Overlap(" ".join(error.messages), reason)
     return None
+
+
+def _action_label(suggestion: Suggestion) -> str:
+    """What accepting an update does, in the vocabulary's words."""
+    value = suggestion.value
+    if suggestion.kind != "update":
+        return ""
+    if value.get("update") == "lifecycle":
+        return f"Record the step: {EngagementState(value['to_state']).label.lower()}"
+    if value.get("update") == "status":
+        return f"Record the status: {ChannelStatus(value['status']).label.lower()}"
+    return "Record the settlement"
 
 
 def _said_initial(suggestion: Suggestion, source: Source) -> str:
@@ -342,7 +369,7 @@ def intake_accept(request, pk: int):
     if suggestion is None:
         messages.error(request, "That suggestion no longer matches the article text.")
         return _back(source)
-    anchor = f"s-{suggestion.kind}-{suggestion.start}-{suggestion.end}"
+    anchor = _anchor(suggestion.kind, suggestion.start, suggestion.end, suggestion.key)
     passage = suggestion.value.get("sentence") or Sentences(source.text).around(
         suggestion.start, suggestion.end
     )
@@ -385,17 +412,29 @@ def _writer(suggestion: Suggestion, data: dict, citation, user) -> Callable[[], 
         if not data["stance"]:
             raise ValidationError({"stance": "Choose the stance: how the words lean."})
         said = _fuzzy(data["said"], "said", "When it was said", required=False)
-        return lambda: services.statement_create(
-            speaker=data["speaker"],
-            text=suggestion.text,
-            stance=data["stance"],
-            is_verbatim=kind == "statement",
-            said=said,
-            venue=data["venue"],
-            channels=[data["channel"]] if data["channel"] else [],
-            citations=[citation],
-            user=user,
-        )
+
+        def write() -> Model:
+            # Suggestions are named by their span; should the engine's span of a quote change,
+            # the same words from the same report are still recorded once.
+            if Statement.objects.filter(
+                text=suggestion.text, citations__source=citation.source
+            ).exists():
+                raise ValidationError(
+                    "These words are already recorded as a statement from this report."
+                )
+            return services.statement_create(
+                speaker=data["speaker"],
+                text=suggestion.text,
+                stance=data["stance"],
+                is_verbatim=kind == "statement",
+                said=said,
+                venue=data["venue"],
+                channels=[data["channel"]] if data["channel"] else [],
+                citations=[citation],
+                user=user,
+            )
+
+        return write
     if kind == "characterisation":
         if data["engagement"] is None or data["side"] is None:
             raise ValidationError({"engagement": "Choose the engagement and whose words they are."})
@@ -410,8 +449,12 @@ def _writer(suggestion: Suggestion, data: dict, citation, user) -> Callable[[], 
         office_id = value.get("office_id")
         office = Office.objects.filter(pk=office_id).first() if office_id else None
         title = data["title"].strip()
-        if office is not None and title and title.lower() != office.title.lower():
-            office = None  # the editor gave another title than the recorded office's
+        chosen = data["institution"]
+        if office is not None and (
+            title.lower() != office.title.lower()
+            or (chosen is not None and chosen.pk != office.institution_id)
+        ):
+            office = None  # the editor gave another office than the recorded one (or none)
         return lambda: services.person_with_office_create(
             name=data["name"] or value.get("name", suggestion.text),
             state=data["state"],
@@ -458,30 +501,19 @@ def _update_writer(suggestion: Suggestion, data: dict, citation, user) -> Callab
     if update == "dispute":
         point = get_object_or_404(StickingPoint, pk=value.get("sticking_point_id"))
         date = _fuzzy(data["date"], "date", "When the dispute was settled", required=True)
-        return lambda: _settle_dispute(point, value, date, citation, user)
-    raise ValidationError("This suggestion cannot be accepted here.")
-
-
-def _settle_dispute(point: StickingPoint, value: dict, date, citation, user) -> StickingPoint:
-    """End the dispute's standing claims as the report says (the one borne out settled, the
-    others superseded), then mark the sticking point resolved — in one change."""
-    settled = {value.get("settled_claim_id")}
-    claims = CounterpartClaim.objects.filter(
-        pk__in=value.get("claim_ids") or [], outcome=ClaimOutcome.STANDING
-    )
-    for claim in claims:
-        services.counterpart_claim_end(
-            claim=claim,
-            outcome=ClaimOutcome.SETTLED if claim.pk in settled else ClaimOutcome.SUPERSEDED,
-            ended=date,
+        assert date is not None  # required: _fuzzy refuses an empty date
+        claims = list(CounterpartClaim.objects.filter(pk__in=value.get("claim_ids") or []))
+        settled = next((c for c in claims if c.pk == value.get("settled_claim_id")), None)
+        return lambda: services.counterpart_dispute_settle(
+            point=point,
+            settled=settled,
+            claims=claims,
+            date=date,
             note=value.get("reason", ""),
             citations=[citation],
             user=user,
         )
-    point.state = StickingPointState.RESOLVED
-    point.resolved = date
-    services.record_save(record=point, citations=[citation], user=user)
-    return point
+    raise ValidationError("This suggestion cannot be accepted here.")
 
 
 def intake_decide(request, pk: int):
@@ -496,7 +528,7 @@ def intake_decide(request, pk: int):
     reference = services.SuggestionRef(
         source, data["kind"], data["start"], data["end"], data["key"] or ""
     )
-    anchor = f"s-{data['kind']}-{data['start']}-{data['end']}"
+    anchor = _anchor(data["kind"], data["start"], data["end"], data["key"] or "")
     try:
         if action == "dismiss":
             if _find(source, data["kind"], data["start"], data["end"], data["key"] or "") is None:

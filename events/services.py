@@ -869,10 +869,15 @@ class SuggestionRef:
 
 
 def _already_decided(decision: IntakeDecision) -> ValidationError:
-    if decision.decision == IntakeDecisionKind.ACCEPTED:
+    if decision.decision == IntakeDecisionKind.ACCEPTED and decision.record is not None:
         return ValidationError(
             f"This suggestion was already accepted ({decision.record}); "
             "it is not recorded a second time."
+        )
+    if decision.decision == IntakeDecisionKind.ACCEPTED:
+        return ValidationError(
+            "This suggestion was accepted, and its record has since been deleted; reopen it "
+            "to record it again."
         )
     return ValidationError("This suggestion was dismissed; reopen it to accept it.")
 
@@ -932,9 +937,15 @@ def intake_dismiss(*, suggestion: SuggestionRef, user=None) -> IntakeDecision:
 
 
 def intake_reopen(*, suggestion: SuggestionRef, user=None) -> None:
-    """Open a dismissed suggestion again. An accepted one stays accepted: its record exists."""
+    """Open a dismissed suggestion again, or an accepted one whose record has since been
+    deleted. An accepted one whose record exists stays accepted."""
     with _recorded(user, f"Reopened in intake ({suggestion.kind})"):
-        suggestion.decisions().filter(decision=IntakeDecisionKind.DISMISSED).delete()
+        decision = suggestion.decisions().first()
+        if decision is None:
+            raise ValidationError("This suggestion is open already.")
+        if decision.decision == IntakeDecisionKind.ACCEPTED and decision.record is not None:
+            raise _already_decided(decision)
+        decision.delete()
 
 
 def person_with_office_create(
@@ -954,12 +965,14 @@ def person_with_office_create(
     if not name:
         raise ValidationError({"name": "Give the person's name."})
     _require_citations(citations, "A new person")
-    if Actor.objects.filter(kind=ActorKind.PERSON, name__iexact=name).exists():
-        raise ValidationError({"name": f"{name} is already recorded."})
     title = " ".join(title.split())
     if office is None and title and institution is None:
         raise ValidationError({"institution": f"Choose the institution {name} is {title} of."})
     with _recorded(user, f"Person added from intake: {name}"):
+        # Checked inside the version's transaction, after the data-version lock: two editors
+        # creating the same person at once queue here, and the second is refused.
+        if Actor.objects.filter(kind=ActorKind.PERSON, name__iexact=name).exists():
+            raise ValidationError({"name": f"{name} is already recorded."})
         person = Actor(kind=ActorKind.PERSON, name=name, slug=_free_slug(name), state=state)
         person.full_clean()
         record_save(record=person, citations=citations)
@@ -984,3 +997,36 @@ def _free_slug(name: str) -> str:
     while slug in taken:
         slug, number = f"{base}-{number}", number + 1
     return slug
+
+
+def counterpart_dispute_settle(
+    *,
+    point: StickingPoint,
+    settled: CounterpartClaim | None,
+    claims: Iterable[CounterpartClaim],
+    date: FuzzyDate,
+    note: str,
+    citations: Sequence[CitationInput],
+    user=None,
+) -> StickingPoint:
+    """Settle a counterpart dispute as a report says: the claim borne out settled, the other
+    standing claims superseded, all on `date`, then the sticking point resolved on `date` — one
+    change, each part under its own rules (`counterpart_claim_end`, `sticking_point_check`)."""
+    with _recorded(user, f"Counterpart dispute settled ({date})"):
+        for claim in claims:
+            if claim.outcome != ClaimOutcome.STANDING:
+                continue
+            counterpart_claim_end(
+                claim=claim,
+                outcome=ClaimOutcome.SETTLED
+                if settled is not None and claim.pk == settled.pk
+                else ClaimOutcome.SUPERSEDED,
+                ended=date,
+                note=note,
+                citations=citations,
+                user=user,
+            )
+        point.state = StickingPointState.RESOLVED
+        point.resolved = date
+        record_save(record=point, citations=citations, user=user)
+    return point

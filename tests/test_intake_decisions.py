@@ -340,3 +340,42 @@ def test_a_step_with_a_date_that_is_no_date_is_refused_with_nothing_saved(seeded
     assert "The step&#x27;s date:" in page_text(editor_client.get(response["Location"]))
     call.refresh_from_db()
     assert call.state == "proposed" and not IntakeDecision.objects.exists()
+
+
+def test_an_accepted_suggestion_whose_record_was_deleted_can_be_reopened(source, editor):
+    start, end = span(source.text, CANDID)
+    reference = services.SuggestionRef(source, "statement", start, end)
+    citation = services.CitationInput(source=source, passage=CANDID_SENTENCE)
+
+    def write():
+        return services.statement_create(
+            speaker=rubio(), text=CANDID, stance="neutral", citations=[citation], user=editor
+        )
+
+    statement = services.intake_accept(suggestion=reference, write=write, user=editor)
+    with pytest.raises(ValidationError, match="already accepted"):
+        services.intake_reopen(suggestion=reference, user=editor)
+    services.record_delete(record=statement, user=editor)
+    with pytest.raises(ValidationError, match="since been deleted"):
+        services.intake_accept(suggestion=reference, write=write, user=editor)
+    services.intake_reopen(suggestion=reference, user=editor)
+    services.intake_accept(suggestion=reference, write=write, user=editor)
+    assert Statement.objects.filter(text=CANDID).count() == 1
+
+
+def test_the_same_words_from_the_same_report_are_recorded_once_whatever_their_span(
+    source, editor_client, editor
+):
+    # As if an earlier version of intake had offered the quote with another span.
+    citation = services.CitationInput(source=source, passage=CANDID_SENTENCE)
+    services.statement_create(
+        speaker=rubio(), text=CANDID, stance="neutral", citations=[citation], user=editor
+    )
+    response = accept(
+        editor_client, source, CANDID, kind="statement", speaker=rubio().pk, stance="neutral"
+    )
+    assert "already recorded as a statement from this report" in page_text(
+        editor_client.get(response["Location"])
+    )
+    assert Statement.objects.filter(text=CANDID).count() == 1
+    assert not IntakeDecision.objects.exists()

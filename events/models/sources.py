@@ -178,14 +178,28 @@ class IntakeDecision(models.Model):
 
     Kind = IntakeDecisionKind
 
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="intake_decisions")
-    suggestion_kind = models.CharField(max_length=32)
-    start = models.PositiveIntegerField()
-    end = models.PositiveIntegerField()
-    key = models.CharField(max_length=200, blank=True, default="")
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.CASCADE,
+        related_name="intake_decisions",
+        help_text="The report the suggestion was found in.",
+    )
+    suggestion_kind = models.CharField(
+        max_length=32, help_text="What intake suggested: update, statement, new_person…"
+    )
+    start = models.PositiveIntegerField(help_text="Where the suggestion's span starts in the text.")
+    end = models.PositiveIntegerField(help_text="Where it ends (exclusive).")
+    key = models.CharField(
+        max_length=200,
+        blank=True,
+        default="",
+        help_text="What the suggestion would change, e.g. 'engagement:12:held'.",
+    )
     decision = models.CharField(max_length=16, choices=Kind.choices)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True)
-    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    object_id = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="The record an accepted suggestion became."
+    )
     record = GenericForeignKey("content_type", "object_id")
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -193,7 +207,7 @@ class IntakeDecision(models.Model):
     decided_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["source", "start", "suggestion_kind"]
+        ordering = ["source_id", "start", "suggestion_kind"]
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "suggestion_kind", "start", "end", "key"],

@@ -7,10 +7,11 @@ document.addEventListener("DOMContentLoaded", () => {
     const message = document.getElementById(area.id + "-size");
     if (!form || !limit || !message) continue;
     const check = () => {
-      const size = new Blob([area.value]).size;
+      // Browsers send a textarea's line breaks as CRLF: count them as sent.
+      const size = new Blob([area.value.replace(/\r?\n/g, "\r\n")]).size;
       const over = size > limit;
       message.textContent = over
-        ? `This text is ${Math.round(size / 1024).toLocaleString()} KB; intake reads at most ${Math.round(limit / 1024).toLocaleString()} KB. Shorten it to the part of the report to record.`
+        ? `This text is ${Math.ceil((size - limit) / 1024).toLocaleString()} KB over the ${(limit / 1024).toLocaleString()} KB intake reads. Shorten it to the part of the report to record.`
         : "";
       area.setAttribute("aria-invalid", over ? "true" : "false");
       return !over;
