@@ -3,6 +3,7 @@ records, one suggestion at a time. Each suggestion is open, accepted (linked to 
 dismissed (`IntakeDecision`); the records are written by the services, so intake keeps the same
 rules as the admin."""
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -208,6 +209,7 @@ def intake_detail(request, pk: int):
         {
             "source": source,
             "rows": rows,
+            "found": Counter(s.kind for s in suggestions),  # sections with nothing say so
             "earlier": earlier,
             "left": left,
             "channels": channels,
