@@ -411,8 +411,12 @@ def _writer(suggestion: Suggestion, data: dict, citation, user) -> Callable[[], 
     if kind in ("statement", "paraphrase"):
         if data["speaker"] is None:
             raise ValidationError({"speaker": "Choose who said it."})
-        if not data["stance"]:
-            raise ValidationError({"stance": "Choose the stance: how the words lean."})
+        # A denied quote gets no stance by default: the editor reads it and chooses one.
+        if not data["stance"] and value.get("denied"):
+            raise ValidationError(
+                {"stance": "Choose the stance: the report says these words are denied."}
+            )
+        stance = data["stance"] or Stance.NEUTRAL
         said = _fuzzy(data["said"], "said", "When it was said", required=False)
 
         def write() -> Model:
@@ -427,7 +431,7 @@ def _writer(suggestion: Suggestion, data: dict, citation, user) -> Callable[[], 
             return services.statement_create(
                 speaker=data["speaker"],
                 text=suggestion.text,
-                stance=data["stance"],
+                stance=stance,
                 is_verbatim=kind == "statement",
                 said=said,
                 venue=data["venue"],

@@ -38,7 +38,9 @@ PAGES = ["/", "/channels/us-china-military/", "/channels/us-china-leaders/", "/t
 # --- What a database holds, independent of the archive code --------------------------------------
 
 
-def _ct_label(pk: int) -> str:
+def _ct_label(pk: int | None) -> str | None:
+    if pk is None:
+        return None  # a nullable content type (a dismissed intake decision names no record)
     content_type = ContentType.objects.get_for_id(pk)
     return f"{content_type.app_label}.{content_type.model}"
 
@@ -231,6 +233,20 @@ def _editors_work(editor) -> None:
         citations=cite,
         user=editor,
     )
+    # Intake decisions on the report's suggestions: one accepted (naming its record through a
+    # content type), one dismissed.
+    services.intake_accept(
+        suggestion=services.SuggestionRef(report, "statement", 4, 22),
+        write=lambda: services.statement_create(
+            speaker=Actor.objects.get(slug="dong-jun"),
+            text="A constructive call.",
+            stance="cooperative",
+            citations=cite,
+            user=editor,
+        ),
+        user=editor,
+    )
+    services.intake_dismiss(suggestion=services.SuggestionRef(report, "date", 30, 36), user=editor)
     LogEntry.objects.create(
         user=editor,
         content_type=ContentType.objects.get_for_model(Source),

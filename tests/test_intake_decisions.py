@@ -379,3 +379,20 @@ def test_the_same_words_from_the_same_report_are_recorded_once_whatever_their_sp
     )
     assert Statement.objects.filter(text=CANDID).count() == 1
     assert not IntakeDecision.objects.exists()
+
+
+def test_a_denied_quote_is_offered_without_a_stance_and_refused_without_one(seeded, editor_client):
+    text = (
+        "Talks ahead\n\nPete Hegseth said on Monday that Washington was not seeking a "
+        "“grand bargain” with Beijing.\n"
+    )
+    source = _paste(editor_client, text, "Talks ahead", "2025-09-10")
+    page = page_text(editor_client.get(f"/intake/{source.pk}/"))
+    (form,) = [f for f in forms_of_kind(page, "statement") if "grand bargain" in f]
+    assert "Reported as denied" in form
+    assert '<option value="" selected>— choose —</option>' in form  # no stance by default
+    response = accept(editor_client, source, "grand bargain", kind="statement", speaker=rubio().pk)
+    assert "the report says these words are denied" in page_text(
+        editor_client.get(response["Location"])
+    )
+    assert not Statement.objects.filter(text="grand bargain").exists()

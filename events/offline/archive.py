@@ -224,8 +224,8 @@ class RecordSection(Section):
         values = self.queryset(context.using).values_list(*self.fields())
         for row in values.iterator(chunk_size=CHUNK_SIZE):
             row = list(row)
-            for i in self.content_type_columns:
-                row[i] = context.content_type_labels[row[i]]
+            for i in self.content_type_columns:  # a nullable one (a dismissed intake decision)
+                row[i] = None if row[i] is None else context.content_type_labels[row[i]]
             for i in self.user_columns:
                 row[i] = None if row[i] is None else context.usernames[row[i]]
             yield row
