@@ -63,15 +63,27 @@ def _record_tables() -> list:
 
 def _records() -> dict:
     """Every row of every curated events table (many-to-many tables included), every column by
-    attname; content types by label, since their ids differ between databases."""
+    attname; content types by label and users by username, since their ids differ between
+    databases."""
     tables = {}
+    usernames = dict(get_user_model().objects.values_list("pk", "username"))
     for model in _record_tables():
         ct_columns = {f"{name}_id" for name in _content_type_fields(model)}
+        user_columns = {
+            f.attname
+            for f in model._meta.concrete_fields
+            if f.is_relation and f.related_model is get_user_model()
+        }
         columns = [f.attname for f in model._meta.concrete_fields]
+
+        def readable(column, value, ct_columns=ct_columns, user_columns=user_columns):
+            if column in ct_columns:
+                return _ct_label(value)
+            return usernames.get(value) if column in user_columns else value
+
         tables[model._meta.label_lower] = {
             row[0]: {
-                column: _ct_label(value) if column in ct_columns else value
-                for column, value in zip(columns, row, strict=True)
+                column: readable(column, value) for column, value in zip(columns, row, strict=True)
             }
             for row in model._base_manager.order_by("pk").values_list(*columns)
         }
