@@ -11,7 +11,8 @@ on Tuesday". From the suggestions page, with no other page opened, the editor:
   and is refused.
 
 Then the channel board shows the call held on 9 September and both statements, each with the
-report as its source."""
+report as its source. Writes docs/screenshots/intake-followup.png (the suggestions as the report
+is opened)."""
 
 import re
 from pathlib import Path
@@ -46,7 +47,9 @@ def left(page: Page) -> int:
     return int(found.group(1)) if found else 0
 
 
-def test_editor_records_a_follow_up_report_from_the_suggestions_alone(editor_page: Page):
+def test_editor_records_a_follow_up_report_from_the_suggestions_alone(
+    editor_page: Page, screenshots
+):
     page = editor_page
     page.set_default_timeout(15_000)
 
@@ -59,6 +62,7 @@ def test_editor_records_a_follow_up_report_from_the_suggestions_alone(editor_pag
     expect(page).to_have_url(re.compile(r"/intake/\d+/$"))
     suggestions_url = page.url
     to_decide = left(page)
+    page.screenshot(path=screenshots / "intake-followup.png", full_page=True)
 
     # 1. The proposed call, held on Tuesday 9 September: one click.
     held = suggestion(page, "update", PROPOSED_CALL)
