@@ -133,10 +133,23 @@ def _source_with_text(pk: int) -> Source:
     return source
 
 
+@dataclass(frozen=True)
+class Refused:
+    """An acceptance the rules refused: the page is drawn again with the editor's input in
+    that suggestion's form and the reason beside it (no typed text is lost)."""
+
+    anchor: str
+    messages: list[str]
+    posted: dict[str, str]
+
+
 def intake_detail(request, pk: int):
     """The article with what the engine found in it: what it would change or add, each open
     suggestion one click from a cited record, accepted ones linked to their record."""
-    source = _source_with_text(pk)
+    return _detail_page(request, _source_with_text(pk))
+
+
+def _detail_page(request, source: Source, refused: Refused | None = None):
     suggestions = analyse(source.text, published=source.published.earliest)
     decisions = {
         _decision_key(d.suggestion_kind, d.start, d.end, d.key): d
@@ -168,12 +181,21 @@ def intake_detail(request, pk: int):
         actionable = suggestion.kind in ACTIONABLE
         if actionable and decision is None:
             left += 1
+        anchor = _anchor(suggestion.kind, suggestion.start, suggestion.end, suggestion.key)
+        side_id = speaker and (speaker.pk if speaker.kind == ActorKind.STATE else speaker.state_id)
+        passage = suggestion.value.get("sentence") or sentences.around(
+            suggestion.start, suggestion.end
+        )
+        overlap = _overlap(suggestion) if actionable and decision is None else None
+        mine = refused if refused is not None and refused.anchor == anchor else None
         rows.append(
             {
                 "suggestion": suggestion,
-                "anchor": _anchor(
-                    suggestion.kind, suggestion.start, suggestion.end, suggestion.key
+                "anchor": anchor,
+                "values": _form_values(
+                    suggestion, source, passage, side_id, overlap, mine.posted if mine else None
                 ),
+                "errors": mine.messages if mine else [],
                 "action": _action_label(suggestion),
                 "decision": decision,
                 "record_link": _record_link(decision) if decision else "",
@@ -181,13 +203,8 @@ def intake_detail(request, pk: int):
                 "record_label": decision.content_type.name
                 if decision and decision.content_type
                 else "",
-                "passage": suggestion.value.get("sentence")
-                or sentences.around(suggestion.start, suggestion.end),
-                # Whose words a characterisation is: the speaker's state (or the state itself).
-                "side_id": speaker
-                and (speaker.pk if speaker.kind == ActorKind.STATE else speaker.state_id),
-                "said": _said_initial(suggestion, source),
-                "overlap": _overlap(suggestion) if actionable and decision is None else None,
+                "passage": passage,
+                "overlap": overlap,
             }
         )
     # Decisions whose suggestion the article no longer yields: once a step is recorded the
@@ -221,7 +238,42 @@ def intake_detail(request, pk: int):
             "relay_kinds": RelayKind.choices,
             "tracks": Track,
         },
+        status=400 if refused else 200,
     )
+
+
+# The fields of the suggestion forms, and what each offers before the editor types.
+FORM_FIELDS = (
+    "date", "explanation", "overlap_reason", "name", "title", "institution", "state", "speaker",
+    "stance", "channel", "said", "venue", "engagement", "side", "relays", "relays_kind",
+)  # fmt: skip
+
+
+def _form_values(
+    suggestion: Suggestion, source: Source, passage: str, side_id, overlap, posted
+) -> dict[str, str]:
+    """The values a suggestion's form shows: what intake found, or — after a refusal — what
+    the editor had typed. Strings throughout, as the form posts them."""
+    value = suggestion.value
+    found = {
+        "date": (value.get("date") or {}).get("human", ""),
+        "explanation": passage,
+        "overlap_reason": overlap.reason if overlap else "",
+        "name": value.get("name", ""),
+        "title": value.get("office_title") or value.get("title", ""),
+        "institution": value.get("institution_id"),
+        "state": value.get("state_id"),
+        "speaker": value.get("speaker_id"),
+        "stance": "" if value.get("denied") else Stance.NEUTRAL.value,
+        "channel": value.get("channel_id"),
+        "said": _said_initial(suggestion, source),
+        "venue": value.get("venue", ""),
+        "side": side_id,
+    }
+    values = {field: "" if found.get(field) is None else str(found[field]) for field in FORM_FIELDS}
+    if posted is not None:
+        values.update({field: posted.get(field, "") for field in FORM_FIELDS if field in posted})
+    return values
 
 
 @dataclass(frozen=True)
@@ -390,8 +442,16 @@ def intake_accept(request, pk: int):
         write = _writer(suggestion, data, citation, request.user)
         record = services.intake_accept(suggestion=reference, write=write, user=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return _back(source, anchor)
+        messages.error(
+            request,
+            format_html(
+                '{} <a href="#{}">Back to the suggestion</a>, where what you typed is kept.',
+                " ".join(error.messages),
+                anchor,
+            ),
+        )
+        posted = {field: request.POST.get(field, "") for field in FORM_FIELDS}
+        return _detail_page(request, source, Refused(anchor, error.messages, posted))
     messages.success(
         request,
         format_html(

@@ -84,6 +84,13 @@ def accept(client, source: Source, words: str, **fields):
     return client.post(f"/intake/{source.pk}/accept/", {"start": start, "end": end, **fields})
 
 
+def refused(response) -> str:
+    """The suggestions page drawn again after a refused acceptance (status 400), with the
+    editor's input kept in the form and the reason beside it."""
+    assert response.status_code == 400, response.status_code
+    return response.content.decode()
+
+
 def page_text(response) -> str:
     assert response.status_code == 200
     return response.content.decode()
@@ -295,10 +302,9 @@ def test_accepting_without_who_or_what_records_nothing(
     before = counts()
     response = accept(editor_client, source, words, **fields)
 
-    assert response.status_code == 302
+    page = refused(response)
     assert counts() == before
-    page = page_text(editor_client.get(response["Location"]))
-    assert f'<li class="banner banner--error">{message}</li>' in page
+    assert f"Not recorded: {message}" in page
 
 
 def test_a_characterisation_by_a_state_outside_the_channel_is_refused(source, editor_client):
@@ -315,10 +321,11 @@ def test_a_characterisation_by_a_state_outside_the_channel_is_refused(source, ed
         side=outsider.pk,
     )
 
-    assert response.status_code == 302
+    page = refused(response)
     assert counts() == before
-    page = page_text(editor_client.get(response["Location"]))
-    assert "is not a party to" in page and "banner--error" in page
+    assert "is not a party to" in page and "Not recorded:" in page
+    # The editor's choices are still in the form.
+    assert f'<option value="{outsider.pk}" selected>' in page
 
 
 @pytest.mark.parametrize(

@@ -200,8 +200,9 @@ def test_intake_refuses_a_relay_without_its_kind(seeded, editor_client):
         relays="Somebody",
     )
 
-    assert response.status_code == 302
-    page = editor_client.get(response["Location"]).content.decode()
+    assert response.status_code == 400
+    page = response.content.decode()
     assert "Say what kind of origin the passage relays." in page
+    assert 'value="Somebody"' in page  # the relay typed is kept in the form
     assert Citation.objects.count() == before
     assert not Statement.objects.filter(text=CANDID).exists()

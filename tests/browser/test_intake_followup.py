@@ -118,9 +118,10 @@ def test_editor_records_a_follow_up_report_from_the_suggestions_alone(
     stale = suggestion(other_tab, "statement", HEGSETH_QUOTE)
     stale.get_by_label("Stance").select_option(label="Neutral")
     stale.get_by_role("button", name="Accept as statement").click()
-    expect(other_tab.locator(".banner--error")).to_contain_text(
-        "This suggestion was already accepted"
-    )
+    # Said beside the suggestion itself, now shown as accepted.
+    stale = suggestion(other_tab, "statement", HEGSETH_QUOTE)
+    expect(stale.get_by_role("alert")).to_contain_text("This suggestion was already accepted")
+    expect(stale).to_contain_text("Accepted")
     assert Statement.objects.filter(text=HEGSETH_QUOTE).count() == 1
     other_tab.close()
 
