@@ -121,9 +121,17 @@ def _anchor(kind: str, start: int, end: int, key: str = "") -> str:
     return f"s-{kind}-{start}-{end}{suffix}"
 
 
-def _record_link(decision: IntakeDecision) -> str:
-    """Where the record an accepted suggestion became is edited ("" once it is deleted)."""
-    return fix_url(decision.record) if decision.record is not None else ""
+def _decided(decision: IntakeDecision | None) -> dict:
+    """How the page shows a decision: where its record is edited ("" once deleted or for a
+    dismissal), and the record named by kind — str(record) would query related rows (a
+    statement's speaker)."""
+    if decision is None:
+        return {"decision": None, "record_link": "", "record_label": ""}
+    return {
+        "decision": decision,
+        "record_link": fix_url(decision.record) if decision.record is not None else "",
+        "record_label": decision.content_type.name if decision.content_type else "",
+    }
 
 
 def _source_with_text(pk: int) -> Source:
@@ -197,12 +205,7 @@ def _detail_page(request, source: Source, refused: Refused | None = None):
                 ),
                 "errors": mine.messages if mine else [],
                 "action": _action_label(suggestion),
-                "decision": decision,
-                "record_link": _record_link(decision) if decision else "",
-                # Named by kind: str(record) would query related rows (a statement's speaker).
-                "record_label": decision.content_type.name
-                if decision and decision.content_type
-                else "",
+                **_decided(decision),
                 "passage": passage,
                 "overlap": overlap,
             }
@@ -211,12 +214,7 @@ def _detail_page(request, source: Source, refused: Refused | None = None):
     # engine offers it no more (the engagement has moved on), but the page still says so.
     shown = {_decision_key(s.kind, s.start, s.end, s.key) for s in suggestions}
     earlier = [
-        {
-            "decision": decision,
-            "record_link": _record_link(decision),
-            "record_label": decision.content_type.name if decision.content_type else "",
-            "passage": source.text[decision.start : decision.end],
-        }
+        {**_decided(decision), "passage": source.text[decision.start : decision.end]}
         for key, decision in decisions.items()
         if key not in shown
     ]

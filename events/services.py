@@ -882,6 +882,33 @@ def _already_decided(decision: IntakeDecision) -> ValidationError:
     return ValidationError("This suggestion was dismissed; reopen it to accept it.")
 
 
+def _decide(suggestion: SuggestionRef, decision: str, record: Model | None, user) -> IntakeDecision:
+    """Record the one decision a suggestion gets (inside the caller's transaction); refused,
+    with what was decided, if it has one already or gets one from a colleague meanwhile."""
+    if decided := suggestion.decisions().first():
+        raise _already_decided(decided)
+    try:
+        with transaction.atomic():
+            return IntakeDecision.objects.create(
+                source=suggestion.source,
+                suggestion_kind=suggestion.kind,
+                start=suggestion.start,
+                end=suggestion.end,
+                key=suggestion.key,
+                decision=decision,
+                content_type=ContentType.objects.get_for_model(record) if record else None,
+                object_id=record.pk if record else None,
+                decided_by=user if user is not None and user.is_authenticated else None,
+            )
+    except IntegrityError:
+        decided = suggestion.decisions().first()
+        raise (
+            _already_decided(decided)
+            if decided
+            else ValidationError("This suggestion was just decided by someone else.")
+        ) from None
+
+
 def intake_accept(
     *, suggestion: SuggestionRef, write: Callable[[], Model], user=None, comment: str = ""
 ) -> Model:
@@ -891,49 +918,16 @@ def intake_accept(
     even when two editors accept at the same moment."""
     with _recorded(user, comment or f"Accepted from intake ({suggestion.kind})"):
         if decided := suggestion.decisions().first():
-            raise _already_decided(decided)
+            raise _already_decided(decided)  # before writing anything
         record = write()
-        try:
-            with transaction.atomic():
-                IntakeDecision.objects.create(
-                    source=suggestion.source,
-                    suggestion_kind=suggestion.kind,
-                    start=suggestion.start,
-                    end=suggestion.end,
-                    key=suggestion.key,
-                    decision=IntakeDecisionKind.ACCEPTED,
-                    content_type=ContentType.objects.get_for_model(record),
-                    object_id=record.pk,
-                    decided_by=user if user is not None and user.is_authenticated else None,
-                )
-        except IntegrityError:
-            decided = suggestion.decisions().first()
-            raise (
-                _already_decided(decided)
-                if decided
-                else ValidationError("This suggestion was just decided by someone else.")
-            ) from None
+        _decide(suggestion, IntakeDecisionKind.ACCEPTED, record, user)
     return record
 
 
 def intake_dismiss(*, suggestion: SuggestionRef, user=None) -> IntakeDecision:
     """Mark a suggestion as not worth a record; it stays listed, marked dismissed."""
     with _recorded(user, f"Dismissed from intake ({suggestion.kind})"):
-        if decided := suggestion.decisions().first():
-            raise _already_decided(decided)
-        try:
-            with transaction.atomic():
-                return IntakeDecision.objects.create(
-                    source=suggestion.source,
-                    suggestion_kind=suggestion.kind,
-                    start=suggestion.start,
-                    end=suggestion.end,
-                    key=suggestion.key,
-                    decision=IntakeDecisionKind.DISMISSED,
-                    decided_by=user if user is not None and user.is_authenticated else None,
-                )
-        except IntegrityError:
-            raise ValidationError("This suggestion was just decided by someone else.") from None
+        return _decide(suggestion, IntakeDecisionKind.DISMISSED, None, user)
 
 
 def intake_reopen(*, suggestion: SuggestionRef, user=None) -> None:
