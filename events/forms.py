@@ -331,12 +331,12 @@ class SuggestInput(forms.TextInput):
                 "list": list_id,
                 "autocomplete": "off",
                 "placeholder": "Type a name…",
-                "hx-get": reverse("events:suggest", args=[self.suggest]),
-                "hx-trigger": "input changed delay:250ms",
-                "hx-target": f"#{list_id}",
-                "hx-swap": "innerHTML",
+                "data-hx-get": reverse("events:suggest", args=[self.suggest]),
+                "data-hx-trigger": "input changed delay:250ms",
+                "data-hx-target": f"#{list_id}",
+                "data-hx-swap": "innerHTML",
                 # The results list refreshes on change, not on every keystroke here.
-                "hx-sync": "this:replace",
+                "data-hx-sync": "this:replace",
             }
         )
         context["list_id"] = list_id
