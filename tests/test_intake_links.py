@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from events.intake import Suggestion, analyse
+from tests.factories import ChannelFactory, StateFactory
 from events.models import Actor, Channel, CounterpartClaim, Engagement, Office, StickingPoint
 
 SEPT = date(2025, 9, 12)
@@ -162,6 +163,37 @@ def test_statement_channel_follows_the_speakers_track(seeded):
     # Not among the article's channels, but recorded between the speaker's state and China.
     assert statements["Marco Rubio"]["channel_id"] == channel_pk("us-china-diplomatic")
     assert "channel_id" not in statements["People's Republic of China"]  # a state: no track
+
+
+def test_a_surname_joined_to_another_given_name_is_another_person(seeded):
+    found = analyse(
+        "Senior Captain Wang Xuemeng, a navy spokesman, said the drills were lawful. "
+        "Dong told Hegseth China wanted stability. Wang Yi did not comment.",
+        published=SEPT,
+    )
+    named = {(s.text, s.value.get("slug")) for s in of_kind(found, "actor")}
+    assert ("Wang", "wang-yi") not in named  # "Wang Xuemeng" is someone else
+    assert ("Wang Yi", "wang-yi") in named
+    assert ("Hegseth", "pete-hegseth") in named  # a state's name after a surname
+    assert ("Dong", "dong-jun") in named
+
+
+def test_a_phrase_naming_one_side_goes_to_the_pair_the_article_is_about(seeded):
+    philippines = StateFactory(name="Republic of the Philippines", short_name="Philippines")
+    ChannelFactory(
+        party_a=Actor.objects.get(slug="united-states"), party_b=philippines, track="military"
+    )
+    text = (
+        "China's foreign ministry spokesman was asked about China and the Philippines once. "
+        "China said China wanted calm, and China repeated it. "
+        "Asked about plans for further military talks with the United States, she said "
+        "communication between the two defence chiefs served both countries."
+    )
+    assert set(channels(text)) == {"us-china-military"}
+    # With the Philippines named as often as China, "military talks" has no side to go to.
+    balanced = text.replace("China said China wanted calm, and China repeated it. ", "")
+    balanced += " The Philippines and the Philippines' navy said nothing."
+    assert "us-china-military" not in channels(balanced)
 
 
 # --- Updates: lifecycle steps --------------------------------------------------------------------

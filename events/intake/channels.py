@@ -269,6 +269,25 @@ def _channel_suggestions(
     for _, party, item_track, _, _ in officials:
         officials_of.setdefault(item_track, set()).add(party)
     sides: dict[int, bool] = {}
+    # How often each state is named: the article's main parties, for phrases naming one side.
+    state_counts = Counter(state for spots in state_spots.values() for _, state in spots)
+
+    def salient_pair(candidates: list[tuple[int, int]], named: set[int], pair: set[int]) -> bool:
+        """Whether `pair` is the channel a phrase naming only `named` (one side, or none with
+        "the two sides") belongs to: the only candidate, or the one whose parties the article
+        names at least twice as often as any other's ("the two defence chiefs … with the United
+        States" in a Chinese briefing that mentions the Philippines once)."""
+        weights = sorted(
+            (
+                (sum(state_counts[s] for s in set(p) - named), set(p))
+                for p in candidates
+                if named <= set(p)
+            ),
+            key=lambda item: -item[0],
+        )
+        if len(weights) == 1:
+            return weights[0][1] == pair
+        return weights[0][1] == pair and weights[0][0] >= 2 * weights[1][0]
 
     def both_sides(index: int, parties: set[int]) -> bool:
         """ "The two sides" in a sentence that names no state but the channel's parties."""
@@ -312,7 +331,7 @@ def _channel_suggestions(
             named_here = parties & sentence_states.get(index, set())
             if len(named_here) < 2 and not (named_here and both_sides(index, parties)):
                 continue  # "the defence ministries" of which two states?
-            if len(named_here) < 2 and sum(named_here <= set(p) for p in pairs[track]) > 1:
+            if len(named_here) < 2 and not salient_pair(pairs[track], named_here, parties):
                 continue  # "the two defence chiefs" and the US: with China or the Philippines?
             if (words, span) in phrase_spans:
                 strong.append((f"“{words}”", span))

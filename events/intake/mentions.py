@@ -239,6 +239,13 @@ class _Known:
 _MONTH_WORDS = {
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 }  # fmt: skip
+# A capitalised word straight after a surname, other than a weekday or a month ("Wang
+# Xuemeng" — but not "Hegseth Tuesday"): the rest of another's name, unless it is a name the
+# database knows ("Dong told Hegseth China …", see `_Matcher._another_persons`).
+_OTHER_GIVEN_NAME = re.compile(
+    r"\s(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Jan|Feb|Mar|Apr|May|Jun"
+    r"|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b)(?P<word>[A-Z][a-z][\w-]*)"
+)
 _HOW_RANK = {"name": 0, "short name": 1, "alias": 2, "surname": 3, "title": 0}
 
 
@@ -375,6 +382,16 @@ class _Matcher:
                 if " of " in office.title and head:
                     self.heads.setdefault(person_id, {}).setdefault(head.lower(), office)
 
+    def _another_persons(self, text: str, end: int) -> bool:
+        """Whether a surname ending at `end` is followed by the rest of someone else's name."""
+        following = _OTHER_GIVEN_NAME.match(text, end)
+        if following is None:
+            return False
+        word = _key(following["word"])
+        return not (
+            word in self.exact or word.lower() in self.folded or word.lower() in _COUNTRY_OF
+        )
+
     def _actor_candidates(self, text: str) -> list[tuple[Actor, str]]:
         found = self.exact.get(_key(text)) or self.folded.get(_key(text).lower(), [])
         best: dict[int, tuple[Actor, str]] = {}
@@ -388,6 +405,13 @@ class _Matcher:
         for pattern in self.actor_patterns:
             for match in pattern.finditer(text):
                 candidates = self._actor_candidates(match.group())
+                if self._another_persons(text, match.end()):
+                    # "Wang Xuemeng" is not Wang Yi: a surname joined to a name of its own.
+                    candidates = [
+                        (a, how)
+                        for a, how in candidates
+                        if not (a.kind == ActorKind.PERSON and how in {"surname", "short name"})
+                    ]
                 if candidates:
                     actor_mentions.append(
                         _Mention(
