@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from events.intake import Suggestion, analyse
-from tests.factories import ChannelFactory, StateFactory
 from events.models import Actor, Channel, CounterpartClaim, Engagement, Office, StickingPoint
+from tests.factories import ChannelFactory, StateFactory
 
 SEPT = date(2025, 9, 12)
 

@@ -217,6 +217,35 @@ def test_a_place_after_the_speaker_is_not_the_speaker(seeded):
     assert statements(text)["correct its own mistakes"]["speaker_id"] == pk("china")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mark Ellison, a researcher at Keio University, Tokyo, said “the talks matter”.",
+        "Mark Ellison, who served at the US embassy in Beijing, Manila and Tokyo, told "
+        "reporters: “the talks matter”.",
+        "Mark Ellison, formerly of the Pentagon, later of the State Department, said "
+        "“the talks matter”.",
+    ],
+)
+def test_places_and_bodies_inside_an_apposition_are_not_the_speaker(seeded, text):
+    (value,) = statements(text).values()
+    assert value["speaker_id"] is None
+    assert value["unmatched_speaker"] == "Mark Ellison"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("In Beijing, the defence ministry, which rarely comments, said “stop”.", "ministry"),
+        ("Hegseth, the defence secretary, said “we are ready”.", "hegseth"),
+    ],
+)
+def test_a_phrase_before_the_comma_that_is_no_name_opens_no_apposition(seeded, text, speaker):
+    (value,) = statements(text).values()
+    slugs = {"ministry": "china-ministry-of-national-defense", "hegseth": "pete-hegseth"}
+    assert value["speaker_id"] == pk(slugs[speaker])
+
+
 def test_a_pronoun_speaker_is_the_last_person_who_acted(seeded):
     text = "Dong met Hegseth in Hanoi on Tuesday. He said the step was “long overdue for both”."
     value = statements(text)["long overdue for both"]

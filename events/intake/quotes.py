@@ -155,6 +155,11 @@ _NAME_TOKEN = r"[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[-’'][A-Za-z]+)*"
 _NAME = rf"{_NAME_TOKEN}(?:[ \t]+{_NAME_TOKEN}){{1,2}}"
 _NAME_AT_END = re.compile(rf"(?<![\w’'-]){_NAME}$")
 _NAME_ANYWHERE = re.compile(_NAME)
+# What opens an apposition after a name: "…, a researcher at …", "…, who served …", "…, now at …".
+_APPOSITION = re.compile(
+    r"\s+(?:an?|the|who|whose|now|formerly|once|then|himself|herself|one\s+of|former|ex-)\s",
+    re.IGNORECASE,
+)
 # A person's name used as a modifier ("the Trump administration", "Trump–Xi summit") does not
 # name a speaker.
 _ATTRIBUTIVE_AFTER = re.compile(
@@ -456,7 +461,9 @@ class _Speakers:
         segment = text[start:end].rstrip()
         if relative := _RELATIVE_PRONOUN.search(segment):  # "the readout, which (also) said"
             segment = segment[: relative.start()] + ("," if relative.group()[0] == "," else "")
-        if segment.endswith(","):  # "Lin Jian, a spokesman for …, said"; "X's spokesman, Y, said"
+        if segment.endswith(",") and (named := self._before_apposition(start, segment[:-1])):
+            segment = named  # "Kaori Nishimura, a researcher at Keio University, Tokyo, said"
+        elif segment.endswith(","):  # "Lin Jian, a spokesman for …, said"; "X's spokesman, Y, said"
             inner = segment[:-1]
             comma = inner.rfind(",")
             chunk = inner[comma + 1 :].strip()
@@ -519,6 +526,22 @@ class _Speakers:
                     owner, confidence="medium", basis=f"{role.group('role')} of {owner.label}"
                 )
             return self._owner(max(start, end - 80), end - len(role.group()), role.group("role"))
+        return None
+
+    def _before_apposition(self, start: int, inner: str) -> str | None:
+        """`inner` up to the name an apposition describes, when it opens one ("Kaori Nishimura,
+        a researcher at …, Tokyo" → "Kaori Nishimura"; "…, who served in Beijing, Manila and
+        Tokyo"): the places and bodies inside an apposition are not the speaker, however many
+        commas it holds. The first comma that follows a name and opens an apposition counts."""
+        for comma in re.finditer(",", inner):
+            if not _APPOSITION.match(inner, comma.end()):
+                continue
+            before = inner[: comma.start()].rstrip()
+            named = self._mention_ending_at(start + len(before))
+            if named is not None and self._is_person(named):
+                return before
+            if self._name_at(start, start + len(before), at_end=True):
+                return before
         return None
 
     def _title_holder(self, title: str, position: int) -> _Who | None:
