@@ -8,6 +8,9 @@ Environment:
 - PUBLIC_READ    "1" opens the boards read-only to visitors who are not signed in
 - REDIS_URL      e.g. redis://127.0.0.1:6379/0: the shared cache (default: per-process memory)
 - PAGE_CACHE_SECONDS  how long a cached page body may live (default 600)
+- RELEASE_ID     the deployed revision (e.g. a git commit or release tag): cached pages are
+                 shared by app servers running the same release (default: read from git, else a
+                 digest of the code and templates; events/caching.py)
 
 Databases and static files in production (deploy/env.example explains each):
 - DATABASE_REPLICA_URL  a read replica of DATABASE_URL: analysts' pages read from it, every
@@ -284,6 +287,7 @@ PUBLIC_READ = env_bool("PUBLIC_READ", default=False)
 # The cache: Redis when REDIS_URL is set (shared by every app server), else this process's
 # memory. Cached pages are keyed by the data version (events/caching.py), so either is exact.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+RELEASE_ID = os.environ.get("RELEASE_ID", "").strip()
 if REDIS_URL:
     CACHES = {
         "default": {

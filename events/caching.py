@@ -19,8 +19,9 @@ never an older page under the current one. Writers lock the version row first
 
 Writes that bypass model signals (`QuerySet.update()`, `bulk_create`, raw SQL, `loaddata`'s raw
 saves) must call `bump_data_version()` themselves: the demo-data generator and the archive
-import do. Cached bodies also carry a fingerprint of the code and templates (`RELEASE`), so a
-deploy never serves pages rendered by the previous release.
+import do. Cached bodies also carry the release's identity (`RELEASE`: the deployed revision), so a
+deploy never serves pages rendered by the previous release, and app servers of one release share
+their bodies.
 """
 
 import hashlib
@@ -135,19 +136,54 @@ def _role(user) -> str:
     return "staff" if user.is_staff else "reader"
 
 
-def _release() -> str:
-    """A fingerprint of the code and templates that render pages, so that bodies rendered by a
-    previous release are not served after a deploy (Redis outlives the app servers)."""
-    root = Path(settings.BASE_DIR)
+def _git_revision(root: Path) -> str:
+    """The commit checked out at `root`, read from .git without running git; "" when there is
+    none (an unpacked release) or when the work tree differs from it is not knowable cheaply —
+    deployments change code only by checking out a commit."""
+    git = root / ".git"
+    try:
+        if git.is_file():  # a worktree: "gitdir: <path>"
+            git = (root / git.read_text().partition("gitdir:")[2].strip()).resolve()
+        head = (git / "HEAD").read_text().strip()
+        if not head.startswith("ref:"):
+            return head  # a detached checkout: the commit itself
+        ref = head.partition("ref:")[2].strip()
+        common = git / "commondir"
+        base = (git / common.read_text().strip()).resolve() if common.exists() else git
+        for folder in (git, base):
+            if (folder / ref).exists():
+                return (folder / ref).read_text().strip()
+        packed = base / "packed-refs"
+        for line in packed.read_text().splitlines() if packed.exists() else []:
+            sha, _, name = line.partition(" ")
+            if name == ref:
+                return sha
+    except OSError:
+        return ""
+    return ""
+
+
+def release_of(root: Path, *, release_id: str = "", development: bool = False) -> str:
+    """The release the pages were rendered by, so that bodies of a previous release are never
+    served after a deploy (Redis outlives the app servers) and app servers running the same
+    release share them: RELEASE_ID as the deployment sets it, else the git commit checked out,
+    else a digest of the contents (not the modification times, which differ between servers)
+    of the code and templates. In development (DEBUG) the digest always, since a work tree
+    changes without a commit."""
+    if release_id:
+        return release_id
+    if not development and (revision := _git_revision(root)):
+        return revision[:16]
     digest = hashlib.blake2b(digest_size=8)
     for folder, pattern in (("templates", "**/*.html"), ("events", "**/*.py")):
         for path in sorted((root / folder).glob(pattern)):
-            stat = path.stat()
-            digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+            digest.update(f"{path.relative_to(root)}\0".encode() + path.read_bytes())
     return digest.hexdigest()
 
 
-RELEASE = _release()
+RELEASE = release_of(
+    Path(settings.BASE_DIR), release_id=settings.RELEASE_ID, development=settings.DEBUG
+)
 
 
 def cached_body(

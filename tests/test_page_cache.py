@@ -6,7 +6,9 @@ change must be there at once. Other tests prove the cache is really used, that a
 write does not retire it, and that the shell (CSRF token, user) is never shared.
 """
 
+import os
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -14,7 +16,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from events import services
-from events.caching import data_version
+from events.caching import data_version, release_of
 from events.fuzzydates import FuzzyDate
 from events.models import Actor, Channel, DataVersion, Engagement, Source, StatusChange
 from tests.test_admin import change_url, submit
@@ -329,3 +331,39 @@ def test_an_admin_delete_and_a_transition_on_the_same_engagement_do_not_collide(
         thread.join(timeout=60)
     assert not errors, errors
     assert not Engagement.objects.filter(pk=engagement.pk).exists()
+
+
+# --- The release in the key ----------------------------------------------------------------------
+
+
+def _project_copy(tmp_path, name: str) -> Path:
+    root = tmp_path / name
+    (root / "templates").mkdir(parents=True)
+    (root / "events").mkdir()
+    (root / "templates" / "page.html").write_text("<p>{{ x }}</p>")
+    (root / "events" / "views.py").write_text("VIEW = 1\n")
+    return root
+
+
+def test_two_app_servers_of_one_release_share_cached_pages(tmp_path):
+    """Copies of the same code made at different times (file times differ) are one release;
+    a changed template is another."""
+    first, second = _project_copy(tmp_path, "a"), _project_copy(tmp_path, "b")
+    os.utime(second / "templates" / "page.html", (1, 1))
+    assert release_of(first) == release_of(second)
+    (second / "templates" / "page.html").write_text("<p>{{ y }}</p>")
+    assert release_of(first) != release_of(second)
+
+
+def test_the_deployed_revision_names_the_release(tmp_path):
+    root = _project_copy(tmp_path, "a")
+    assert release_of(root, release_id="v2026.12.4") == "v2026.12.4"
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    (root / ".git" / "refs" / "heads").mkdir(parents=True)
+    (root / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (root / ".git" / "packed-refs").write_text(f"# pack-refs\n{commit} refs/heads/main\n")
+    assert release_of(root) == commit[:16]
+    (root / ".git" / "refs" / "heads" / "main").write_text(commit.replace("0", "f") + "\n")
+    assert release_of(root) == commit.replace("0", "f")[:16]
+    # In development the work tree changes without a commit: the contents decide.
+    assert release_of(root, development=True) == release_of(_project_copy(tmp_path, "b"))
