@@ -48,7 +48,7 @@ def download_json(client, url: str) -> list[dict]:
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert response["Content-Disposition"].startswith("attachment; filename=")
-    data = json.loads(response.content)
+    data = json.loads(b"".join(response.streaming_content))
     assert data["count"] == len(data["results"])
     return data["results"]
 

@@ -627,7 +627,7 @@ def test_json_downloads_carry_the_strings_as_data(world, client, url):
 
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert response["X-Content-Type-Options"] == "nosniff"
-    strings = list(json_strings(json.loads(response.content)))
+    strings = list(json_strings(json.loads(b"".join(response.streaming_content))))
     assert H["ST_TEXT" if "statements" in url else "ENG_TITLE"] in strings
 
 

@@ -87,7 +87,8 @@ def test_sources_export_carries_what_passages_relay(client, wire_story):
 
 def test_engagement_export_says_what_each_citation_relays(client, seeded):
     response = client.get("/engagements/?format=json")
-    rows = {row["title"]: row for row in json.loads(response.content)["results"]}
+    data = json.loads(b"".join(response.streaming_content))
+    rows = {row["title"]: row for row in data["results"]}
     sources = rows["Proposed call between the Pentagon and China's military leadership"]["sources"]
     assert "Beijing has not accepted. [relaying Nikkei Asia — another outlet's report]" in sources
     assert "[relaying US State Department readouts — an official readout]" in sources

@@ -1,0 +1,91 @@
+"""Exports stream: a download of the `small` demo data's statements (about 30,000, each with its
+speaker, channels, interpretations and sources) starts before its last row is read and holds one
+chunk of rows at a time, so a worker's memory does not grow with the list (events/exports.py)."""
+
+import csv
+import json
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from events.exports import CHUNK_ROWS
+from events.models import Statement
+from events.roles import ANALYSTS
+from tests.conftest import make_user, rolled_back, signed_in
+
+pytestmark = pytest.mark.slow
+
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+MB = 1024 * 1024
+
+
+def resident() -> int:
+    """This process's resident memory, in bytes."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * PAGE_SIZE
+
+
+@pytest.fixture(scope="module")
+def downloads(django_db_blocker, tmp_path_factory):
+    """Each format downloaded once: queries run before the first row arrived and in all, the
+    body, and the most this process's memory grew while reading it."""
+    measured = {}
+    with rolled_back(django_db_blocker):
+        call_command("generate_demo_data", scale="small", seed=1, verbosity=0)
+        client = signed_in(make_user(get_user_model(), "analyst", ANALYSTS))
+        rows = Statement.objects.count()
+        for fmt in ("csv", "json"):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(f"/statements/?format={fmt}")
+                assert response.status_code == 200
+                assert response.streaming
+                parts = iter(response.streaming_content)
+                # Written to disk as a worker writes to its socket: this process keeps none.
+                path = tmp_path_factory.mktemp("exports") / f"statements.{fmt}"
+                with path.open("wb") as body:
+                    for _ in range(3):  # the opening, the header, the first row
+                        body.write(next(parts))
+                    before_last = len(queries)
+                    baseline, grown = resident(), 0
+                    for number, part in enumerate(parts):
+                        body.write(part)
+                        if number % 1000 == 0:
+                            grown = max(grown, resident() - baseline)
+                    grown = max(grown, resident() - baseline)
+                measured[fmt] = {
+                    "first": before_last,
+                    "all": len(queries),
+                    "grown": grown,
+                    "body": path,
+                }
+        measured["rows"] = rows
+    return measured
+
+
+def test_the_demo_data_has_more_rows_than_a_chunk(downloads):
+    assert downloads["rows"] > 20 * CHUNK_ROWS
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_an_export_starts_before_its_last_row_is_read(downloads, fmt):
+    # The first row needs the first chunk (and its related rows); the rest come later.
+    assert downloads[fmt]["first"] * 10 < downloads[fmt]["all"], downloads[fmt]
+
+
+def test_the_streamed_exports_hold_every_row(downloads):
+    with downloads["csv"]["body"].open(encoding="utf-8-sig", newline="") as body:
+        rows = list(csv.DictReader(body))
+    assert len(rows) == downloads["rows"]
+    data = json.loads(downloads["json"]["body"].read_bytes())
+    assert data["count"] == len(data["results"]) == downloads["rows"]
+    assert [r["id"] for r in data["results"]] == [int(r["id"]) for r in rows]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_a_workers_memory_does_not_grow_with_the_export(downloads, fmt):
+    # Far less than the body (tens of MB): it is never held whole.
+    assert downloads[fmt]["grown"] <= 20 * MB, f"{downloads[fmt]['grown'] / MB:.1f} MB"
