@@ -461,8 +461,8 @@ class _Speakers:
         segment = text[start:end].rstrip()
         if relative := _RELATIVE_PRONOUN.search(segment):  # "the readout, which (also) said"
             segment = segment[: relative.start()] + ("," if relative.group()[0] == "," else "")
-        if segment.endswith(",") and (named := self._before_apposition(start, segment[:-1])):
-            segment = named  # "Kaori Nishimura, a researcher at Keio University, Tokyo, said"
+        if segment.endswith(",") and (appositive := self._before_apposition(start, segment[:-1])):
+            segment = appositive  # "Kaori Nishimura, a researcher at Keio University, Tokyo, said"
         elif segment.endswith(","):  # "Lin Jian, a spokesman for …, said"; "X's spokesman, Y, said"
             inner = segment[:-1]
             comma = inner.rfind(",")
