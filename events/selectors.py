@@ -523,21 +523,71 @@ def _channels_of(kind: str, record) -> tuple[Channel, ...]:
     return (record.channel,)
 
 
+def _stream_ordering(order: str) -> tuple:
+    if order == "recorded":
+        return ("-changed_at", "-id")
+    return (F("stream_day").desc(nulls_last=True), "-recorded_at", "-id")
+
+
+def _stream_key(kind: str, day, recorded_at, changed_at, pk: int, order: str) -> tuple:
+    """An item's place in the stream (larger comes first); `StreamItem.sort_key` from values."""
+    if order == "recorded":
+        return (changed_at, -STREAM_KIND_ORDER[kind], pk)
+    return (day or date.min, recorded_at, -STREAM_KIND_ORDER[kind], pk)
+
+
+def _tie(rank: int, boundary_rank: int, pk: int) -> Q:
+    """Rows of a kind ranked `rank` that tie with the boundary on time: of the boundary's own
+    kind, those up to its id; of a kind that comes after it, all; of one before it, none."""
+    if rank == boundary_rank:
+        return Q(pk__lte=pk)
+    return Q(pk__isnull=rank > boundary_rank)  # never null: "all" or "none"
+
+
+def _from_boundary(kind: str, boundary: tuple, order: str) -> Q:
+    """The rows of `kind` at or after `boundary` (a `_stream_key`) in the stream's descending
+    order: the keyset condition that lets a deep page read only its own rows."""
+    rank = -STREAM_KIND_ORDER[kind]
+    if order == "recorded":
+        changed_at, boundary_rank, pk = boundary
+        tie = _tie(rank, boundary_rank, pk)
+        return Q(changed_at__lt=changed_at) | Q(changed_at=changed_at) & tie
+    day, recorded_at, boundary_rank, pk = boundary
+    tie = _tie(rank, boundary_rank, pk)
+    same_moment = Q(recorded_at__lt=recorded_at) | Q(recorded_at=recorded_at) & tie
+    if day == date.min:  # the boundary has no day: only other dateless items follow it
+        return Q(stream_day__isnull=True) & same_moment
+    return Q(stream_day__lt=day) | Q(stream_day__isnull=True) | Q(stream_day=day) & same_moment
+
+
 def event_stream(where: StreamFilter, *, limit: int, offset: int = 0) -> list[StreamItem]:
     """The stream's items `offset` to `offset + limit`, in `where.order`, each with its channels
-    and citations loaded: two queries per kind (three for statements, with their channels).
+    and citations loaded: three queries per kind (four for statements, with their channels),
+    however deep the page.
 
-    Each kind's query returns its own first `offset + limit` rows in the stream's order, so the
-    merged list's slice is exact."""
-    end = offset + limit
-    if where.order == "recorded":
-        order: tuple = ("-changed_at", "-id")
-    else:
-        order = (F("stream_day").desc(nulls_last=True), "-recorded_at", "-id")
+    A bounded merge of per-kind keyset streams: first each kind's sort keys alone (no related
+    rows), up to `offset + 1` of them, merged to find the key of the page's first item; then
+    each kind's rows from that key on (a keyset condition), at most `limit` of them, merged.
+    Page 400 reads 400 pages of keys, not of rows with their sources."""
+    ordering = _stream_ordering(where.order)
+    querysets = {
+        kind: queryset.order_by(*ordering) for kind, queryset in _stream_querysets(where).items()
+    }
+    keys = [
+        _stream_key(kind, *values, order=where.order)
+        for kind, queryset in querysets.items()
+        for values in queryset.values_list("stream_day", "recorded_at", "changed_at", "pk")[
+            : offset + 1
+        ]
+    ]
+    keys.sort(reverse=True)
+    if len(keys) <= offset:
+        return []  # past the end
+    boundary = keys[offset]
     items: list[StreamItem] = []
-    for kind, queryset in _stream_querysets(where).items():
+    for kind, queryset in querysets.items():
         rows = (
-            queryset.order_by(*order)
+            queryset.filter(_from_boundary(kind, boundary, where.order))
             .select_related(*_STREAM_RELATED[kind])
             .prefetch_related(cited())
         )
@@ -554,7 +604,7 @@ def event_stream(where: StreamFilter, *, limit: int, offset: int = 0) -> list[St
                 record.changed_at,
                 _channels_of(kind, record),
             )
-            for record in rows[:end]
+            for record in rows[:limit]
         )
     items.sort(key=lambda item: item.sort_key(where.order), reverse=True)
-    return items[offset:end]
+    return items[:limit]

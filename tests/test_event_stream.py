@@ -6,8 +6,10 @@ from datetime import date, timedelta
 
 import feedparser
 import pytest
+from django.utils import timezone
 
-from events.models import Statement
+from events.models import EngagementTransition, Statement, StatusChange
+from events.selectors import StreamFilter, event_stream
 from tests.factories import (
     ChannelFactory,
     EngagementFactory,
@@ -101,3 +103,23 @@ def test_undated_statements_are_placed_alike(client, busy_channels):
     assert "Undated, first reported in mid-January." in html
     assert "date not known" in html
     assert len(refs) == len(feed_refs(client, channel_url("first")))
+
+
+@pytest.mark.parametrize("order", ["event", "recorded"])
+def test_every_window_of_the_stream_is_the_same_slice_of_the_whole(busy_channels, order):
+    """Deep pages read by keyset (a boundary key, then each kind's rows from it) give exactly
+    the items a whole read gives at those places: same-moment ties across kinds, fuzzy and
+    missing dates, a statement on two channels and a dateless one included."""
+    # Ties on the moment too: a status change, a step and a statement saved "at once".
+    moment = timezone.now()
+    for model in (StatusChange, EngagementTransition, Statement):
+        model.objects.filter(pk__in=model.objects.order_by("pk").values("pk")[:6]).update(
+            recorded_at=moment, changed_at=moment
+        )
+    where = StreamFilter(order=order)
+    whole = [item.ref for item in event_stream(where, limit=1000)]
+    assert len(whole) > 60
+    for offset in range(0, len(whole), 7):
+        window = [item.ref for item in event_stream(where, limit=7, offset=offset)]
+        assert window == whole[offset : offset + 7], offset
+    assert event_stream(where, limit=7, offset=len(whole)) == []

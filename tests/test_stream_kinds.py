@@ -298,6 +298,7 @@ def test_timeline_runs_a_fixed_number_of_queries_with_every_kind(client, db, ord
     large = timeline_queries(client, f"order={order}")
     assert small == large
     # Session, user, two permission look-ups; the party filter's choices; a count per kind (7);
-    # per kind its rows, and their citations where there are rows (none for steps and
-    # statements here, so neither their citations nor the statements' channels are queried).
-    assert large == 4 + 1 + 7 + 7 + 5
+    # per kind its sort keys (7), then its rows, and their citations where there are rows (none
+    # for steps and statements here, so neither their citations nor the statements' channels
+    # are queried).
+    assert large == 4 + 1 + 7 + 7 + 7 + 5

@@ -1,10 +1,15 @@
-"""Exports stream: a download of the `small` demo data's statements (about 30,000, each with its
-speaker, channels, interpretations and sources) starts before its last row is read and holds one
-chunk of rows at a time, so a worker's memory does not grow with the list (events/exports.py)."""
+"""Deep reads on the `small` demo data cost what shallow ones do.
+
+- Exports stream: a download of the statements (about 30,000, each with its speaker, channels,
+  interpretations and sources) starts before its last row is read and holds one chunk of rows at
+  a time, so a worker's memory does not grow with the list (events/exports.py).
+- The timeline's last page (400) runs the queries page 1 runs, reading its rows by keyset
+  (`selectors.event_stream`)."""
 
 import csv
 import json
 import os
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -63,6 +68,15 @@ def downloads(django_db_blocker, tmp_path_factory):
                     "body": path,
                 }
         measured["rows"] = rows
+        for page in (1, 399, 400):
+            with CaptureQueriesContext(connection) as queries:
+                html = client.get(f"/timeline/?page={page}").content.decode()
+            measured[f"timeline {page}"] = {
+                "sql": [query["sql"] for query in queries],
+                "refs": re.findall(
+                    r'class="timeline__entry[^"]*" id="([a-z]+-\d+(?:-[a-z]+)?)"', html
+                ),
+            }
     return measured
 
 
@@ -89,3 +103,20 @@ def test_the_streamed_exports_hold_every_row(downloads):
 def test_a_workers_memory_does_not_grow_with_the_export(downloads, fmt):
     # Far less than the body (tens of MB): it is never held whole.
     assert downloads[fmt]["grown"] <= 20 * MB, f"{downloads[fmt]['grown'] / MB:.1f} MB"
+
+
+def test_the_timelines_last_page_runs_the_queries_of_its_first(downloads):
+    first, last = downloads["timeline 1"], downloads["timeline 400"]
+    assert len(first["refs"]) == len(last["refs"]) == 25
+    assert len(first["sql"]) == len(last["sql"])
+    # Each kind's rows are read from a boundary key on (a keyset condition), never by OFFSET.
+    rows = [sql for sql in last["sql"] if "LIMIT 25" in sql and "OFFSET" not in sql]
+    assert len(rows) == 7, rows  # one per kind
+    assert all('"recorded_at" <' in sql for sql in rows), rows
+    assert not any("OFFSET" in sql for sql in last["sql"])
+
+
+def test_the_last_two_pages_follow_on(downloads):
+    before, last = downloads["timeline 399"]["refs"], downloads["timeline 400"]["refs"]
+    assert len(before) == 25
+    assert not set(before) & set(last)
