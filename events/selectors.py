@@ -574,11 +574,11 @@ def event_stream(where: StreamFilter, *, limit: int, offset: int = 0) -> list[St
         kind: queryset.order_by(*ordering) for kind, queryset in _stream_querysets(where).items()
     }
     keys = [
-        _stream_key(kind, *values, order=where.order)
+        _stream_key(kind, day, recorded_at, changed_at, pk, order=where.order)
         for kind, queryset in querysets.items()
-        for values in queryset.values_list("stream_day", "recorded_at", "changed_at", "pk")[
-            : offset + 1
-        ]
+        for day, recorded_at, changed_at, pk in queryset.values_list(
+            "stream_day", "recorded_at", "changed_at", "pk"
+        )[: offset + 1]
     ]
     keys.sort(reverse=True)
     if len(keys) <= offset:
