@@ -163,6 +163,9 @@ MIDDLEWARE = [
     "diplomacy.middleware.ReplicaRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check reads the form: an over-limit form post to intake or the admin is
+    # read in a bounded way and shown again with what could be kept (diplomacy/oversized.py).
+    "diplomacy.oversized.OversizedFormMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Cache-Control: private, no-store for signed-in pages, downloads and the API.
