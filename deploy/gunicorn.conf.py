@@ -31,7 +31,10 @@ threads = int(os.environ.get("GUNICORN_THREADS") or 4)
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS") or 2000)
 max_requests_jitter = max_requests // 10
 
-# A request that takes longer than this is stuck: the worker is killed and replaced.
+# A worker whose main loop stops answering for this long is killed and replaced. With gthread
+# workers that loop runs apart from the request threads, so this does NOT stop a slow request:
+# what bounds one is the database's statement timeout (DB_STATEMENT_TIMEOUT_MS) and nginx's
+# proxy_read_timeout, after which nginx answers 504 while the thread runs on (deploy/README.md).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 # On reload or stop, requests in flight get this long to finish.
 graceful_timeout = 30
@@ -42,9 +45,10 @@ keepalive = 5
 # the proxy in front (nginx on the same host by default).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
-# Access log on stdout (journald under systemd), with the time each request took (%(M)s ms).
+# Access log on stdout (journald under systemd), with the time each request took (%(M)s ms) and
+# its id (the X-Request-ID response header), the id on the app's own log lines for it.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s"'
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s" id=%({x-request-id}o)s'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 

@@ -39,6 +39,18 @@ HTTPS and headers (production sits behind a TLS-terminating proxy such as nginx)
 - HSTS_INCLUDE_SUBDOMAINS  "0" to leave subdomains out of HSTS (default on)
 - HSTS_PRELOAD             "0" to leave out the preload token (default on)
 
+Logs, limits and timeouts (deploy/README.md, "Logs and limits"):
+- LOG_FORMAT               "json" for one JSON object per line; default plain text. Always stderr
+- LOG_LEVEL                default INFO
+- SLOW_REQUEST_MS          a request slower than this is logged with its path, time and query
+                           count (default 2000; 0 to log none)
+- MAX_PARAMETER_LENGTH     the longest query parameter accepted, in characters (default 1000);
+                           longer ones, and any holding a control character, get 400
+- DB_STATEMENT_TIMEOUT_MS  PostgreSQL stops a web request's query after this long and the
+                           request gets a 503 page saying so (default 20000; 0 for none). Only
+                           the web process (diplomacy/wsgi.py sets DIPLOMACY_WEB=1) is bounded:
+                           management commands, migrations and the shell run unbounded
+
 Sign-in protection (django-axes):
 - LOGIN_FAILURE_LIMIT      failed sign-ins before a username is locked out from one address
                            (default 5)
@@ -56,6 +68,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+
+from diplomacy.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -142,6 +156,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id; slow requests are logged.
+    "diplomacy.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files from the app server itself, before anything touches a session or a database.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -150,11 +166,19 @@ MIDDLEWARE = [
     "diplomacy.middleware.ReplicaRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check reads the form: an over-limit form post to intake or the admin is
+    # read in a bounded way and shown again with what could be kept (diplomacy/oversized.py).
+    "diplomacy.oversized.OversizedFormMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: private, no-store for signed-in pages, downloads and the API.
+    "diplomacy.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # After the middleware the 400 page needs (user, messages, CSP nonce): query parameters
+    # with control characters or over MAX_PARAMETER_LENGTH are refused before any view runs.
+    "diplomacy.middleware.QueryParameterMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -219,10 +243,24 @@ if DATABASE_REPLICA_URL:
     # Under tests there is no replication: the replica alias reads the test database itself.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["diplomacy.routers.ReplicaRouter"]
+# The web process's queries are bounded: PostgreSQL cancels one that runs longer than this, and
+# the request gets a 503 page saying so (diplomacy.middleware). gunicorn's `timeout` cannot stop
+# a slow request in a gthread worker, and nginx's only stops waiting for it (deploy/README.md).
+# diplomacy/wsgi.py marks the web process (DIPLOMACY_WEB=1); management commands (migrations,
+# archive import, demo data) are not bounded.
+DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS") or 20_000)
+WEB_PROCESS = env_bool("DIPLOMACY_WEB", default=False)
 for _database in DATABASES.values():
+    if _database["ENGINE"] != "django.db.backends.postgresql":
+        continue
     # Pooled connections need CONN_MAX_AGE 0: the pool, not Django, keeps them open.
-    if _database["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_POOL", True):
+    if env_bool("DB_POOL", True):
         _database.setdefault("OPTIONS", {})["pool"] = _connection_pool()
+    if WEB_PROCESS and DB_STATEMENT_TIMEOUT_MS:
+        # A connection parameter: set once when the connection opens, no query per request.
+        _database.setdefault("OPTIONS", {})["options"] = (
+            f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
+        )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -323,6 +361,19 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(MAX_REQUEST_MB * 1024 * 1024)
 # paste is refused by the form, with its text kept, rather than by the request limit; and
 # analysis time grows with the length (docs/intake.md).
 INTAKE_MAX_KB = float(os.environ.get("INTAKE_MAX_KB") or 256)
+
+# Every log line on stderr (journald, containers), tagged with its request's id; JSON lines when
+# LOG_FORMAT=json (diplomacy/logs.py). Unhandled errors are logged once each, with their
+# traceback, by Django's `django.request` logger; nothing is mailed.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain").strip().lower()
+LOGGING = logging_config(
+    json_lines=LOG_FORMAT == "json", level=os.environ.get("LOG_LEVEL", "INFO").upper()
+)
+# Requests slower than this (milliseconds) are logged with their path, time and query count.
+SLOW_REQUEST_MS = int(os.environ.get("SLOW_REQUEST_MS") or 2000)
+# The longest query parameter a page, download or API list accepts (characters); a search of
+# MAX_SEARCH_TERMS words fits well inside it (events.search).
+MAX_PARAMETER_LENGTH = int(os.environ.get("MAX_PARAMETER_LENGTH") or 1000)
 
 # The read API under /api/ (events/api/): tokens for scripts besides the session, the same
 # readers as the site, cursor pages, an OpenAPI schema with Swagger UI served from this host.

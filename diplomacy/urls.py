@@ -2,10 +2,18 @@ from django.contrib import admin
 from django.urls import include, path
 
 from diplomacy.health import healthz
+from events import lockout
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Password changes count wrong current passwords as failed sign-ins (events/lockout.py).
+    path(
+        "admin/password_change/",
+        admin.site.admin_view(lockout.admin_password_change),
+        name="admin_password_change",
+    ),
     path("admin/", admin.site.urls),
+    path("accounts/password_change/", lockout.password_change, name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("events.api.urls")),
     path("", include("events.urls")),

@@ -20,6 +20,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from reversion.admin import VersionAdmin
 
+from diplomacy.oversized import refuse_oversized
 from events import selectors, services
 from events.caching import lock_data_version
 from events.editor_actions import RETURN_PARAMETER, admin_url, safe_return_url
@@ -168,8 +169,14 @@ class HistoryAdmin(VersionAdmin):
     # new source passage. After saving, `next` (a path on this site) leads back to the board.
     change_presets: tuple[str, ...] = ()
 
+    # Posted over the request limit, the add and change pages come back with what could be kept
+    # and a message on the field that was cut (diplomacy/oversized.py), never a bare error.
+    keeps_oversized_post = True
+
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
+        if getattr(request, "oversized_fields", None):
+            form = _refusing_oversized(form, request)
         presets = {name: request.GET[name] for name in self.change_presets if name in request.GET}
         if obj is None or request.method != "GET" or not presets:
             return form
@@ -216,6 +223,18 @@ def _with_initial(form_class, presets: dict[str, str]):
 
     PresetForm.__name__ = form_class.__name__
     return PresetForm
+
+
+def _refusing_oversized(form_class, request):
+    """`form_class`, invalid with a message on each field the request cut short."""
+
+    class RefusingOversized(form_class):  # type: ignore[valid-type, misc]
+        def full_clean(self):
+            super().full_clean()
+            refuse_oversized(self, request)
+
+    RefusingOversized.__name__ = form_class.__name__
+    return RefusingOversized
 
 
 class FuzzyDateAdmin(HistoryAdmin):

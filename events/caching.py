@@ -34,6 +34,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.http import QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -47,6 +48,7 @@ __all__ = [
     "connect_signals",
     "data_version",
     "lock_data_version",
+    "own_query",
     "render_cached",
 ]
 
@@ -212,6 +214,17 @@ def cached_body(
         body = render_body()
         cache.set(key, body, settings.PAGE_CACHE_SECONDS)
     return body
+
+
+def own_query(request, params: tuple[str, ...], *, without: tuple[str, ...] = ()) -> str:
+    """The query string of the request's own parameters `params` (those its cache key holds),
+    less `without`, for links inside a cached body. Built from anything else of the request
+    (`utm_source=…`), a link would be served to every reader of the cached page."""
+    query = QueryDict(mutable=True)
+    for key in params:
+        if key not in without:
+            query.setlist(key, request.GET.getlist(key))
+    return query.urlencode()
 
 
 BLOCK_MARKER = "<!--page-block-->"

@@ -2,6 +2,7 @@
 shared, exported (`?format=csv`) and re-opened."""
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 
 from events.forms import (
@@ -11,7 +12,7 @@ from events.forms import (
     use_fast_selects,
 )
 from events.models import Actor, Channel, Citation, Engagement, Source, Statement, either_party
-from events.search import matching
+from events.search import check_terms, matching
 from events.vocabularies import (
     ActorKind,
     EngagementKind,
@@ -59,8 +60,19 @@ class SuggestedChoiceFilter(django_filters.ModelChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+class SearchField(forms.CharField):
+    """A search box: refuses, with the reason, a search of more words than search reads."""
+
+    def validate(self, value):
+        super().validate(value)
+        if (problem := check_terms(value)) is not None:
+            raise forms.ValidationError(problem, code="too_many_terms")
+
+
 class SearchFilter(django_filters.CharFilter):
     """One box, `q`: full-text search through the database's own engine (events.search)."""
+
+    field_class = SearchField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label", "Search")

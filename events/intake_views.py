@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import slugify
 
+from diplomacy.oversized import keeps_oversized_post, refuse_oversized
 from events import services
 from events.fuzzydates import FuzzyDate, FuzzyDateError
 from events.intake import analyse
@@ -87,10 +88,13 @@ class IntakeForm(forms.Form):
         return text
 
 
+@keeps_oversized_post
 def intake_new(request):
-    """Paste a report: it becomes a Source, then the suggestions page opens."""
+    """Paste a report: it becomes a Source, then the suggestions page opens. Posted over the
+    request limit, the form comes back with the text's first part and every other field."""
     form = IntakeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    oversized = request.method == "POST" and refuse_oversized(form, request)
+    if request.method == "POST" and form.is_valid() and not oversized:
         data = form.cleaned_data
         try:
             source = services.source_create(

@@ -1,5 +1,5 @@
-"""Sign-in lockout (django-axes): which address a sign-in comes from, and the page shown to a
-username that is locked out from it.
+"""Sign-in lockout (django-axes): which address a sign-in comes from, the page shown to a
+username that is locked out from it, and the password change, throttled the same way.
 
 Axes counts failed sign-ins per username and client address (settings: AXES_*). Behind a
 proxy every connection comes from the proxy, so the client's address is read from the header
@@ -9,11 +9,18 @@ the proxy writes (CLIENT_IP_HEADER), never from one a client could choose.
 import ipaddress
 import math
 
+from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_client_username, get_cool_off, get_failure_limit
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.forms import AdminPasswordChangeForm
+from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.views import PasswordChangeView
+from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 
@@ -66,3 +73,52 @@ def lockout_response(request, original_response=None, credentials=None):
     )
     response["Retry-After"] = str(wait_seconds)
     return response
+
+
+# --- Password change ---------------------------------------------------------------------------
+
+
+class ThrottledPasswordChangeForm(AdminPasswordChangeForm):
+    """The password change form, its current-password check counted as a sign-in: a wrong
+    current password is a failed sign-in for that username from that address (the same count
+    as the sign-in page's), and once they are locked out the form refuses to check it at all —
+    the lockout page answers instead (AxesMiddleware), as it does on sign-in. Without this the
+    form would let a borrowed session guess the password without limit."""
+
+    def __init__(self, user, *args, request, **kwargs) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self) -> str:
+        credentials = {settings.AXES_USERNAME_FORM_FIELD: self.user.get_username()}  # type: ignore[misc]
+        if not AxesProxyHandler.is_allowed(self.request, credentials):
+            self.request.axes_locked_out = True
+            self.request.axes_credentials = credentials
+            raise ValidationError("Locked out.", code="locked_out")
+        old_password = self.cleaned_data["old_password"]
+        if not self.user.check_password(old_password):
+            # Counted by django-axes, which marks the request locked out at the limit.
+            user_login_failed.send(sender=__name__, credentials=credentials, request=self.request)
+            raise ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password
+
+
+class ThrottledPasswordChangeView(PasswordChangeView):
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
+password_change = ThrottledPasswordChangeView.as_view()
+
+
+def admin_password_change(request):
+    """The admin's own password change page (admin.site.password_change), throttled."""
+    request.current_app = admin.site.name
+    return ThrottledPasswordChangeView.as_view(
+        success_url=reverse("admin:password_change_done"),
+        extra_context=admin.site.each_context(request),
+    )(request)

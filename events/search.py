@@ -14,6 +14,10 @@ Query semantics, the same on PostgreSQL and SQLite:
   ignored; words such as `OR`, `AND`, `NOT`, `NEAR` are plain words to look for.
 - Every token must occur as a whole word in the record's body (AND, any order). No stemming, no
   prefix matching, no diacritic folding ("cafe" does not find "café").
+- A query holds at most MAX_QUERY_TERMS distinct words: the search forms refuse a longer one
+  with a message saying so (`check_terms`); the functions here read only its first
+  MAX_QUERY_TERMS words. (Each word is a phrase query ANDed to the others; hundreds of them
+  cost the database much and find nothing a few would not.)
 - A query with no word tokens (empty, blank, only punctuation) is *no search*: `search_ids`
   returns None (do not filter), `apply_search` returns the queryset unchanged and `search`
   returns no hits.
@@ -41,7 +45,6 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import reduce
 from itertools import batched
 from operator import and_
 from typing import Any, cast
@@ -66,11 +69,13 @@ from events.models import (
 
 __all__ = [
     "FTS_TABLE",
+    "MAX_QUERY_TERMS",
     "PG_INDEX",
     "SEARCHABLE",
     "SearchHit",
     "Searchable",
     "apply_search",
+    "check_terms",
     "connect_signals",
     "disconnect_signals",
     "document",
@@ -94,6 +99,8 @@ SEARCH_CONFIG = "simple"  # PostgreSQL text search configuration: no stemming, n
 # Longer tokens are left out of bodies (PostgreSQL cannot index words over 2047 bytes); a query
 # holding one finds nothing, on both engines.
 MAX_TOKEN_LENGTH = 100
+# The most distinct words one search looks for (module docstring).
+MAX_QUERY_TERMS = 32
 QUOTE_LENGTH = 80  # how much of a statement's text its title shows
 SNIPPET_LENGTH = 200
 BATCH_SIZE = 500
@@ -142,8 +149,29 @@ def document(text: str | None) -> str:
 
 
 def query_terms(q: str | None) -> list[str]:
-    """The distinct tokens of a query, in order; [] when it has none (no search)."""
-    return list(dict.fromkeys(tokenize(q)))
+    """The distinct tokens of a query, in order, at most MAX_QUERY_TERMS of them; [] when it
+    has none (no search)."""
+    return list(dict.fromkeys(tokenize(q)))[:MAX_QUERY_TERMS]
+
+
+def check_terms(q: str | None) -> str | None:
+    """Why a search cannot be run as typed (too many distinct words), or None when it can."""
+    count = len(dict.fromkeys(tokenize(q)))
+    if count > MAX_QUERY_TERMS:
+        return (
+            f"A search looks for at most {MAX_QUERY_TERMS} different words; this one has "
+            f"{count}. Keep the words that matter most."
+        )
+    return None
+
+
+def _all_of(queries: list) -> Any:
+    """The AND of search queries as a balanced tree: a left-deep chain of many would be
+    compiled recursively, one level per word."""
+    while len(queries) > 1:
+        pairs = [and_(*queries[i : i + 2]) for i in range(0, len(queries) - 1, 2)]
+        queries = pairs + ([queries[-1]] if len(queries) % 2 else [])
+    return queries[0]
 
 
 # --- What is indexed -----------------------------------------------------------------------------
@@ -437,9 +465,8 @@ def _ranked_postgresql(terms, content_type_ids, using, limit) -> list[_Row]:
     # One phrase query per token: a token the parser splits must match as its adjacent parts,
     # as in FTS5. SearchVector renders as to_tsvector('simple'::regconfig, COALESCE(body, '')),
     # the expression of the GIN index.
-    query = reduce(
-        and_,
-        (SearchQuery(term, config=SEARCH_CONFIG, search_type="phrase") for term in terms),
+    query = _all_of(
+        [SearchQuery(term, config=SEARCH_CONFIG, search_type="phrase") for term in terms]
     )
     rows = (
         SearchEntry.objects.using(using)
@@ -510,9 +537,8 @@ def matching(q: str | None, model: type[Model], *, using: str | None = None):
     if vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchVector
 
-        query = reduce(
-            and_,
-            (SearchQuery(term, config=SEARCH_CONFIG, search_type="phrase") for term in terms),
+        query = _all_of(
+            [SearchQuery(term, config=SEARCH_CONFIG, search_type="phrase") for term in terms]
         )
         return (
             SearchEntry.objects.using(using)

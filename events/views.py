@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from events import days, editor_actions, exports, selectors
-from events.caching import render_cached
+from events.caching import own_query, render_cached
 from events.charts import attach_sparklines, time_strip
 from events.filters import ActorFilter, EngagementFilter, SourceFilter, StatementFilter
 from events.forms import BoardForm, TimelineForm
@@ -69,6 +69,8 @@ def board(request):
     as_of, as_of_error = parse_as_of(request)
     form = BoardForm(request.GET)
     status = 400 if as_of_error or not form.is_valid() else 200
+    # The parameters the board reads: its cache key, and all its links carry.
+    params = ("as_of", "page", *BoardForm.base_fields)
 
     def context() -> dict:
         filters = form.filters() if form.is_valid() else {}
@@ -83,30 +85,22 @@ def board(request):
         )
         for card in cards:
             card.group_key = {"status": card.current_status_value, "track": card.track}.get(group)
-        query = request.GET.copy()
-        query.pop("page", None)
-        status_query = query.copy()
-        status_query.pop("status", None)
         return {
             "form": form,
             "channels": cards,
             "page": page,
             "group": group,
             "tallies": tallies.status_tallies(),
-            "status_query": status_query.urlencode(),
+            # Links in the cached body carry only the board's own parameters (own_query).
+            "status_query": own_query(request, params, without=("page", "status")),
             "filtered": any(filters.values()),
-            "query": query.urlencode(),
+            "query": own_query(request, params, without=("page",)),
             "as_of": as_of,
             "as_of_error": as_of_error,
         }
 
     return render_cached(
-        request,
-        "board",
-        "events/channel_board.html",
-        context,
-        params=("as_of", "page", *BoardForm.base_fields),
-        status=status,
+        request, "board", "events/channel_board.html", context, params=params, status=status
     )
 
 
