@@ -67,7 +67,8 @@ def entries(html: str) -> list[tuple[str, str]]:
         r'<li class="timeline__entry[^"]*"[^>]*>(.*?)</li>\s*(?=<li|</ol>)', html, re.S
     ):
         title = re.search(r'<p class="timeline__title">(.*?)</p>', item, re.S).group(1)
-        when = re.search(r"<time>(.*?)</time>", item).group(1)
+        # A <time datetime> for a date that a day, month or year holds, else a <span>.
+        when = re.search(r"<(time|span)[^>]*>(.*?)</\1>", item).group(2)
         title = text_of(title)
         for badge in ("Open ", "Stalled ", "Limited ", "Frozen "):
             title = title.removeprefix(badge)  # the status badge before a change's title
@@ -180,7 +181,9 @@ def test_unreadable_period_gets_a_message_and_nothing_else(client, seeded):
     html = get(client, f"{TIMELINE}?during=next tuesday")
     assert entries(html) == []
     assert count_text(html) == "0 events"
-    error = re.search(r'<p class="field-error" role="alert">(.*?)</p>', html, re.S)
+    error = re.search(
+        r'<p class="field-error" id="id_during_error" role="alert">(.*?)</p>', html, re.S
+    )
     assert "next tuesday" in text_of(error.group(1)) and "is not a date" in text_of(error.group(1))
     assert "A filter could not be read" in text_of(html)
 
