@@ -315,3 +315,13 @@ def test_timeline_form_is_a_plain_get_form(client, db):
     assert '<button type="submit">Apply</button>' in html
     for name in ("channel", "party", "track", "kind", "during", "days"):
         assert f'name="{name}"' in html
+
+
+def test_each_date_is_machine_readable_as_the_day_month_or_year_that_holds_it(client, seeded):
+    """A fuzzy date reads as people write it; its <time datetime> is the period HTML can name
+    that holds all of it ("3–16 September 2025" within 2025-09)."""
+    html = get(client, TIMELINE)
+    times = re.findall(r'<time datetime="([^"]*)">([^<]*)</time>', html)
+    assert ("2025-09", "3–16 September 2025") in times
+    assert all(re.fullmatch(r"\d{4}(-\d\d){0,2}", machine) for machine, _ in times), times
+    assert "<time>" not in html
