@@ -90,6 +90,22 @@ class ChannelListFilter(admin.RelatedFieldListFilter):
         return [(channel.pk, str(channel)) for channel in Channel.objects.with_parties()]
 
 
+def with_row_labels(formset: type[BaseFormSet]) -> type[BaseFormSet]:
+    """`formset` whose rows name each control after its column (aria-label). A tabular inline
+    labels its columns once, in the table's head, so a row's controls — the delete box
+    included — have no label of their own, and a screen reader announces "edit text" alone."""
+
+    class RowLabelledFormSet(formset):  # type: ignore[valid-type,misc]
+        def add_fields(self, form, index):
+            super().add_fields(form, index)
+            for name, field in form.fields.items():
+                if not field.widget.is_hidden:
+                    field.widget.attrs.setdefault("aria-label", str(form[name].label))
+
+    RowLabelledFormSet.__name__ = formset.__name__
+    return RowLabelledFormSet
+
+
 class HistoryAdmin(VersionAdmin):
     """Every curated record: each save kept as a version (who, when, what changed), earlier
     versions and deleted records restorable, and a save refused if a colleague saved first."""
@@ -122,6 +138,16 @@ class HistoryAdmin(VersionAdmin):
 
     def changelist_view(self, request, *args, **kwargs):
         return self._writing(super().changelist_view, request, *args, **kwargs)
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            tabular = inline.template == admin.TabularInline.template
+            yield (with_row_labels(formset) if tabular else formset), inline
+
+    @property
+    def media(self):
+        # Names the autocomplete menus (select2) for screen readers: static/js/admin-labels.js.
+        return super().media + forms.Media(js=["js/admin-labels.js"])
 
     # Every save and delete goes through the services, with their rules and a version.
 

@@ -308,6 +308,20 @@ class FuzzyDate:
         """The value as a person writes it, e.g. "early September 2025"."""
         return str(self)
 
+    @property
+    def html_datetime(self) -> str | None:
+        """The finest period HTML's `<time datetime>` can write (a day "2025-09-03", a month
+        "2025-09" or a year "2025") that holds the whole value: "early September 2025" is within
+        "2025-09", "Q3 2025" within "2025". None for a range across years, which none holds."""
+        earliest, latest = self.earliest, self.latest
+        if earliest == latest:
+            return earliest.isoformat()
+        if earliest.year != latest.year:
+            return None
+        if earliest.month == latest.month:
+            return f"{earliest.year:04}-{earliest.month:02}"
+        return f"{earliest.year:04}"
+
     def sort_key(self) -> tuple[date, date]:
         """(earliest, latest), the order timelines and lists use."""
         return self.earliest, self.latest

@@ -2,6 +2,7 @@
 admin renders are filled in and posted, and the tests check what the editor sees on the page and
 what the database then holds."""
 
+import re
 from datetime import date
 from html.parser import HTMLParser
 
@@ -870,3 +871,23 @@ def test_channel_between_new_pair_is_added(seeded, admin_client):
     added = Channel.objects.get(slug="us-russia-military")
     assert (added.party_a, added.party_b) == (actor("united-states"), russia)
     assert added.track == "military"
+
+
+def test_a_tabular_rows_controls_are_named_after_their_columns(seeded, admin_client):
+    """A tabular inline labels its columns once, in the table's head: each row's controls carry
+    the column's name themselves (aria-label), the delete box included; a stacked inline keeps
+    its visible labels."""
+    engagement = Engagement.objects.filter(participations__isnull=False).order_by("pk")[0]
+    html = admin_client.get(change_url(engagement)).content.decode()
+
+    def control(name: str) -> str:
+        found = re.search(rf'<(?:select|input|textarea)[^>]*name="{name}"[^>]*>', html)
+        assert found, name
+        return found.group()
+
+    assert 'aria-label="Role"' in control("participations-0-role")
+    assert 'aria-label="Delete"' in control("participations-0-DELETE")
+    assert 'aria-label="Role"' in control("participations-__prefix__-role")  # "Add another"
+    statement = Statement.objects.filter(interpretations__isnull=False).order_by("pk")[0]
+    html = admin_client.get(change_url(statement)).content.decode()
+    assert "aria-label" not in control("interpretations-0-reading")

@@ -507,3 +507,23 @@ def test_parse_raises_only_fuzzy_date_error_on_date_like_text(
         return
     assert FuzzyDate.between(value.earliest, value.latest) == value
     assert parse_fuzzy_date(str(value)) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "machine"),
+    [
+        ("3 September 2025", "2025-09-03"),
+        ("September 2025", "2025-09"),
+        ("early September 2025", "2025-09"),
+        ("16–19 September 2025", "2025-09"),
+        ("Q3 2025", "2025"),
+        ("late 2025", "2025"),
+        ("2025", "2025"),
+        ("late August – early September 2025", "2025"),
+        ("late 2024 – early 2025", None),
+    ],
+)
+def test_html_datetime_is_the_day_month_or_year_that_holds_the_value(
+    text: str, machine: str | None
+) -> None:
+    assert parse_fuzzy_date(text).html_datetime == machine

@@ -606,7 +606,7 @@ def test_unreadable_date_gets_a_message_on_the_field_and_no_rows(client, seeded,
     response = client.get(f"{url}?during=next tuesday")
     assert response.status_code == 200
     html = response.content.decode()
-    error = re.search(r'<p class="field-error" id="id_during-error" role="alert">(.*?)</p>', html)
+    error = re.search(r'<p class="field-error" id="id_during_error" role="alert">(.*?)</p>', html)
     assert error, "no message on the date field"
     assert '"next tuesday" is not a date this app can read' in text_of(error.group(1))
     assert "filters__field--error" in html

@@ -67,7 +67,8 @@ def entries(html: str) -> list[tuple[str, str]]:
         r'<li class="timeline__entry[^"]*"[^>]*>(.*?)</li>\s*(?=<li|</ol>)', html, re.S
     ):
         title = re.search(r'<p class="timeline__title">(.*?)</p>', item, re.S).group(1)
-        when = re.search(r"<time>(.*?)</time>", item).group(1)
+        # A <time datetime> for a date that a day, month or year holds, else a <span>.
+        when = re.search(r"<(time|span)[^>]*>(.*?)</\1>", item).group(2)
         title = text_of(title)
         for badge in ("Open ", "Stalled ", "Limited ", "Frozen "):
             title = title.removeprefix(badge)  # the status badge before a change's title
@@ -180,7 +181,9 @@ def test_unreadable_period_gets_a_message_and_nothing_else(client, seeded):
     html = get(client, f"{TIMELINE}?during=next tuesday")
     assert entries(html) == []
     assert count_text(html) == "0 events"
-    error = re.search(r'<p class="field-error" role="alert">(.*?)</p>', html, re.S)
+    error = re.search(
+        r'<p class="field-error" id="id_during_error" role="alert">(.*?)</p>', html, re.S
+    )
     assert "next tuesday" in text_of(error.group(1)) and "is not a date" in text_of(error.group(1))
     assert "A filter could not be read" in text_of(html)
 
@@ -312,3 +315,13 @@ def test_timeline_form_is_a_plain_get_form(client, db):
     assert '<button type="submit">Apply</button>' in html
     for name in ("channel", "party", "track", "kind", "during", "days"):
         assert f'name="{name}"' in html
+
+
+def test_each_date_is_machine_readable_as_the_day_month_or_year_that_holds_it(client, seeded):
+    """A fuzzy date reads as people write it; its <time datetime> is the period HTML can name
+    that holds all of it ("3–16 September 2025" within 2025-09)."""
+    html = get(client, TIMELINE)
+    times = re.findall(r'<time datetime="([^"]*)">([^<]*)</time>', html)
+    assert ("2025-09", "3–16 September 2025") in times
+    assert all(re.fullmatch(r"\d{4}(-\d\d){0,2}", machine) for machine, _ in times), times
+    assert "<time>" not in html

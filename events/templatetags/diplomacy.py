@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from events.fields import possibly_not_yet
+from events.fuzzydates import FuzzyDate
 from events.search import highlight as mark_matches
 from events.vocabularies import ChannelStatus, EngagementState, Trend
 
@@ -37,6 +38,19 @@ STATE_SYMBOLS = {
     EngagementState.POSTPONED: "↷",
     EngagementState.CANCELLED: "✕",
 }
+
+
+@register.simple_tag
+def fuzzy_time(value: FuzzyDate | None, unknown: str = "date not known"):
+    """A fuzzy date as `<time>` with a machine-readable `datetime` (the day, month or year that
+    holds it, FuzzyDate.html_datetime), or as a plain `<span>` when no such period exists (a
+    range across years) or the date is unknown."""
+    if value is None:
+        return format_html("<span>{}</span>", unknown)
+    machine = value.html_datetime
+    if machine is None:
+        return format_html("<span>{}</span>", value)
+    return format_html('<time datetime="{}">{}</time>', machine, value)
 
 
 @register.simple_tag
