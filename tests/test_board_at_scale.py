@@ -122,7 +122,7 @@ def test_board_says_why_a_filter_cannot_be_read(client, world):
     assert response.status_code == 400
     html = response.content.decode()
     assert "Select a valid choice. closed is not one of the available choices." in html
-    assert 'id="id_party-error"' in html
+    assert 'id="id_party_error"' in html
 
 
 def test_board_filtered_to_nothing_says_so(client, world):

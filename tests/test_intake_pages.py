@@ -186,7 +186,8 @@ def test_bad_input_shows_the_field_message_and_records_nothing(
     page = page_text(response)
     assert response.context["form"].errors[field] == [message]
     error = re.search(
-        rf'<label for="id_{field}">.*?<p class="field-error" role="alert">(.*?)</p>',
+        rf'<label for="id_{field}">.*?'
+        rf'<p class="field-error" id="id_{field}_error" role="alert">(.*?)</p>',
         page,
         flags=re.DOTALL,
     )
@@ -201,7 +202,7 @@ def test_the_same_outlet_and_title_twice_is_refused_on_the_title(source, editor_
     page = page_text(response)
     message = f"{OUTLET}: “{TITLE}” is already recorded; open it instead."
     assert response.context["form"].errors["title"] == [message]
-    assert f'<p class="field-error" role="alert">{message}</p>' in page
+    assert f'<p class="field-error" id="id_title_error" role="alert">{message}</p>' in page
     assert counts() == before
     assert Source.objects.get(outlet=OUTLET).text == GENEVA
 

@@ -169,7 +169,7 @@ def test_kind_checkboxes_show_what_is_ticked(client, seeded):
     html = get(client, f"{TIMELINE}?kind=status&kind=statement")
     checked = set(re.findall(r'<input type="checkbox" name="kind" value="(\w+)"[^>]*checked', html))
     assert checked == {"status", "statement"}
-    labels = text_of(re.search(r"<fieldset>(.*?)</fieldset>", html, re.S).group(1))
+    labels = text_of(re.search(r"<fieldset[^>]*>(.*?)</fieldset>", html, re.S).group(1))
     assert labels == (
         "Show Status changes Lifecycle steps Statements Sticking points raised "
         "Sticking points resolved Counterpart claims settled or superseded Characterisations"
@@ -180,7 +180,9 @@ def test_unreadable_period_gets_a_message_and_nothing_else(client, seeded):
     html = get(client, f"{TIMELINE}?during=next tuesday")
     assert entries(html) == []
     assert count_text(html) == "0 events"
-    error = re.search(r'<p class="field-error" role="alert">(.*?)</p>', html, re.S)
+    error = re.search(
+        r'<p class="field-error" id="id_during_error" role="alert">(.*?)</p>', html, re.S
+    )
     assert "next tuesday" in text_of(error.group(1)) and "is not a date" in text_of(error.group(1))
     assert "A filter could not be read" in text_of(html)
 
