@@ -1,18 +1,28 @@
 // Filter forms (templates/events/_filter_form.html) and the folding panels (templates/base.html).
 // Everything here is an improvement on pages that work without it.
 
+// Leaves out of `data` (a FormData, or htmx's view of one) every empty value.
+const dropEmpty = (data) => {
+  for (const name of new Set(data.keys())) {
+    const values = data.getAll(name);
+    const kept = values.filter((value) => typeof value !== "string" || value.trim() !== "");
+    if (kept.length === values.length) continue;
+    data.delete(name);
+    for (const value of kept) data.append(name, value);
+  }
+};
+
 // An in-place refresh asks only for the filters that have a value, so the address htmx puts in
 // the bar (hx-push-url) reads "?stance=hostile", not "?q=&channel=&party=&stance=hostile&…".
 document.addEventListener("htmx:configRequest", (event) => {
-  const { parameters, verb } = event.detail;
-  if (verb !== "get") return;
-  for (const name of new Set(parameters.keys())) {
-    const values = parameters.getAll(name);
-    const kept = values.filter((value) => typeof value !== "string" || value.trim() !== "");
-    if (kept.length === values.length) continue;
-    parameters.delete(name);
-    for (const value of kept) parameters.append(name, value);
-  }
+  if (event.detail.verb === "get") dropEmpty(event.detail.parameters);
+});
+
+// The same for a GET form that htmx does not send (the board's filters, the menu's search box):
+// the browser builds the address from this FormData. (Without JavaScript the list pages
+// redirect to the address without the empty values: events.views.without_empty_parameters.)
+document.addEventListener("formdata", (event) => {
+  if (event.target.method === "get") dropEmpty(event.formData);
 });
 
 // "Filters (n)": n follows the form while it changes (the server counts the same way on load:
