@@ -120,6 +120,11 @@ class HistoryAdmin(VersionAdmin):
     revision_form_template = "admin/events/revision_form.html"
     recover_form_template = "admin/events/recover_form.html"
 
+    class Media:
+        # Wide tabular inlines (sources, participants) scroll inside their own box instead of
+        # pushing the page, and its last columns, past the screen's edge.
+        css = {"all": ["css/admin.css"]}
+
     # Every admin write takes the data-version lock (events.caching) before it reads anything to
     # change or delete, like the services do: a delete that first collected an engagement's
     # steps must not then wait for a transition that is adding one.

@@ -150,10 +150,7 @@ STATEMENT_COLUMNS = [
     Column("channels", lambda s: "; ".join(str(c) for c in s.channels.all())),
     Column(
         "interpretations",
-        lambda s: "; ".join(
-            f"{i.side.label} {i.get_emphasis_display().lower()}: {i.reading}"
-            for i in s.interpretations.all()
-        ),
+        lambda s: "; ".join(f"{i.heading}: {i.reading}" for i in s.interpretations.all()),
     ),
     Column("sources", sources),
 ]

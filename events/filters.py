@@ -76,11 +76,31 @@ class SearchFilter(django_filters.CharFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label", "Search")
+        kwargs.setdefault("widget", forms.SearchInput)
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
         matches = matching(value, qs.model, using=qs.db)
         return qs if matches is None else qs.filter(pk__in=matches)
+
+
+def sort_filter(*, default: str, **kwargs) -> django_filters.OrderingFilter:
+    """`sort`: the list's order, each choice named as a reader says it (“Speaker, A–Z”); the
+    empty choice is the list's own order, named too (`default`), never “---------”."""
+    kwargs.setdefault("label", "Sort by")
+    return django_filters.OrderingFilter(empty_label=default, **kwargs)
+
+
+class VerbatimWidget(django_filters.widgets.BooleanWidget):
+    """Verbatim or paraphrase as a three-way menu whose choices say what each keeps."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [
+            ("", "Either"),
+            ("true", "Verbatim quotes only"),
+            ("false", "Paraphrases only"),
+        ]
 
 
 def channel_choices(request=None):
@@ -129,10 +149,17 @@ class EngagementFilter(ListFilterSet):
         suggest="actors",
     )
     during = FuzzyDateFilter(prefix="when")
-    sort = django_filters.OrderingFilter(
+    sort = sort_filter(
+        default="Earliest first (undated last)",
         fields=(("when_earliest", "when"), ("title", "title"), ("state", "state")),
-        field_labels={"when_earliest": "Date", "title": "Title", "state": "State"},
-        label="Sort by",
+        choices=[
+            ("when", "Date, earliest first"),
+            ("-when", "Date, latest first"),
+            ("title", "Title, A–Z"),
+            ("-title", "Title, Z–A"),
+            ("state", "Lifecycle state, A–Z"),
+            ("-state", "Lifecycle state, Z–A"),
+        ],
     )
 
     class Meta:
@@ -166,14 +193,20 @@ class StatementFilter(ListFilterSet):
     )
     stance = django_filters.ChoiceFilter(choices=Stance.choices, empty_label="Any stance")
     is_verbatim = django_filters.BooleanFilter(
-        label="Verbatim quotes only",
-        widget=django_filters.widgets.BooleanWidget(),
+        label="Verbatim or paraphrase", widget=VerbatimWidget
     )
     during = FuzzyDateFilter(prefix="said")
-    sort = django_filters.OrderingFilter(
+    sort = sort_filter(
+        default="Newest first",
         fields=(("said_earliest", "said"), ("speaker__name", "speaker"), ("stance", "stance")),
-        field_labels={"said_earliest": "Date said", "speaker__name": "Speaker", "stance": "Stance"},
-        label="Sort by",
+        choices=[
+            ("said", "Date said, oldest first"),
+            ("-said", "Date said, newest first"),
+            ("speaker", "Speaker, A–Z"),
+            ("-speaker", "Speaker, Z–A"),
+            ("stance", "Stance, A–Z"),
+            ("-stance", "Stance, Z–A"),
+        ],
     )
 
     class Meta:
@@ -187,10 +220,15 @@ class ActorFilter(ListFilterSet):
     state = django_filters.ModelChoiceFilter(
         queryset=state_actors, to_field_name="slug", label="State", empty_label="Any state"
     )
-    sort = django_filters.OrderingFilter(
+    sort = sort_filter(
+        default="Name, A–Z (default)",
         fields=(("name", "name"), ("kind", "kind")),
-        field_labels={"name": "Name", "kind": "Kind"},
-        label="Sort by",
+        choices=[
+            ("name", "Name, A–Z"),
+            ("-name", "Name, Z–A"),
+            ("kind", "Kind, A–Z"),
+            ("-kind", "Kind, Z–A"),
+        ],
     )
 
     class Meta:
@@ -217,10 +255,15 @@ class SourceFilter(ListFilterSet):
         help_text="Whom the source, or one of its passages, relays, e.g. “Nikkei”.",
     )
     during = FuzzyDateFilter(prefix="published", label="Published during")
-    sort = django_filters.OrderingFilter(
+    sort = sort_filter(
+        default="Newest published first",
         fields=(("published_earliest", "published"), ("outlet", "outlet")),
-        field_labels={"published_earliest": "Published", "outlet": "Outlet"},
-        label="Sort by",
+        choices=[
+            ("published", "Published, oldest first"),
+            ("-published", "Published, newest first"),
+            ("outlet", "Outlet, A–Z"),
+            ("-outlet", "Outlet, Z–A"),
+        ],
     )
 
     class Meta:

@@ -420,8 +420,13 @@ class TimelineForm(forms.Form):
 class BoardForm(forms.Form):
     """The board's filters and grouping; like the lists', they live in the URL."""
 
+    # A search box, not a second party menu: it finds channels by words of either party's name.
     q = forms.CharField(
-        required=False, max_length=100, label="Party name", help_text="Words in either name."
+        required=False,
+        max_length=100,
+        label="Search",
+        help_text="Words in either party’s name, e.g. “Korea”.",
+        widget=forms.SearchInput,
     )
     party: "forms.ModelChoiceField[Actor]" = forms.ModelChoiceField(
         queryset=None, required=False, to_field_name="slug", empty_label="Any party"

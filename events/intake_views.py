@@ -62,7 +62,8 @@ class IntakeForm(forms.Form):
     title = forms.CharField(max_length=400, help_text="Headline.")
     published = forms.DateField(
         label="Publication date",
-        help_text="YYYY-MM-DD. Dates in the text without a year are read against it.",
+        help_text="Pick the day it was published. Dates in the text without a year are read "
+        "against it.",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     url = forms.URLField(required=False, label="Address", assume_scheme="https")

@@ -3,10 +3,11 @@ template."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
@@ -165,9 +166,25 @@ def channel_detail(request, slug: str):
     )
 
 
+def without_empty_parameters(request):
+    """A filter form submitted without JavaScript sends every field, set or not
+    (`?q=&channel=&stance=hostile`). Such a request is redirected to the same filters without
+    the empty ones, so the address shows only the filters in force; None for any other request.
+    (With JavaScript, static/js/filters.js leaves them out before the request is sent.)"""
+    if request.headers.get("HX-Request"):
+        return None
+    pairs = [(name, value) for name, values in request.GET.lists() for value in values]
+    kept = [(name, value) for name, value in pairs if value.strip()]
+    if len(kept) == len(pairs):
+        return None
+    return redirect(f"{request.path}?{urlencode(kept)}" if kept else request.path)
+
+
 def list_page(request, *, filterset_class, queryset, template: str, columns, filename: str):
     """A filtered, sorted, paginated list that also downloads as CSV or JSON and answers htmx
     requests with just its results fragment."""
+    if cleaned := without_empty_parameters(request):
+        return cleaned
     filterset = filterset_class(request.GET or None, queryset=queryset)
     # Unbound (no parameters at all): every row. Bound: the filtered rows, or none when a filter
     # cannot be read (the form shows why).
@@ -249,6 +266,8 @@ def timeline(request):
     """The event stream across channels (status changes, engagement steps, statements, sticking
     points raised and resolved, counterpart claims that ended, characterisations), newest event
     first or (`order=recorded`) newest recorded first, as the feeds list it."""
+    if cleaned := without_empty_parameters(request):
+        return cleaned
     form = TimelineForm(request.GET or None)
     entries, total = [], 0
     page_number = _page_number(request)

@@ -173,6 +173,16 @@ class Emphasis(models.TextChoices):
     DISPUTES = "disputes", "Disputes"
 
 
+# How the pages word a side's reading, by emphasis: the choices' labels name the emphasis in a
+# menu; these make a sentence with the side ("What China takes as the real message: …").
+EMPHASIS_HEADINGS = {
+    Emphasis.HIGHLIGHTS: "{side} highlights",
+    Emphasis.FOCUSES_ON: "What {side} takes as the real message",
+    Emphasis.DOWNPLAYS: "{side} downplays",
+    Emphasis.DISPUTES: "{side} disputes",
+}
+
+
 class StickingPointKind(models.TextChoices):
     REMARK = "remark", "Remark"
     COUNTERPART_DISPUTE = "counterpart_dispute", "Counterpart dispute"

@@ -111,7 +111,7 @@ def test_hegseth_page_shows_both_statements_with_readings(client, seeded):
     assert "“We will not instigate nor seek to subjugate or humiliate” 31 May 2025, " in joined
     assert "Shangri-La Dialogue, Singapore · Hostile toward China" in joined
     assert "Shangri-La Dialogue, Singapore · Conciliatory toward China" in joined
-    assert "China focuses on as the real message" in joined
+    assert "What China takes as the real message" in joined
     assert "US highlights: Washington points to this line" in joined
     assert "US Department of Defense, 31 May 2025 (Official transcript)" in joined
 

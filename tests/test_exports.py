@@ -272,7 +272,7 @@ def test_statement_and_source_columns(client, seeded):
         "day",
     )
     assert threat["channels"] == "US–China military-to-military"
-    assert threat["interpretations"].startswith("China focuses on as the real message: Beijing")
+    assert threat["interpretations"].startswith("What China takes as the real message: Beijing")
 
     (report,) = download_json(client, f"{SOURCES}?q=Nikkei&format=json")
     assert report["published"] == "3–16 September 2025"

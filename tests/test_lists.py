@@ -142,7 +142,7 @@ def test_statement_list_shows_both_quotes_with_speaker_stance_and_readings(clien
     page = text_of(results(html))
     assert "Pete Hegseth, Shangri-La Dialogue, Singapore, 31 May 2025" in page
     assert "Conciliatory toward China" in page and "Hostile toward China" in page
-    assert "China focuses on as the real message" in page
+    assert "What China takes as the real message" in page
     assert REPORT in page
 
 
@@ -346,7 +346,7 @@ def test_search_statements_finds_only_the_conciliatory_quote_and_marks_the_word(
     assert "<mark>subjugate</mark>" in results(html)
     assert count_text(html) == "1 statement"
     # The search box keeps what was typed.
-    assert re.search(r'<input type="search" name="q" id="id_q" value="subjugate">', html)
+    assert re.search(r'<input type="search" name="q" value="subjugate"[^>]* id="id_q">', html)
 
 
 def test_search_statements_by_speaker_name_and_case_insensitively(client, seeded):
@@ -439,30 +439,55 @@ def test_sort_offers_ascending_and_descending_choices(client, seeded):
     select = re.search(r'<select name="sort" id="id_sort">(.*?)</select>', html, re.S).group(1)
     options = re.findall(r'<option value="([^"]*)"( selected)?>(.*?)</option>', select)
     assert [(value, label) for value, _, label in options] == [
-        ("", "---------"),
-        ("when", "Date"),
-        ("-when", "Date (descending)"),
-        ("title", "Title"),
-        ("-title", "Title (descending)"),
-        ("state", "State"),
-        ("-state", "State (descending)"),
+        ("", "Earliest first (undated last)"),
+        ("when", "Date, earliest first"),
+        ("-when", "Date, latest first"),
+        ("title", "Title, A–Z"),
+        ("-title", "Title, Z–A"),
+        ("state", "Lifecycle state, A–Z"),
+        ("-state", "Lifecycle state, Z–A"),
     ]
     assert [value for value, selected, _ in options if selected] == ["-when"]
 
 
 @pytest.mark.parametrize(
-    ("url", "labels"),
+    ("url", "default", "labels"),
     [
-        (STATEMENTS, ["Date said", "Speaker", "Stance"]),
-        (ACTORS, ["Name", "Kind"]),
-        (SOURCES, ["Published", "Outlet"]),
+        (
+            STATEMENTS,
+            "Newest first",
+            [
+                "Date said, oldest first",
+                "Date said, newest first",
+                "Speaker, A–Z",
+                "Speaker, Z–A",
+                "Stance, A–Z",
+                "Stance, Z–A",
+            ],
+        ),
+        (
+            ACTORS,
+            "Name, A–Z (default)",
+            ["Name, A–Z", "Name, Z–A", "Kind, A–Z", "Kind, Z–A"],
+        ),
+        (
+            SOURCES,
+            "Newest published first",
+            [
+                "Published, oldest first",
+                "Published, newest first",
+                "Outlet, A–Z",
+                "Outlet, Z–A",
+            ],
+        ),
     ],
 )
-def test_sort_choices_are_labelled(client, db, url, labels):
+def test_sort_choices_are_labelled(client, db, url, default, labels):
     html = get(client, url)
     select = re.search(r'<select name="sort" id="id_sort">(.*?)</select>', html, re.S).group(1)
-    shown = re.findall(r'<option value="[^"]+">(.*?)</option>', select)
-    assert shown == [text for label in labels for text in (label, f"{label} (descending)")]
+    assert re.findall(r'<option value="" selected>(.*?)</option>', select) == [default]
+    assert re.findall(r'<option value="[^"]+">(.*?)</option>', select) == labels
+    assert "---------" not in html
 
 
 def test_filter_labels_name_what_they_filter(client, db):
@@ -474,7 +499,7 @@ def test_filter_labels_name_what_they_filter(client, db):
         "Speaker’s party",
         "Speaker",
         "Stance",
-        "Verbatim quotes only",
+        "Verbatim or paraphrase",
         "During",
         "Sort by",
     ]
@@ -608,6 +633,10 @@ def test_unreadable_date_gets_a_message_on_the_field_and_no_rows(client, seeded,
     html = response.content.decode()
     error = re.search(r'<p class="field-error" id="id_during_error" role="alert">(.*?)</p>', html)
     assert error, "no message on the date field"
+    # The box says it is wrong and points at both its help and the message.
+    box = re.search(r'<input type="text" name="during"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in box
+    assert 'aria-describedby="id_during_helptext id_during_error"' in box
     assert '"next tuesday" is not a date this app can read' in text_of(error.group(1))
     assert "filters__field--error" in html
     assert count_text(html).startswith("0 ")

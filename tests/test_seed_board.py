@@ -172,7 +172,7 @@ def test_military_board_shows_both_hegseth_quotes_with_each_sides_reading(milita
     assert "“The threat China poses is real and it could be imminent.”" in statements
     assert statements.count("Pete Hegseth") == 2
     assert "US highlights: Washington points to this line" in statements
-    assert "China focuses on as the real message: Beijing treats this line" in statements
+    assert "What China takes as the real message: Beijing treats this line" in statements
     assert "Conciliatory toward China" in statements and "Hostile toward China" in statements
     assert REPORT in statements
     # Where and when he said it comes from a separate, official source.

@@ -170,7 +170,7 @@ def test_kind_checkboxes_show_what_is_ticked(client, seeded):
     html = get(client, f"{TIMELINE}?kind=status&kind=statement")
     checked = set(re.findall(r'<input type="checkbox" name="kind" value="(\w+)"[^>]*checked', html))
     assert checked == {"status", "statement"}
-    labels = text_of(re.search(r"<fieldset>(.*?)</fieldset>", html, re.S).group(1))
+    labels = text_of(re.search(r"<fieldset[^>]*>(.*?)</fieldset>", html, re.S).group(1))
     assert labels == (
         "Show Status changes Lifecycle steps Statements Sticking points raised "
         "Sticking points resolved Counterpart claims settled or superseded Characterisations"

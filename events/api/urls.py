@@ -7,6 +7,7 @@ from events.api import views
 app_name = "api"
 
 router = DefaultRouter()
+router.APIRootView = views.APIRootView
 router.register("channels", views.ChannelViewSet, basename="channel")
 router.register("status-changes", views.StatusChangeViewSet, basename="status-change")
 router.register("engagements", views.EngagementViewSet, basename="engagement")

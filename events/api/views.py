@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.http import JsonResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import viewsets
+from rest_framework import routers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -284,6 +284,15 @@ def exception_handler(exc, context):
         errors = response.data if isinstance(response.data, dict) else {"request": response.data}
         response.data = {"detail": _summary(errors), "errors": errors}
     return response
+
+
+class APIRootView(routers.APIRootView):
+    """Diplomacy Monitor's records, read-only, as JSON: channels and their status changes,
+    engagements, statements, actors, counterpart claims, sticking points and the sources behind
+    them. Every list filters and pages as the site's lists do; `/api/docs/` describes each."""
+
+    def get_view_name(self) -> str:
+        return "Diplomacy Monitor API"
 
 
 def not_found(request, *args, **kwargs):

@@ -9,7 +9,7 @@ from events.fields import FuzzyDateField, begun_by, choice_constraint, fuzzy_dat
 from events.models.actors import Actor
 from events.models.channels import Channel
 from events.models.sources import CitedModel, cited, reported_by
-from events.vocabularies import Emphasis, Stance
+from events.vocabularies import EMPHASIS_HEADINGS, Emphasis, Stance
 
 
 class StatementQuerySet(models.QuerySet):
@@ -133,4 +133,10 @@ class Interpretation(CitedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.side.label} {self.get_emphasis_display().lower()}: {self.statement}"
+        return f"{self.heading}: {self.statement}"
+
+    @property
+    def heading(self) -> str:
+        """The reading's lead-in, a phrase with the side: “What China takes as the real
+        message”, “US highlights”."""
+        return EMPHASIS_HEADINGS[Emphasis(self.emphasis)].format(side=self.side.label)

@@ -136,3 +136,28 @@ def web_url(url: str) -> str:
     except ValueError:
         return ""
     return url if parts.scheme.lower() in {"http", "https"} and parts.netloc else ""
+
+
+# Fields that order or group what a page shows rather than narrow it: no filter to count.
+VIEW_OPTIONS = frozenset({"sort", "order", "group"})
+
+
+@register.filter
+def is_view_option(field) -> bool:
+    """Whether a bound form field sorts or groups the page rather than filtering it."""
+    return field.name in VIEW_OPTIONS
+
+
+@register.simple_tag
+def active_filters(form) -> int:
+    """How many of `form`'s filters the request sets (sorting and grouping aside): the n of
+    "Filters (n)"."""
+    if not form.is_bound:
+        return 0
+    return sum(1 for field in form if not is_view_option(field) and _is_set(field.data))
+
+
+def _is_set(value) -> bool:
+    if isinstance(value, list | tuple):
+        return any(_is_set(item) for item in value)
+    return value is not None and str(value).strip() != ""

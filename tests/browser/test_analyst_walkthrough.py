@@ -158,6 +158,7 @@ def test_board_fits_a_phone_screen(page: Page):
 
     assert_no_horizontal_scroll(page)
     nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_text("Menu", exact=True).click()  # on a phone the links fold behind it
     for name in ("Channels", "Timeline", "Engagements", "Statements", "Actors", "Sources"):
         link = nav.get_by_role("link", name=name, exact=True)
         expect(link).to_be_visible()
