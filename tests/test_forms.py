@@ -296,5 +296,5 @@ def test_browsable_api_is_branded_with_a_way_back(client, db):
     html = response.content.decode()
     assert re.search(r'<a class="navbar-brand" href="/"[^>]*>Diplomacy Monitor</a>', html)
     assert '<a class="navbar-link" href="/">Back to the site</a>' in html
-    assert "<title>Diplomacy Monitor API – Diplomacy Monitor</title>" in html
+    assert "<title>Diplomacy Monitor API – Diplomacy Monitor read API</title>" in html
     assert "Django REST framework" not in text_of(html)

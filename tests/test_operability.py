@@ -166,7 +166,7 @@ def test_a_search_of_too_many_words_says_how_many_it_may_have(seeded, client, ur
     else:
         assert response.status_code == 200
         html = response.content.decode()
-        error = re.search(r'<p class="field-error" id="id_q-error" role="alert">(.*?)</p>', html)
+        error = re.search(r'<p class="field-error" id="id_q_error" role="alert">(.*?)</p>', html)
         assert error and unescape(error.group(1)) == message
 
 
