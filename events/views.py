@@ -14,6 +14,7 @@ from events import days, editor_actions, exports, selectors
 from events.caching import render_cached
 from events.charts import attach_sparklines, time_strip
 from events.filters import ActorFilter, EngagementFilter, SourceFilter, StatementFilter
+from events.footnotes import Footnotes
 from events.forms import BoardForm, TimelineForm
 from events.fuzzydates import FuzzyDate
 from events.models import (
@@ -153,10 +154,12 @@ def channel_detail(request, slug: str):
             )
         return {
             "channel": channel,
+            "summary": selectors.channel_summary(channel, as_of),
+            "footnotes": Footnotes(as_of),
             "as_of": as_of,
             "as_of_error": as_of_error,
             "strip": strip,
-            "shown": selectors.RECENT_ITEMS,
+            "shown_items": selectors.RECENT_ITEMS,
             "actions": actions,
         }
 
@@ -247,7 +250,11 @@ def actor_detail(request, slug: str):
     return render(
         request,
         "events/actor_detail.html",
-        {"actor": actor, "claims": selectors.counterpart_claims_about(actor)},
+        {
+            "actor": actor,
+            "claims": selectors.counterpart_claims_about(actor),
+            "footnotes": Footnotes(),
+        },
     )
 
 
