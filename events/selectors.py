@@ -198,8 +198,8 @@ def channel_status_board(channels, as_of: date | None = None, recent_of: int | N
 
 def how_long_ago(when: FuzzyDate | None, day: date) -> str:
     """How long before `day` a fuzzy date was, as a reader says it: "today", "5 days ago",
-    "3 weeks ago", "2–3 months ago" (when its bounds read differently), "in 4 days" for one
-    still ahead. Counted from the bounds that have passed; "" without a date."""
+    "3 weeks ago", "2–3 months ago" (when its bounds read differently), "up to 7 days ago" (one
+    that may be today), "in 4 days" for one still ahead. Counted from the bounds that have passed; "" without a date."""
     if when is None:
         return ""
     if when.earliest > day:
@@ -208,11 +208,13 @@ def how_long_ago(when: FuzzyDate | None, day: date) -> str:
     farthest = _span(when.earliest, day)
     if nearest == farthest:
         return "today" if nearest == "0 days" else f"{nearest} ago"
+    if nearest == "0 days":  # possibly today
+        return f"up to {farthest} ago"
     near_n, near_unit = nearest.split(" ", 1)
     far_n, far_unit = farthest.split(" ", 1)
     if near_unit.rstrip("s") == far_unit.rstrip("s"):
         return f"{near_n}–{far_n} {far_unit} ago"
-    return f"{'today' if nearest == '0 days' else nearest} – {farthest} ago"
+    return f"{nearest} – {farthest} ago"
 
 
 def _span(start: date, end: date) -> str:
