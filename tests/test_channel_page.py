@@ -13,23 +13,12 @@ from django.urls import reverse
 from events.fuzzydates import FuzzyDate
 from events.models import Citation, Source, Statement, StatusChange
 from events.selectors import how_long_ago
+from tests.pages import cited_by, refs_in, source_line, source_notes, text_of
 from tests.test_seed_board import REPORT
-from tests.test_seed_board import text_of as spaced_text
 
 pytestmark = pytest.mark.django_db
 
 DEFENSE = "US Department of Defense"  # the official transcript of Hegseth's remarks
-REF = re.compile(
-    r'<a href="#source-(\d+)" id="ref-(\d+)-(\d+)" aria-label="Source \d+">\[(\d+)\]</a>'
-)
-NOTE = re.compile(
-    r'<li class="source-note" id="source-(\d+)">(.*?)</li>\s*(?=<li class="source-note"|</ol>)',
-    re.S,
-)
-
-
-def text_of(html: str) -> str:
-    return spaced_text(html).strip()
 
 
 def page(client, url: str) -> str:
@@ -43,35 +32,6 @@ def channel(client, slug: str, **params) -> str:
     return page(
         client, reverse("events:channel_detail", args=[slug]) + (f"?{query}" if query else "")
     )
-
-
-def refs_in(html: str) -> list[int]:
-    """The source numbers referenced in `html`, in order."""
-    found = []
-    for target, number, _, shown in REF.findall(html):
-        assert target == number == shown, "a reference links to another number than it shows"
-        found.append(int(number))
-    return found
-
-
-def source_notes(html: str) -> dict[int, str]:
-    """The page's sources list: number → the item's text (passages included)."""
-    listed = html.split('<section class="page-sources"', 1)
-    assert len(listed) == 2, "the page has no sources list"
-    notes = {int(n): body for n, body in NOTE.findall(listed[1])}
-    assert list(notes) == list(range(1, len(notes) + 1)), "sources are not numbered 1, 2, 3…"
-    return notes
-
-
-def source_line(note_html: str) -> str:
-    """The line naming a source (outlet, title, kind, date, relays), without its passages."""
-    return text_of(note_html.split("<details", 1)[0])
-
-
-def cited_by(fragment: str, html: str) -> list[str]:
-    """The lines of the sources that the references in `fragment` (part of page `html`) link to."""
-    notes = source_notes(html)
-    return [source_line(notes[n]) for n in refs_in(fragment)]
 
 
 def element(html: str, element_id: str) -> str:
@@ -253,7 +213,7 @@ def test_editor_can_add_a_statement_where_the_empty_statements_section_folded(
     assert "Add a statement" in folded
 
 
-# --- Lists: a source count per row ------------------------------------------------------------------
+# --- Lists: a source count per row -------------------------------------------------------------
 
 
 def test_statement_list_rows_show_a_source_count_that_opens_to_the_sources(client, seeded):
@@ -288,7 +248,7 @@ def test_engagement_list_and_timeline_rows_show_their_source_count(client, seede
     assert entries and all('<details class="source-count">' in entry for entry in entries)
 
 
-# --- The actor page --------------------------------------------------------------------------------
+# --- The actor page ----------------------------------------------------------------------------
 
 
 def test_actor_page_cites_its_facts_as_footnotes(client, seeded):
