@@ -199,7 +199,8 @@ def channel_status_board(channels, as_of: date | None = None, recent_of: int | N
 def how_long_ago(when: FuzzyDate | None, day: date) -> str:
     """How long before `day` a fuzzy date was, as a reader says it: "today", "5 days ago",
     "3 weeks ago", "2–3 months ago" (when its bounds read differently), "up to 7 days ago" (one
-    that may be today), "in 4 days" for one still ahead. Counted from the bounds that have passed; "" without a date."""
+    that may be today), "in 4 days" for one still ahead. Counted from the bounds that have
+    passed; "" without a date."""
     if when is None:
         return ""
     if when.earliest > day:
