@@ -13,8 +13,10 @@ Lists cite differently: each row shows how many sources it rests on ("2 sources"
 those sources grouped the same way (`source_notes`).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from events.models import (
     Actor,
@@ -103,7 +105,7 @@ class Footnotes:
         return note
 
     def _later(self, source: Source) -> bool:
-        return self.as_of is not None and source.published_earliest > self.as_of
+        return _published_after(source, self.as_of)
 
     @property
     def notes(self) -> list[SourceNote]:
@@ -118,10 +120,14 @@ def source_notes(citations, as_of: date | None = None) -> list[SourceNote]:
     for citation in citations:
         source = citation.source
         if source.pk not in notes:
-            later = as_of is not None and source.published_earliest > as_of
-            notes[source.pk] = SourceNote(0, source, reported_later=later)
+            notes[source.pk] = SourceNote(0, source, reported_later=_published_after(source, as_of))
         notes[source.pk].passages.append(Passage(citation))
     return list(notes.values())
+
+
+def _published_after(source: Source, day: date | None) -> bool:
+    """Whether `source` came out after `day` (on a page as of that day: reported later)."""
+    return day is not None and source.published.earliest > day
 
 
 def _claim(claim: CounterpartClaim) -> str:
@@ -130,7 +136,7 @@ def _claim(claim: CounterpartClaim) -> str:
 
 # What each kind of fact is called where its passages are listed under their source. Each reads
 # only what the page's selector loads with the fact.
-FACT_LABELS = {
+FACT_LABELS: dict[type, Callable[[Any], str]] = {
     StatusChange: lambda r: f"Status: {r.get_status_display().lower()} since {r.date}",
     Engagement: lambda r: r.title,
     EngagementTransition: lambda r: (
