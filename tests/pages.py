@@ -55,3 +55,9 @@ def sources_behind(fragment: str, html: str) -> str:
     to, each once: what a reader finds by following the fragment's footnotes."""
     notes = source_notes(html)
     return " ".join(text_of(notes[n]) for n in dict.fromkeys(refs_in(fragment)))
+
+
+def notes_behind(fragment: str, html: str) -> str:
+    """The HTML of the sources list items that the references in `fragment` link to."""
+    notes = source_notes(html)
+    return "".join(notes[n] for n in dict.fromkeys(refs_in(fragment)))
