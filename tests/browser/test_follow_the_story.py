@@ -521,7 +521,9 @@ def test_editor_follows_the_story_and_the_boards_tell_it_as_of_each_day(editor_p
     expect(ended).to_contain_text("China’s view: Minister of National Defense")
     expect(ended).to_contain_text("Settled 9 September 2025")
     expect(ended).to_contain_text("Superseded 9 September 2025")
-    expect(ended).to_contain_text(WITH_BEIJINGS_CHOICE)
+    # The passage that reports the ending is under the source its footnote leads to.
+    ending_source = ended.locator(".claim-outcome .refs a").first.get_attribute("href")
+    expect(page.locator(ending_source)).to_contain_text(WITH_BEIJINGS_CHOICE)
     board(page, "2025-09-09")
     expect(card_fact(page, "Military-to-military", "Last contact")).to_contain_text(
         f"{PROPOSED_CALL} (9 September 2025)"
@@ -539,7 +541,11 @@ def test_editor_follows_the_story_and_the_boards_tell_it_as_of_each_day(editor_p
     expect(taking_part).not_to_contain_text("Zhang Youxia")
     absent = held.locator("ul.participants--absent")
     expect(absent).to_contain_text("Zhang Youxia — principal, did not take part")
-    expect(absent).to_contain_text(ZHANG_PASSAGE)
+    # The passage saying so is under one of the sources its footnotes lead to.
+    saying_so = page.locator(".source-note").filter(has_text=ZHANG_PASSAGE)
+    expect(saying_so).to_have_count(1)
+    footnotes = [link.get_attribute("href") for link in absent.locator(".refs a").all()]
+    assert f"#{saying_so.get_attribute('id')}" in footnotes
     expect(held.locator(".characterisation")).to_have_text(
         re.compile(r"^China’s description: “candid and constructive”(\[\d+\])*$")
     )

@@ -137,7 +137,7 @@ def test_editor_records_a_follow_up_report_from_the_suggestions_alone(
     )
     number = report.get_attribute("id").removeprefix("source-")
     expect(call.locator(f'.lifecycle .refs a[href="#source-{number}"]')).to_have_count(1)
-    expect(call).to_contain_text("was held on Tuesday")
+    expect(report).to_contain_text("was held on Tuesday")
     for quote, speaker, said in (
         (HEGSETH_QUOTE, "Pete Hegseth", "9 September 2025"),
         (TAN_QUOTE, "Tan Wenhua", "10 September 2025"),
