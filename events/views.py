@@ -112,8 +112,10 @@ def board(request):
 
 
 def channel_detail(request, slug: str):
-    """One channel's status board, every fact with its source; for editors, the actions they
-    may take beside each item (`events.editor_actions`)."""
+    """One channel's status board: first its summary (`selectors.channel_summary`), then each
+    section with something recorded, every fact with numbered references to the sources listed
+    at the end (`events.footnotes`); for editors, the actions they may take beside each item
+    (`events.editor_actions`)."""
     as_of, as_of_error = parse_as_of(request)
     allowed = editor_actions.allowed_actions(request.user)
 
