@@ -12,6 +12,7 @@ from datetime import date, datetime
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 
 from events.fields import begun_by
 from events.fuzzydates import FuzzyDate
@@ -35,7 +36,12 @@ from events.models import (
     either_party,
 )
 from events.pagination import COUNT_CAP
-from events.vocabularies import OPEN_ENGAGEMENT_STATES, TIMELINE_KINDS, ClaimOutcome
+from events.vocabularies import (
+    OPEN_ENGAGEMENT_STATES,
+    TIMELINE_KINDS,
+    ClaimOutcome,
+    EngagementState,
+)
 
 # --- Board cards -------------------------------------------------------------------------------
 
@@ -46,14 +52,11 @@ def with_board_summary(channels, as_of: date | None = None):
     `as_of`, each is as it stood on that day."""
     latest_status = StatusChange.objects.filter(channel=OuterRef("pk")).as_of(as_of).newest_first()
     engagements = Engagement.objects.filter(channel=OuterRef("pk")).with_state_as_of(as_of)
-    last_contact = engagements.held()
-    if as_of is not None:
-        # Held by then, and (when its date is known) possibly taken place by then.
-        last_contact = last_contact.filter(begun_by("when", as_of) | Q(when_earliest__isnull=True))
+    last_contact = _last_contact(engagements, as_of)
     return channels.with_parties().annotate(
         current_status_id=Subquery(latest_status.values("pk")[:1]),
         current_status_value=Subquery(latest_status.values("status")[:1]),
-        last_contact_id=Subquery(last_contact.last_held_first().values("pk")[:1]),
+        last_contact_id=Subquery(last_contact.values("pk")[:1]),
         next_engagement_id=Subquery(engagements.open().soonest_first().values("pk")[:1]),
         open_sticking_points=Count(
             "sticking_points",
@@ -61,6 +64,15 @@ def with_board_summary(channels, as_of: date | None = None):
             distinct=True,
         ),
     )
+
+
+def _last_contact(engagements, as_of: date | None):
+    """Of `engagements` (annotated `with_state_as_of`), the held ones, the last first: with
+    `as_of`, held by then and (when its date is known) possibly taken place by then."""
+    held = engagements.held()
+    if as_of is not None:
+        held = held.filter(begun_by("when", as_of) | Q(when_earliest__isnull=True))
+    return held.last_held_first()
 
 
 # A channel page shows this many of the latest statements and past engagements; the lists
@@ -123,6 +135,10 @@ def channel_status_board(channels, as_of: date | None = None, recent_of: int | N
             .last_held_first()
             .values("pk")[: RECENT_ITEMS + 1]
         )
+        # The last contact comes too, for the page's summary, though older than those.
+        last_contact = _last_contact(
+            Engagement.objects.with_state_as_of(as_of).filter(channel=recent_of), as_of
+        ).values("pk")[:1]
         latest_statements = (
             Statement.objects.as_of(as_of)
             .filter(channels=recent_of)
@@ -137,11 +153,14 @@ def channel_status_board(channels, as_of: date | None = None, recent_of: int | N
             ),
             Prefetch(
                 "engagements",
-                queryset=engagements.filter(pk__in=latest_past).last_held_first(),
+                queryset=engagements.filter(
+                    Q(pk__in=latest_past) | Q(pk__in=last_contact)
+                ).last_held_first(),
                 to_attr="recent_past_engagements",
             ),
         ]
         statements = statements.filter(pk__in=latest_statements)
+        channels = channels.annotate(last_contact_id=Subquery(last_contact))
     return channels.with_parties().prefetch_related(
         cited(),
         Prefetch(
@@ -175,6 +194,168 @@ def channel_status_board(channels, as_of: date | None = None, recent_of: int | N
         ),
         Prefetch("statements", queryset=statements),
     )
+
+
+def how_long_ago(when: FuzzyDate | None, day: date) -> str:
+    """How long before `day` a fuzzy date was, as a reader says it: "today", "5 days ago",
+    "3 weeks ago", "2–3 months ago" (when its bounds read differently), "up to 7 days ago" (one
+    that may be today), "in 4 days" for one still ahead. Counted from the bounds that have
+    passed; "" without a date."""
+    if when is None:
+        return ""
+    if when.earliest > day:
+        return f"in {_span(day, when.earliest)}"
+    nearest = _span(min(when.latest, day), day)
+    farthest = _span(when.earliest, day)
+    if nearest == farthest:
+        return "today" if nearest == "0 days" else f"{nearest} ago"
+    if nearest == "0 days":  # possibly today
+        return f"up to {farthest} ago"
+    near_n, near_unit = nearest.split(" ", 1)
+    far_n, far_unit = farthest.split(" ", 1)
+    if near_unit.rstrip("s") == far_unit.rstrip("s"):
+        return f"{near_n}–{far_n} {far_unit} ago"
+    return f"{nearest} – {farthest} ago"
+
+
+def _span(start: date, end: date) -> str:
+    days = (end - start).days
+    if days < 14:
+        n, unit = days, "day"
+    elif days < 61:
+        n, unit = days // 7, "week"
+    elif days < 730:
+        n, unit = round(days / 30.44), "month"
+    else:
+        n, unit = days // 365, "year"
+    return f"{n} {unit}{'' if n == 1 else 's'}"
+
+
+@dataclass(frozen=True)
+class RecentChange:
+    """One of the latest dated changes on a channel, as its page's summary lists it."""
+
+    when: FuzzyDate
+    text: str
+    anchor: str
+
+
+@dataclass
+class ChannelSummary:
+    """What a channel page answers first: the status and why, since when, the last contact,
+    what is expected next, what stands in the way and what changed lately — and which of the
+    page's sections have nothing recorded (folded into one line)."""
+
+    day: date
+    status: StatusChange | None
+    last_contact: Engagement | None
+    next_expected: Engagement | None
+    obstacles: list
+    disputes: list
+    recent: list[RecentChange]
+    empty: list[tuple[str, str]]  # (section id, what is not recorded there)
+
+    @property
+    def since_ago(self) -> str:
+        return how_long_ago(self.status.date, self.day) if self.status else ""
+
+    @property
+    def last_contact_ago(self) -> str:
+        return how_long_ago(self.last_contact.when, self.day) if self.last_contact else ""
+
+    @property
+    def overdue(self) -> bool:
+        return bool(self.next_expected and self.next_expected.overdue_on(self.day))
+
+    @property
+    def shown(self) -> dict[str, bool]:
+        """Whether each section has something to show, by its id ("-" read as "_", as a
+        template reads it)."""
+        folded = {section for section, _ in self.empty}
+        return {section.replace("-", "_"): section not in folded for section, _ in SECTIONS}
+
+
+# A channel page's sections that may have nothing recorded: id, and what it then lacks.
+SECTIONS = (
+    ("upcoming", "expected engagements"),
+    ("sticking-points", "sticking points"),
+    ("counterparts", "counterpart claims"),
+    ("statements", "statements"),
+    ("past", "past engagements"),
+    ("history", "status changes"),
+)
+RECENT_CHANGES = 3
+
+
+def channel_summary(channel: Channel, as_of: date | None = None) -> ChannelSummary:
+    """The summary of a channel loaded by `channel_status_board(recent_of=…)`: no query."""
+    day = as_of or timezone.localdate()
+    status = channel.current_status_change
+    upcoming = channel.upcoming_engagements()
+    past = channel.past_engagements()
+    if hasattr(channel, "last_contact_id"):  # recent_of=…: annotated, and among `past`
+        last_contact = next((e for e in past if e.pk == channel.last_contact_id), None)
+    else:
+        last_contact = next((e for e in past if e.shown_state == EngagementState.HELD), None)
+    open_points = channel.open_sticking_points()
+    disputes = channel.disputed_questions()
+    statements = list(channel.statements.all())
+    filled = {
+        "upcoming": bool(upcoming),
+        "sticking-points": bool(open_points or channel.resolved_sticking_points() or disputes),
+        "counterparts": bool(channel.counterpart_questions()),
+        "statements": bool(statements),
+        "past": bool(past),
+        "history": status is not None,
+    }
+    return ChannelSummary(
+        day=day,
+        status=status,
+        last_contact=last_contact,
+        next_expected=upcoming[0] if upcoming else None,
+        obstacles=open_points,
+        disputes=disputes,
+        recent=_recent_changes(channel, [*upcoming, *past], statements, day),
+        empty=[(section, noun) for section, noun in SECTIONS if not filled[section]],
+    )
+
+
+def _recent_changes(channel, engagements, statements, day: date) -> list[RecentChange]:
+    """The channel's latest dated changes by `day` (prefetched rows): statuses, lifecycle steps,
+    statements, sticking points raised and resolved."""
+    found = [
+        RecentChange(c.date, f"Status: {c.get_status_display().lower()}", f"status-change-{c.pk}")
+        for c in channel.status_changes.all()
+    ]
+    for engagement in engagements:
+        found.extend(
+            RecentChange(
+                step.date,
+                f"{engagement.title}: {step.get_to_state_display().lower()}",
+                f"engagement-{engagement.pk}",
+            )
+            for step in engagement.transitions.all()
+        )
+    found.extend(
+        RecentChange(s.said, f"{s.speaker.label}: {_quoted(s)}", f"statement-{s.pk}")
+        for s in statements
+        if s.said is not None
+    )
+    for point in channel.sticking_points.all():
+        anchor = f"sticking-point-{point.pk}"
+        if point.raised is not None and point.raised.earliest <= day:
+            found.append(
+                RecentChange(point.raised, f"Sticking point raised: {point.title}", anchor)
+            )
+        if point.resolved is not None and point.resolved.earliest <= day:
+            found.append(RecentChange(point.resolved, f"Resolved: {point.title}", anchor))
+    found.sort(key=lambda change: (change.when.latest, change.when.earliest), reverse=True)
+    return found[:RECENT_CHANGES]
+
+
+def _quoted(statement) -> str:
+    text = statement.text if len(statement.text) <= 60 else statement.text[:57].rstrip() + "…"
+    return f"“{text}”" if statement.is_verbatim else text
 
 
 def latest_source_cited_on(channel_pk: int) -> Source | None:

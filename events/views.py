@@ -15,6 +15,7 @@ from events import days, editor_actions, exports, selectors
 from events.caching import own_query, render_cached
 from events.charts import attach_sparklines, time_strip
 from events.filters import ActorFilter, EngagementFilter, SourceFilter, StatementFilter
+from events.footnotes import Footnotes
 from events.forms import BoardForm, TimelineForm
 from events.fuzzydates import FuzzyDate
 from events.models import (
@@ -106,8 +107,10 @@ def board(request):
 
 
 def channel_detail(request, slug: str):
-    """One channel's status board, every fact with its source; for editors, the actions they
-    may take beside each item (`events.editor_actions`)."""
+    """One channel's status board: first its summary (`selectors.channel_summary`), then each
+    section with something recorded, every fact with numbered references to the sources listed
+    at the end (`events.footnotes`); for editors, the actions they may take beside each item
+    (`events.editor_actions`)."""
     as_of, as_of_error = parse_as_of(request)
     allowed = editor_actions.allowed_actions(request.user)
 
@@ -148,10 +151,12 @@ def channel_detail(request, slug: str):
             )
         return {
             "channel": channel,
+            "summary": selectors.channel_summary(channel, as_of),
+            "footnotes": Footnotes(as_of),
             "as_of": as_of,
             "as_of_error": as_of_error,
             "strip": strip,
-            "shown": selectors.RECENT_ITEMS,
+            "shown_items": selectors.RECENT_ITEMS,
             "actions": actions,
         }
 
@@ -258,7 +263,11 @@ def actor_detail(request, slug: str):
     return render(
         request,
         "events/actor_detail.html",
-        {"actor": actor, "claims": selectors.counterpart_claims_about(actor)},
+        {
+            "actor": actor,
+            "claims": selectors.counterpart_claims_about(actor),
+            "footnotes": Footnotes(),
+        },
     )
 
 

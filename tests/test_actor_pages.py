@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from tests.pages import sources_behind
 from tests.test_lists import text_of
 
 pytestmark = pytest.mark.django_db
@@ -26,12 +27,14 @@ def section(html: str, heading_id: str) -> str:
     return text_of(match.group(1))
 
 
-def items(html: str, heading_id: str) -> list[str]:
+def items(html: str, heading_id: str, *, sources: bool = False) -> list:
+    """The section's items' text; with `sources`, each as (text, the text of the sources its
+    footnotes link to, with their passages)."""
     match = re.search(rf'<section aria-labelledby="{heading_id}">(.*?)</section>', html, re.S)
-    return [
-        text_of(item)
-        for item in re.findall(r'<article class="item[^"]*">(.*?)</article>', match.group(1), re.S)
-    ]
+    found = re.findall(r'<article class="item[^"]*">(.*?)</article>', match.group(1), re.S)
+    if sources:
+        return [(text_of(item), sources_behind(item, html)) for item in found]
+    return [text_of(item) for item in found]
 
 
 # --- Zhang Youxia --------------------------------------------------------------------------------
@@ -45,20 +48,23 @@ def test_zhang_youxia_page_shows_who_he_is(client, seeded):
 
 
 def test_zhang_youxia_page_shows_his_two_offices_with_sources(client, seeded):
-    offices = items(actor_page(client, "zhang-youxia"), "offices")
+    offices = items(actor_page(client, "zhang-youxia"), "offices", sources=True)
     assert len(offices) == 2
-    cmc, politburo = offices
+    (cmc, cmc_sources), (politburo, politburo_sources) = offices
     assert cmc.startswith("First-ranked Vice Chairman, Central Military Commission")
     assert "Start not recorded — in office as far as recorded" in cmc
-    # The citation relays nothing of its own: the report's own source chain is shown.
+    # The citation relays nothing of its own: the report's own source chain is shown beside it.
     assert (
-        f"{REPORT}, 3–16 September 2025 (Secondary report relaying Nikkei Asia, citing US "
-        "officials; State Department readouts — as the report says of itself), para. 6" in cmc
+        f"{REPORT}, Pentagon proposes military call with China; Beijing has yet to accept · "
+        "Secondary report · 3–16 September 2025 · relaying Nikkei Asia, citing US officials; "
+        "State Department readouts" in cmc_sources
     )
+    assert "First-ranked Vice Chairman, Central Military Commission:" in cmc_sources
+    assert "— para. 6" in cmc_sources
     assert politburo.startswith(
         "Member, Political Bureau of the Communist Party of China Central Committee"
     )
-    assert "Describes Zhang Youxia as a Politburo member." in politburo
+    assert "Describes Zhang Youxia as a Politburo member." in politburo_sources
 
 
 def test_zhang_youxia_page_shows_the_call_he_is_sought_for(client, seeded):
@@ -74,14 +80,14 @@ def test_zhang_youxia_page_shows_the_call_he_is_sought_for(client, seeded):
 
 def test_zhang_youxia_page_shows_the_claim_naming_him_as_counterpart(client, seeded):
     html = actor_page(client, "zhang-youxia")
-    claims = items(html, "claims")
+    claims = items(html, "claims", sources=True)
     assert len(claims) == 1
-    (claim,) = claims
+    ((claim, sources),) = claims
     assert claim.startswith(
         "US holds that the counterpart of the Secretary of Defense (Pentagon) is Zhang Youxia, "
         "the First-ranked Vice Chairman (CMC) — on US–China military-to-military."
     )
-    assert "Pentagon officials prefer to engage General Zhang Youxia" in claim
+    assert "Pentagon officials prefer to engage General Zhang Youxia" in sources
     assert section(html, "claims").startswith("Counterpart claims about Zhang’s offices")
 
 
@@ -89,37 +95,39 @@ def test_zhang_youxia_page_shows_the_claim_naming_him_as_counterpart(client, see
 
 
 def test_hegseth_page_shows_his_office_from_january_2025(client, seeded):
-    offices = items(actor_page(client, "pete-hegseth"), "offices")
+    offices = items(actor_page(client, "pete-hegseth"), "offices", sources=True)
     assert len(offices) == 1
-    (office,) = offices
+    ((office, sources),) = offices
     assert office.startswith(
         "Secretary of Defense, US Department of Defense From January 2025 — in office as far as "
         "recorded"
     )
-    assert (
-        "US Senate, 24 January 2025 (Official statement or profile) — for start of term" in office
-    )
-    assert "Names Pete Hegseth as Defense Secretary." in office
+    assert "US Senate, Nomination of Pete Hegseth" in sources
+    assert "Official statement or profile · 24 January 2025" in sources
+    assert "Secretary of Defense, US Department of Defense (start of term):" in sources
+    assert "Names Pete Hegseth as Defense Secretary." in sources
 
 
 def test_hegseth_page_shows_both_statements_with_readings(client, seeded):
     html = actor_page(client, "pete-hegseth")
-    statements = items(html, "statements")
+    statements = items(html, "statements", sources=True)
     assert len(statements) == 2
-    joined = " ".join(statements)
+    joined = " ".join(text for text, _ in statements)
+    sources = " ".join(cited for _, cited in statements)
     assert "“The threat China poses is real and it could be imminent.” 31 May 2025, " in joined
     assert "“We will not instigate nor seek to subjugate or humiliate” 31 May 2025, " in joined
     assert "Shangri-La Dialogue, Singapore · Hostile toward China" in joined
     assert "Shangri-La Dialogue, Singapore · Conciliatory toward China" in joined
     assert "What China takes as the real message" in joined
     assert "US highlights: Washington points to this line" in joined
-    assert "US Department of Defense, 31 May 2025 (Official transcript)" in joined
+    assert "US Department of Defense, Remarks by Secretary of Defense" in sources
+    assert "Official transcript · 31 May 2025" in sources
 
 
 def test_hegseth_page_shows_the_counterpart_claims_about_his_office(client, seeded):
-    claims = items(actor_page(client, "pete-hegseth"), "claims")
-    assert len(claims) == 2
-    china, us = sorted(claims)
+    with_sources = items(actor_page(client, "pete-hegseth"), "claims", sources=True)
+    assert len(with_sources) == 2
+    china, us = sorted(text for text, _ in with_sources)
     assert china.startswith(
         "China holds that the counterpart of the Secretary of Defense (Pentagon) is the Minister "
         "of National Defense (China's defense ministry) — on US–China military-to-military."
@@ -127,7 +135,7 @@ def test_hegseth_page_shows_the_counterpart_claims_about_his_office(client, seed
     assert us.startswith(
         "US holds that the counterpart of the Secretary of Defense (Pentagon) is Zhang Youxia"
     )
-    assert all(f"{REPORT}, 3–16 September 2025" in claim for claim in claims)
+    assert all(f"{REPORT}, Pentagon proposes" in sources for _, sources in with_sources)
 
 
 def test_hegseth_page_shows_the_call_he_would_take(client, seeded):

@@ -2,6 +2,7 @@
 possible day and is marked “possibly not yet” until its latest; a later status narrows an
 earlier one's period instead of erasing it; undated facts count from their first report."""
 
+import re
 from datetime import date
 
 import pytest
@@ -26,8 +27,10 @@ CARD = "US – China Military-to-military"
 
 
 def header(html: str) -> str:
-    """The channel page's status panel, as text."""
-    return text_of(html.split('<section aria-labelledby="strip-heading">')[0])
+    """The channel page's status line (in its summary), as text."""
+    match = re.search(r'<p class="channel-summary__status">(.*?)</p>', html, re.S)
+    assert match, "no status line"
+    return text_of(match.group(1))
 
 
 def strip(html: str) -> str:

@@ -15,6 +15,7 @@ from django.utils.html import escape
 
 from events.models import Actor, Channel, Characterisation, Citation, Engagement, Source, Statement
 from tests.factories import StateFactory
+from tests.pages import notes_behind
 
 ARTICLES = Path(__file__).parent / "articles"
 GENEVA = (ARTICLES / "geneva-talks.txt").read_text(encoding="utf-8")
@@ -251,13 +252,16 @@ def test_accepting_a_quote_records_a_cited_statement_on_its_channel(source, edit
     confirmation = page_text(editor_client.get(response["Location"]))
     assert "Recorded statement:" in confirmation and "It cites this source." in confirmation
 
-    # The analyst sees it on the channel's board, with the outlet and the passage.
+    # The analyst sees it on the channel's board; its footnote leads to the outlet, the linked
+    # report and the passage.
     board = page_text(client.get("/channels/us-china-diplomatic/"))
     shown = article_of(board, f"statement-{statement.pk}")
     assert f"<p>“{CANDID}”</p>" in shown
     assert "— Marco Rubio" in shown and "Cooperative" in shown
-    assert f'<a href="https://example.org/geneva" rel="noopener noreferrer">{OUTLET}</a>' in shown
-    assert f'<q class="source__passage">{escape(CANDID_SENTENCE)}</q>' in shown
+    cited = notes_behind(shown, board)
+    assert f'<span class="source__outlet">{OUTLET}</span>' in cited
+    assert '<a class="source__title" href="https://example.org/geneva"' in cited
+    assert f'<q class="source__passage">{escape(CANDID_SENTENCE)}</q>' in cited
 
 
 def test_accepting_a_characterisation_records_it_under_its_engagement(
@@ -280,7 +284,7 @@ def test_accepting_a_characterisation_records_it_under_its_engagement(
     board = page_text(client.get("/channels/us-china-diplomatic/"))
     shown = article_of(board, f"engagement-{malaysia.pk}")
     assert f"<strong>US’s description:</strong> “{FRANK}”" in shown
-    described = shown[shown.index(FRANK) :]
+    described = notes_behind(shown[shown.index(FRANK) :].split("</p>")[0], board)
     assert OUTLET in described
     assert f'<q class="source__passage">{escape(FRANK_SENTENCE)}</q>' in described
 

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from events.models import Citation, Engagement, EngagementTransition, StatusChange, StickingPoint
+from tests.pages import refs_in, sources_behind
 
 pytestmark = pytest.mark.django_db
 
@@ -29,11 +30,21 @@ def text_of(html: str) -> str:
     return re.sub(r" ([,.:;)])", r"\1", text)
 
 
-def section(html: str, heading_id: str) -> str:
-    """The text of one <section> of the channel board, found by its heading's id."""
+def section_html(html: str, heading_id: str) -> str:
+    """One <section> of the channel board, found by its heading's id."""
     match = re.search(rf'<section aria-labelledby="{heading_id}">(.*?)</section>', html, re.S)
     assert match, f"no section {heading_id}"
-    return text_of(match.group(1))
+    return match.group(1)
+
+
+def section(html: str, heading_id: str) -> str:
+    """The text of one <section> of the channel board, found by its heading's id."""
+    return text_of(section_html(html, heading_id))
+
+
+def section_sources(html: str, heading_id: str) -> str:
+    """The text of the sources the section's footnotes link to, with their passages."""
+    return sources_behind(section_html(html, heading_id), html)
 
 
 def card(html: str, track_label: str) -> str:
@@ -83,25 +94,24 @@ def test_channel_board_shows_proposed_call_with_its_significance_and_source(mili
     assert "early September 2025" in upcoming and "proposed by US" in upcoming
     assert "first senior military-to-military contact of Trump's second term" in upcoming
     assert "Beijing has not accepted" in upcoming
-    assert REPORT in upcoming
+    assert REPORT in section_sources(military, "upcoming")
     status = text_of(military.split('<section aria-labelledby="upcoming">')[0])
     assert "Stalled" in status and "since 3–16 September 2025" in status
 
 
 def test_military_board_shows_what_the_report_relays(military):
-    # The report is a secondary one; the board says whom its passages pass on.
-    upcoming = section(military, "upcoming")
-    assert "(Secondary report relaying Nikkei Asia — another outlet's report), paras. 2–3" in (
-        upcoming
-    )
+    # The report is a secondary one; its sources list says whom its passages pass on.
+    upcoming = section_sources(military, "upcoming")
+    assert "(summary) — paras. 2–3, relaying Nikkei Asia — another outlet's report" in upcoming
     assert (
-        "(Secondary report relaying US State Department readouts — an official readout), "
-        "para. 4 — for what set the proposal in motion" in upcoming
+        "(what set the proposal in motion): The outreach on the military channel gathered pace"
+        in upcoming
     )
-    # A citation without its own relay shows what the report as a whole names as its source.
+    assert "— para. 4, relaying US State Department readouts — an official readout" in upcoming
+    # What the report as a whole names as its source is said once, beside the report.
     assert (
-        "(Secondary report relaying Nikkei Asia, citing US officials; State Department readouts "
-        "— as the report says of itself)" in section(military, "sticking-points")
+        "Secondary report · 3–16 September 2025 · relaying Nikkei Asia, citing US officials; "
+        "State Department readouts" in section_sources(military, "sticking-points")
     )
 
 
@@ -156,10 +166,11 @@ def test_diplomatic_board_shows_meeting_characterisation_and_sources(diplomatic)
     assert "Rubio meets China's Foreign Minister in Malaysia" in past
     assert "11 July 2025" in past
     assert "US’s description: “constructive and pragmatic”" in past
-    assert f"{REPORT}, 3–16 September 2025" in past
+    sources = section_sources(diplomatic, "past")
+    assert f"{REPORT}, Pentagon proposes" in sources and "3–16 September 2025" in sources
     # The public record adds the minister's name and the city, each with its own source.
     assert "Wang Yi" in past
-    assert "US Department of State, 11 July 2025 (Official readout)" in past
+    assert "US Department of State," in sources and "Official readout · 11 July 2025" in sources
     assert "Kuala Lumpur, Malaysia" in past
 
 
@@ -174,12 +185,13 @@ def test_military_board_shows_both_hegseth_quotes_with_each_sides_reading(milita
     assert "US highlights: Washington points to this line" in statements
     assert "What China takes as the real message: Beijing treats this line" in statements
     assert "Conciliatory toward China" in statements and "Hostile toward China" in statements
-    assert REPORT in statements
+    sources = section_sources(military, "statements")
+    assert REPORT in sources
     # Where and when he said it comes from a separate, official source.
     assert "Shangri-La Dialogue, Singapore, 31 May 2025" in statements
-    assert "US Department of Defense, 31 May 2025 (Official transcript) — for date and venue" in (
-        statements
-    )
+    assert "US Department of Defense, Remarks by Secretary of Defense Pete Hegseth" in sources
+    assert "Official transcript · 31 May 2025" in sources
+    assert "“We will not instigate nor seek to subjugate or humiliate” (date and venue)" in sources
 
 
 def test_remarks_are_an_open_sticking_point_linked_to_both_quotes(military):
@@ -197,7 +209,8 @@ def test_military_board_shows_counterpart_dispute(military):
     assert "Who is the counterpart of the Secretary of Defense (Pentagon)? Disputed" in counterparts
     assert "China’s view: Minister of National Defense" in counterparts
     assert "US’s view: Zhang Youxia, First-ranked Vice Chairman (CMC)" in counterparts
-    assert counterparts.count(REPORT) == 2
+    claims = refs_in(section_html(military, "counterparts"))
+    assert len(claims) == 2 and REPORT in section_sources(military, "counterparts")
     points = section(military, "sticking-points")
     assert "Who is Hegseth's counterpart Open Counterpart dispute" in points
 
@@ -211,7 +224,7 @@ def test_xiangshan_forum_is_upcoming_with_tentative_and_confirmed_participants(m
     assert "Scheduled" in upcoming and "17–19 September 2025" in upcoming
     assert "Alvaro Smith — delegation member, considering / tentative" in upcoming
     assert "Defense attachés, US Embassy in Beijing — attaché, confirmed" in upcoming
-    assert "para. 7" in upcoming
+    assert "para. 7" in section_sources(military, "upcoming")
 
 
 # Every fact traced to a source.

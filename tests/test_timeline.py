@@ -97,7 +97,11 @@ def test_entries_say_what_kind_they_are_link_to_their_channel_and_cite_sources(c
     text = text_of(stalled.group(1))
     assert text.startswith("3–16 September 2025 Status Stalled US–China military-to-military")
     assert "Hegseth's past remarks" in text
-    assert "Online news report (outlet not recorded), 3–16 September 2025" in text
+    # A source count that opens to the source: outlet, headline, kind, date.
+    assert (
+        "1 source Online news report (outlet not recorded), Pentagon proposes military call with "
+        "China; Beijing has yet to accept · Secondary report · 3–16 September 2025" in text
+    )
     assert '<a href="/channels/us-china-military/#history">' in stalled.group(1)
     statement = re.search(
         r'<li class="timeline__entry timeline__entry--statement" id="[^"]*">(.*?)</li>', html, re.S

@@ -38,7 +38,7 @@ def test_channel_board_opens_from_its_card(page: Page, screenshots):
     military_card(page).locator(".card__title a").click()
 
     expect(page).to_have_url(re.compile(r"/channels/us-china-military/$"))
-    expect(page.locator(".status-panel")).to_contain_text("Stalled")
+    expect(page.locator(".channel-summary__status")).to_contain_text("Stalled")
     sticking_points = page.locator("section:has(#sticking-points) .sticking-point")
     expect(sticking_points).to_have_count(2)
     expect(sticking_points.nth(0)).to_contain_text("Hegseth's remarks on China")

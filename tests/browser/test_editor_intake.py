@@ -88,7 +88,8 @@ def test_editor_pastes_an_article_accepts_two_suggestions_and_finds_them_on_the_
     characterisation = Characterisation.objects.get(words=WORDS)
     assert [c.source for c in characterisation.citations.all()] == [source]
 
-    # The channel board shows both, each with its source: the outlet and the passage.
+    # The channel board shows both, each with a footnote to its source: the outlet and the
+    # passage.
     page.locator("section.intake__suggestions").get_by_role(
         "link", name="US–China Diplomatic"
     ).click()
@@ -98,12 +99,13 @@ def test_editor_pastes_an_article_accepts_two_suggestions_and_finds_them_on_the_
     expect(shown_statement.locator(".statement__text")).to_contain_text(f"“{QUOTE}”")
     expect(shown_statement.locator(".statement__text")).to_contain_text("Marco Rubio")
     expect(shown_statement.locator(".statement__text")).to_contain_text("Cooperative")
-    expect(shown_statement.locator(".source__outlet")).to_have_text(OUTLET)
-    expect(shown_statement.locator(".source__passage")).to_have_text(QUOTE_SENTENCE)
+    cited = page.locator(shown_statement.locator(".refs a").first.get_attribute("href"))
+    expect(cited.locator(".source__outlet")).to_have_text(OUTLET)
+    expect(cited.locator(".source__passage").filter(has_text=QUOTE_SENTENCE)).to_have_count(1)
 
     engagement = page.locator(".engagement").filter(has_text=ENGAGEMENT)
     described = engagement.locator(".characterisation").filter(has_text=WORDS)
-    expect(described).to_have_text(f"US’s description: “{WORDS}”")
-    sources = engagement.locator(f".characterisation:has-text('{WORDS}') + .sources")
-    expect(sources.locator(".source__outlet")).to_have_text(OUTLET)
-    expect(sources.locator(".source__passage")).to_have_text(WORDS_SENTENCE)
+    expect(described).to_contain_text(f"US’s description: “{WORDS}”")
+    cited = page.locator(described.locator(".refs a").first.get_attribute("href"))
+    expect(cited.locator(".source__outlet")).to_have_text(OUTLET)
+    expect(cited.locator(".source__passage").filter(has_text=WORDS_SENTENCE)).to_have_count(1)

@@ -131,9 +131,13 @@ def test_editor_records_a_follow_up_report_from_the_suggestions_alone(
     call = past.locator("article.engagement").filter(has_text=PROPOSED_CALL)
     expect(call.locator(".engagement__meta")).to_contain_text("Held")
     expect(call.locator(".engagement__meta")).to_contain_text("9 September 2025")
-    # The held step cites the report, with its passage.
-    expect(call.locator(".source__outlet").filter(has_text=OUTLET).first).to_be_attached()
-    expect(call).to_contain_text("was held on Tuesday")
+    # The held step cites the report, with its passage: a footnote to the report's entry.
+    report = page.locator(".source-note").filter(
+        has=page.locator(".source__outlet", has_text=OUTLET)
+    )
+    number = report.get_attribute("id").removeprefix("source-")
+    expect(call.locator(f'.lifecycle .refs a[href="#source-{number}"]')).to_have_count(1)
+    expect(report).to_contain_text("was held on Tuesday")
     for quote, speaker, said in (
         (HEGSETH_QUOTE, "Pete Hegseth", "9 September 2025"),
         (TAN_QUOTE, "Tan Wenhua", "10 September 2025"),
@@ -143,5 +147,5 @@ def test_editor_records_a_follow_up_report_from_the_suggestions_alone(
         expect(shown.locator(".statement__text")).to_contain_text(f"“{quote}”")
         expect(shown.locator(".statement__text")).to_contain_text(speaker)
         expect(shown).to_contain_text(said)
-        expect(shown.locator(".source__outlet")).to_have_text(OUTLET)
+        expect(shown.locator(f'.refs a[href="#source-{number}"]')).to_have_count(1)
     assert Engagement.objects.get(title=PROPOSED_CALL).state == "held"
