@@ -10,9 +10,23 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, TruncDate
 
+from events.charts import add_months
 from events.fields import begun_by
 from events.fuzzydates import FuzzyDate
 from events.models import (
@@ -35,7 +49,13 @@ from events.models import (
     either_party,
 )
 from events.pagination import COUNT_CAP
-from events.vocabularies import OPEN_ENGAGEMENT_STATES, TIMELINE_KINDS, ClaimOutcome
+from events.vocabularies import (
+    OPEN_ENGAGEMENT_STATES,
+    TIMELINE_KINDS,
+    ClaimOutcome,
+    Confidence,
+    Trend,
+)
 
 # --- Board cards -------------------------------------------------------------------------------
 
@@ -99,6 +119,118 @@ def channel_cards(channels, ids: list[int], as_of: date | None = None) -> list:
     """Board cards for the channels `ids`, in that order (five queries)."""
     found = {c.pk: c for c in with_board_summary(channels.filter(pk__in=ids), as_of)}
     return attach_board_cards([found[pk] for pk in ids if pk in found], as_of)
+
+
+# The board's sortable columns: the `sort` parameter's values (a leading "-" reverses). Ascending
+# reads "most in trouble first" where a column has such an order (frozen before open,
+# deteriorating before improving, low confidence before high); dates run oldest first.
+BOARD_SORTS = (
+    "channel",
+    "status",
+    "since",
+    "trend",
+    "confidence",
+    "last_contact",
+    "next",
+    "sticking",
+    "activity",
+    "reviewed",
+)
+
+# How many months the board's activity sparklines (and so the activity sort) cover.
+ACTIVITY_MONTHS = 12
+
+
+def _rank(field: str, values: tuple) -> Case:
+    return Case(
+        *(When(**{field: value}, then=Value(rank)) for rank, value in enumerate(values)),
+        default=Value(len(values)),
+        output_field=IntegerField(),
+    )
+
+
+def _count_of(queryset, group_by: str) -> Coalesce:
+    counted = queryset.order_by().values(group_by).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
+
+
+def _board_sort_key(key: str, as_of: date | None, today: date):
+    """The value each channel sorts by for `key` (an expression over the channel)."""
+    latest_status = StatusChange.objects.filter(channel=OuterRef("pk")).as_of(as_of).newest_first()
+    engagements = Engagement.objects.filter(channel=OuterRef("pk")).with_state_as_of(as_of)
+    if key == "status":
+        return F("status_rank")
+    if key == "since":
+        return Subquery(latest_status.values("date_earliest")[:1])
+    if key == "trend":
+        return Subquery(latest_status.values("trend")[:1])
+    if key == "confidence":
+        return Subquery(latest_status.values("confidence")[:1])
+    if key == "reviewed":
+        return Subquery(latest_status.values("changed_at")[:1])
+    if key == "last_contact":
+        held = engagements.held()
+        if as_of is not None:
+            held = held.filter(begun_by("when", as_of) | Q(when_earliest__isnull=True))
+        return Subquery(held.last_held_first().values("when_earliest")[:1])
+    if key == "next":
+        return Subquery(engagements.open().soonest_first().values("when_earliest")[:1])
+    if key == "sticking":
+        open_points = StickingPoint.objects.filter(
+            StickingPointQuerySet.open_q(as_of), channel=OuterRef("pk")
+        )
+        return _count_of(open_points, "channel")
+    if key == "activity":
+        end = as_of or today
+        first = add_months(end, 1 - ACTIVITY_MONTHS)  # as the sparklines count
+        status_changes = StatusChange.objects.filter(
+            channel=OuterRef("pk"), date_earliest__gte=first, date_earliest__lte=end
+        )
+        steps = EngagementTransition.objects.filter(
+            engagement__channel=OuterRef("pk"), date_earliest__gte=first, date_earliest__lte=end
+        )
+        said = Statement.channels.through.objects.filter(
+            channel=OuterRef("pk"),
+            statement__said_earliest__gte=first,
+            statement__said_earliest__lte=end,
+        )
+        return (
+            _count_of(status_changes, "channel")
+            + _count_of(steps, "engagement__channel")
+            + _count_of(said, "channel")
+        )
+    raise ValueError(f"Unknown board sort {key!r}.")
+
+
+def board_sorted(channels, *, sort: str, group: str, as_of: date | None, today: date):
+    """`channels` (from `ChannelQuerySet.on_board`) in the board's order: by group (status or
+    track) first, then by the column `sort` names ("-" first: the other way round; empty: the
+    parties' names), channels with no value for it last, ties by the parties' names. One query
+    when evaluated, whatever the sort."""
+    by_parties = ("party_a__name", "party_b__name", "track", "pk")
+    grouping = {"status": ("status_rank",), "track": ("track",)}.get(group, ())
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if not key or key == "channel":
+        parties = [F(name).desc() if descending else F(name).asc() for name in by_parties]
+        return channels.order_by(*grouping, *parties)
+    ranks = {
+        "trend": (Trend.DETERIORATING, Trend.UNCHANGED, Trend.IMPROVING),
+        "confidence": (Confidence.LOW, Confidence.MEDIUM, Confidence.HIGH),
+    }
+    channels = channels.annotate(board_sort_value=_board_sort_key(key, as_of, today))
+    value = F("board_sort_value")
+    if key in ranks:
+        channels = channels.annotate(
+            board_sort_rank=Case(
+                *(When(board_sort_value=v, then=Value(rank)) for rank, v in enumerate(ranks[key])),
+                default=Value(None),
+                output_field=IntegerField(),
+            )
+        )
+        value = F("board_sort_rank")
+    ordering = value.desc(nulls_last=True) if descending else value.asc(nulls_last=True)
+    return channels.order_by(*grouping, ordering, *by_parties)
 
 
 # --- A channel's status board ------------------------------------------------------------------
@@ -325,6 +457,7 @@ class StreamFilter:
     do); `recorded_since` keeps what editors recorded or changed since that moment."""
 
     channel: Channel | None = None
+    channel_ids: tuple[int, ...] | None = None  # only these channels (an analyst's followed)
     track: str = ""
     party: Actor | None = None
     kinds: tuple[str, ...] = tuple(TIMELINE_KINDS)
@@ -426,6 +559,8 @@ def _stream_querysets(where: StreamFilter) -> dict[str, QuerySet]:
         condition = Q()
         if where.channel is not None:
             condition &= Q(**{prefix: where.channel})
+        if where.channel_ids is not None:
+            condition &= Q(**{f"{prefix}__in": where.channel_ids})
         if where.track:
             condition &= Q(**{f"{prefix}__track": where.track})
         if where.party is not None:
@@ -523,9 +658,13 @@ def _channels_of(kind: str, record) -> tuple[Channel, ...]:
     return (record.channel,)
 
 
-def event_stream(where: StreamFilter, *, limit: int, offset: int = 0) -> list[StreamItem]:
+def event_stream(
+    where: StreamFilter, *, limit: int, offset: int = 0, with_citations: bool = True
+) -> list[StreamItem]:
     """The stream's items `offset` to `offset + limit`, in `where.order`, each with its channels
     and citations loaded: two queries per kind (three for statements, with their channels).
+    Without citations (a list of links that shows none): one query per kind, plus one for the
+    statements' channels.
 
     Each kind's query returns its own first `offset + limit` rows in the stream's order, so the
     merged list's slice is exact."""
@@ -536,11 +675,9 @@ def event_stream(where: StreamFilter, *, limit: int, offset: int = 0) -> list[St
         order = (F("stream_day").desc(nulls_last=True), "-recorded_at", "-id")
     items: list[StreamItem] = []
     for kind, queryset in _stream_querysets(where).items():
-        rows = (
-            queryset.order_by(*order)
-            .select_related(*_STREAM_RELATED[kind])
-            .prefetch_related(cited())
-        )
+        rows = queryset.order_by(*order).select_related(*_STREAM_RELATED[kind])
+        if with_citations:
+            rows = rows.prefetch_related(cited())
         if kind == "statement":
             rows = rows.prefetch_related(
                 Prefetch("channels", queryset=Channel.objects.with_parties())
@@ -558,3 +695,28 @@ def event_stream(where: StreamFilter, *, limit: int, offset: int = 0) -> list[St
         )
     items.sort(key=lambda item: item.sort_key(where.order), reverse=True)
     return items[offset:end]
+
+
+# The stream's kinds, each with the path from its rows to their channel.
+_STREAM_CHANNEL_PATHS = {
+    "status": "channel",
+    "step": "engagement__channel",
+    "statement": "channels",
+    "raised": "channel",
+    "resolved": "channel",
+    "claim": "channel",
+    "characterisation": "engagement__channel",
+}
+
+
+def channels_changed_since(where: StreamFilter) -> set[int]:
+    """The ids of the channels with an item in the stream for `where` (give it
+    `recorded_since`): one query, a UNION over the kinds."""
+    parts = [
+        queryset.order_by().values_list(_STREAM_CHANNEL_PATHS[kind], flat=True)
+        for kind, queryset in _stream_querysets(where).items()
+    ]
+    if not parts:
+        return set()
+    first, *others = parts
+    return {pk for pk in first.union(*others).order_by() if pk is not None}
