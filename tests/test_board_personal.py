@@ -7,13 +7,15 @@ from datetime import date, timedelta
 from xml.etree import ElementTree
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from events import services
 from events.fuzzydates import FuzzyDate
-from events.models import BoardVisit, FeedToken, Follow, StatusChange
+from events.models import BoardVisit, Channel, FeedToken, Follow, StatusChange
 from events.roles import ANALYSTS
+from tests.builders import populate
 from tests.conftest import make_user, signed_in
 from tests.factories import ChannelFactory, SourceFactory, StateFactory
 
@@ -273,3 +275,37 @@ def test_the_feed_of_an_account_that_may_no_longer_read_is_gone(analyst, anonymo
     analyst.is_active = False
     analyst.save()
     assert anonymous_client.get(f"/feeds/private/{token.key}.atom").status_code == 404
+
+
+# --- Query counts of the analyst's own pages ------------------------------------------------------
+
+
+def queries_of(client, url: str) -> int:
+    client.get(url)
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_feed_address_page_and_private_feed_run_a_fixed_number_of_queries(
+    client, analyst, anonymous_client
+):
+    """The same queries with one followed channel of little data as with many of more: the
+    private feed reads the event stream (`events.feeds`) once for all followed channels."""
+    token = services.feed_token_issue(user=analyst)
+    feed = f"/feeds/private/{token.key}.atom"
+
+    def follow_all() -> tuple[int, int]:
+        for made in Channel.objects.all():
+            services.channel_follow(user=analyst, channel=made)
+        return queries_of(client, "/feeds/mine/"), queries_of(anonymous_client, feed)
+
+    populate(channels=1, per_channel=2)
+    small = follow_all()
+    populate(channels=4, per_channel=5)
+    large = follow_all()
+
+    # The page: the shell (session, user, two permission look-ups), the token, the followed
+    # channels. The feed: the token with its account, two permission look-ups, the follows,
+    # and the stream (two queries per kind, one for the statements' channels).
+    assert small == large == (6, 19)
