@@ -25,6 +25,7 @@ their bodies.
 """
 
 import hashlib
+import re
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -40,7 +41,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from events.models import DataVersion, SearchEntry
+from events.models import BoardVisit, DataVersion, FeedToken, Follow, SearchEntry
 
 __all__ = [
     "bump_data_version",
@@ -117,8 +118,10 @@ def connect_signals() -> None:
     """Bump the version after every save and delete of a record of the app (and every change
     to its many-to-many links)."""
     for model in apps.get_app_config("events").get_models():
-        # The search index follows the records (events.search); its writes change no page.
-        if model is DataVersion or model is SearchEntry:
+        # The search index follows the records (events.search); its writes change no page. An
+        # analyst's own reading state (follows, visits, feed tokens) never enters a shared body
+        # (see `render_cached`'s `personal`): saving it must not throw every cached page away.
+        if model in (DataVersion, SearchEntry, Follow, BoardVisit, FeedToken):
             continue
         uid = f"events_data_version_{model._meta.model_name}"
         pre_save.connect(_before_change, sender=model, dispatch_uid=f"{uid}_pre_save")
@@ -229,6 +232,11 @@ def own_query(request, params: tuple[str, ...], *, without: tuple[str, ...] = ()
 
 BLOCK_MARKER = "<!--page-block-->"
 
+# A spot in a cached body that is filled for each request (`render_cached`'s `personal`): what
+# one analyst sees there (their stars, what changed since their last visit) never enters the
+# shared body. Text from the records cannot forge one: templates escape its "<".
+PERSONAL_HOLE = re.compile(r"<!--personal:([a-z]+(?:-[0-9]+)?)-->")
+
 
 def render_cached(
     request,
@@ -239,12 +247,17 @@ def render_cached(
     params: tuple[str, ...] = (),
     status: int = 200,
     variant: str = "",
+    personal: Callable[[str], str] | None = None,
 ):
     """Render `template` (a page that extends `base_template`) with `get_context()`, its title,
     head and content blocks cached by `cached_body` (keyed by the query parameters `params` and
     the `variant`),
     inside a shell rendered for this request. `get_context` runs only on a cache miss. Pages
-    that answer an error (`status` other than 200) are rendered every time, never stored."""
+    that answer an error (`status` other than 200) are rendered every time, never stored.
+
+    `personal(name)` fills each `<!--personal:name-->` the body holds, on every request (hole
+    punching): a page shared by everyone keeps one cached body and still shows each reader
+    their own parts. Without it, the holes stay empty comments."""
 
     def render_blocks() -> str:
         context = {**get_context(), "base_template": "_blocks.html"}
@@ -259,6 +272,8 @@ def render_cached(
     if len(parts) != 3:  # a body from templates of another shape: render afresh
         parts = render_blocks().split(BLOCK_MARKER)
     title, head, content = parts
+    if personal is not None:
+        content = PERSONAL_HOLE.sub(lambda hole: personal(hole.group(1)), content)
     context = {
         # Rendered by our own templates, autoescaped there: safe to print as they are.
         "page_title": mark_safe(title.strip()),  # noqa: S308

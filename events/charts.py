@@ -44,14 +44,14 @@ def _month_start(d: date) -> date:
     return d.replace(day=1)
 
 
-def _add_months(d: date, months: int) -> date:
+def add_months(d: date, months: int) -> date:
     """The first day of the month `months` after (or before) the month of `d`."""
     index = d.year * 12 + (d.month - 1) + months
     return date(index // 12, index % 12 + 1, 1)
 
 
 def _month_end(d: date) -> date:
-    return _add_months(d, 1) - timedelta(days=1)
+    return add_months(d, 1) - timedelta(days=1)
 
 
 def _months_between(first: date, last: date) -> int:
@@ -125,13 +125,13 @@ def _default_window(dates: list[date], today: date) -> tuple[date, date]:
         margin = max(timedelta(days=MARGIN_DAYS), (high - low) * 0.05)
         start, end = _month_start(low - margin), _month_end(high + margin)
     else:
-        start, end = _add_months(today, 1 - MIN_WINDOW_MONTHS), _month_end(today)
+        start, end = add_months(today, 1 - MIN_WINDOW_MONTHS), _month_end(today)
     grow_end = True
     while _months_between(start, end) < MIN_WINDOW_MONTHS:
         if grow_end:
-            end = _month_end(_add_months(end, 1))
+            end = _month_end(add_months(end, 1))
         else:
-            start = _add_months(start, -1)
+            start = add_months(start, -1)
         grow_end = not grow_end
     return start, end
 
@@ -144,9 +144,9 @@ def _window(
         return default_start, default_end
     if start is None:
         assert end is not None  # both None returned above
-        start = min(default_start, _add_months(end, 1 - MIN_WINDOW_MONTHS))
+        start = min(default_start, add_months(end, 1 - MIN_WINDOW_MONTHS))
     elif end is None:
-        end = max(default_end, _month_end(_add_months(start, MIN_WINDOW_MONTHS - 1)))
+        end = max(default_end, _month_end(add_months(start, MIN_WINDOW_MONTHS - 1)))
     if end <= start:
         raise ValueError(f"The time strip needs start < end, got {start} and {end}.")
     return start, end
@@ -180,7 +180,7 @@ def _ticks(scale: _Scale, width: int) -> list[dict]:
     ticks = []
     month = _month_start(scale.start)
     if month < scale.start:
-        month = _add_months(month, 1)
+        month = add_months(month, 1)
     first = True
     while month <= scale.end:
         if (month.month - 1) % step == 0:
@@ -203,7 +203,7 @@ def _ticks(scale: _Scale, width: int) -> list[dict]:
                 }
             )
             first = False
-        month = _add_months(month, 1)
+        month = add_months(month, 1)
     return ticks
 
 
@@ -594,7 +594,7 @@ def activity_by_channel(
     counts = {pk: [0] * months for pk in ids}
     if not ids:
         return counts
-    first = _add_months(end, 1 - months)
+    first = add_months(end, 1 - months)
     queries = (
         StatusChange.objects.filter(
             channel_id__in=ids, date_earliest__gte=first, date_earliest__lte=end
@@ -627,7 +627,7 @@ def sparkline(counts: Sequence[int], *, end: date, width: int = 120, height: int
     if not counts:
         raise ValueError("sparkline() needs at least one month of counts.")
     months = len(counts)
-    first = _add_months(end, 1 - months)
+    first = add_months(end, 1 - months)
     top_pad, bottom_pad = 2, 2
     baseline = height - bottom_pad
     usable = baseline - top_pad
@@ -637,7 +637,7 @@ def sparkline(counts: Sequence[int], *, end: date, width: int = 120, height: int
     total = sum(counts)
     columns = []
     for index, count in enumerate(counts):
-        month = _add_months(first, index)
+        month = add_months(first, index)
         bar_height = 0.0 if peak == 0 or count == 0 else max(usable * count / peak, 2.0)
         columns.append(
             {

@@ -40,6 +40,7 @@ from datetime import UTC, date, datetime, time
 from typing import cast
 
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
@@ -52,10 +53,13 @@ from events.models import (
     Citation,
     CounterpartClaim,
     EngagementTransition,
+    FeedToken,
+    Follow,
     Statement,
     StatusChange,
     StickingPoint,
 )
+from events.roles import can_read
 from events.selectors import StreamFilter, StreamItem, StreamRecord, event_stream
 from events.views import claim_ending
 
@@ -411,11 +415,14 @@ def characterisation_entry(item: StreamItem) -> Entry:
 # --- Entries from the event stream ------------------------------------------------------------
 
 
-def latest_entries(channel: Channel | None = None) -> list[Entry]:
+def latest_entries(
+    channel: Channel | None = None, channel_ids: tuple[int, ...] | None = None
+) -> list[Entry]:
     """The `MAX_ENTRIES` items of the event stream (`events.selectors.event_stream`) of one
-    channel, or of all channels when None, recorded or changed last: the timeline's first items
-    with `?order=recorded`, in its order."""
-    items = event_stream(StreamFilter(channel=channel, order="recorded"), limit=MAX_ENTRIES)
+    channel, of the channels `channel_ids`, or of all channels when neither, recorded or changed
+    last: the timeline's first items with `?order=recorded`, in its order."""
+    where = StreamFilter(channel=channel, channel_ids=channel_ids, order="recorded")
+    items = event_stream(where, limit=MAX_ENTRIES)
     entries = []
     for item in items:
         if item.kind == "status":
@@ -513,3 +520,40 @@ class ChannelFeed(EntriesFeed):
 
     def items(self, channel: Channel) -> list[Entry]:
         return latest_entries(channel)
+
+
+class FollowedFeed(EntriesFeed):
+    """An analyst's private feed: the channels they follow, read with the secret key of their
+    address (`FeedToken`) instead of a session, so a feed reader can subscribe. A wrong or
+    withdrawn key, or an account that may no longer read the boards, answers 404 — the same
+    answer, so the address says nothing about which keys exist."""
+
+    def get_object(self, request, key: str) -> FeedToken:
+        token = FeedToken.objects.select_related("user").get(key=key)  # DoesNotExist: 404
+        if not can_read(token.user):
+            raise Http404("No such feed.")
+        return token
+
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        # The address is the credential: no shared cache may keep the answer, no search engine
+        # list it.
+        response.headers["Cache-Control"] = "private, no-store"
+        response.headers["X-Robots-Tag"] = "noindex"
+        return response
+
+    def title(self, token: FeedToken) -> str:
+        return f"{SITE_NAME} — channels followed by {token.user.get_username()}"
+
+    def subtitle(self, token: FeedToken) -> str:
+        return f"{WHAT} on the channels you follow, recorded or changed last first. {DATES_NOTE}"
+
+    def link(self, token: FeedToken) -> str:
+        return f"{reverse('events:board')}?mine=1"
+
+    def feed_guid(self, token: FeedToken) -> str:
+        return f"{TAG_PREFIX}feed-followed-{token.user_id}"
+
+    def items(self, token: FeedToken) -> list[Entry]:
+        followed = Follow.objects.channel_ids_of(token.user)
+        return latest_entries(channel_ids=tuple(followed)) if followed else []

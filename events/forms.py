@@ -469,3 +469,22 @@ class BoardForm(forms.Form):
             "status": data.get("status", ""),
             "search": data.get("q", "").strip(),
         }
+
+
+class BoardViewForm(forms.Form):
+    """How the board orders its table and whose channels it shows: kept apart from the filters
+    (`BoardForm`) because the column headers and the “My channels” toggle set them, not the
+    filter bar."""
+
+    sort = forms.ChoiceField(required=False, label="Sort by")
+    mine = forms.BooleanField(required=False, label="My channels only")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from events.selectors import BOARD_SORTS
+
+        cast(forms.ChoiceField, self.fields["sort"]).choices = [
+            ("", "Parties, A–Z"),
+            *((key, key) for key in BOARD_SORTS),
+            *((f"-{key}", f"-{key}") for key in BOARD_SORTS),
+        ]

@@ -8,8 +8,9 @@ EDITORS = "Editors"
 ANALYSTS = "Analysts"
 
 # Records editors curate. The search index and the data version are maintained by the app,
-# never edited by hand.
-NOT_CURATED = {"searchentry", "dataversion"}
+# never edited by hand; follows, board visits and feed tokens are each analyst's own reading
+# state (events.models.personal), kept by the app for them.
+NOT_CURATED = {"searchentry", "dataversion", "follow", "boardvisit", "feedtoken"}
 
 
 def curated_models():

@@ -10,10 +10,24 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from events.charts import add_months
 from events.fields import begun_by
 from events.fuzzydates import FuzzyDate
 from events.models import (
@@ -40,7 +54,9 @@ from events.vocabularies import (
     OPEN_ENGAGEMENT_STATES,
     TIMELINE_KINDS,
     ClaimOutcome,
+    Confidence,
     EngagementState,
+    Trend,
 )
 
 # --- Board cards -------------------------------------------------------------------------------
@@ -111,6 +127,118 @@ def channel_cards(channels, ids: list[int], as_of: date | None = None) -> list:
     """Board cards for the channels `ids`, in that order (five queries)."""
     found = {c.pk: c for c in with_board_summary(channels.filter(pk__in=ids), as_of)}
     return attach_board_cards([found[pk] for pk in ids if pk in found], as_of)
+
+
+# The board's sortable columns: the `sort` parameter's values (a leading "-" reverses). Ascending
+# reads "most in trouble first" where a column has such an order (frozen before open,
+# deteriorating before improving, low confidence before high); dates run oldest first.
+BOARD_SORTS = (
+    "channel",
+    "status",
+    "since",
+    "trend",
+    "confidence",
+    "last_contact",
+    "next",
+    "sticking",
+    "activity",
+    "reviewed",
+)
+
+# How many months the board's activity sparklines (and so the activity sort) cover.
+ACTIVITY_MONTHS = 12
+
+
+def _rank(field: str, values: tuple) -> Case:
+    return Case(
+        *(When(**{field: value}, then=Value(rank)) for rank, value in enumerate(values)),
+        default=Value(len(values)),
+        output_field=IntegerField(),
+    )
+
+
+def _count_of(queryset, group_by: str) -> Coalesce:
+    counted = queryset.order_by().values(group_by).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
+
+
+def _board_sort_key(key: str, as_of: date | None, today: date):
+    """The value each channel sorts by for `key` (an expression over the channel)."""
+    latest_status = StatusChange.objects.filter(channel=OuterRef("pk")).as_of(as_of).newest_first()
+    engagements = Engagement.objects.filter(channel=OuterRef("pk")).with_state_as_of(as_of)
+    if key == "status":
+        return F("status_rank")
+    if key == "since":
+        return Subquery(latest_status.values("date_earliest")[:1])
+    if key == "trend":
+        return Subquery(latest_status.values("trend")[:1])
+    if key == "confidence":
+        return Subquery(latest_status.values("confidence")[:1])
+    if key == "reviewed":
+        return Subquery(latest_status.values("changed_at")[:1])
+    if key == "last_contact":
+        held = engagements.held()
+        if as_of is not None:
+            held = held.filter(begun_by("when", as_of) | Q(when_earliest__isnull=True))
+        return Subquery(held.last_held_first().values("when_earliest")[:1])
+    if key == "next":
+        return Subquery(engagements.open().soonest_first().values("when_earliest")[:1])
+    if key == "sticking":
+        open_points = StickingPoint.objects.filter(
+            StickingPointQuerySet.open_q(as_of), channel=OuterRef("pk")
+        )
+        return _count_of(open_points, "channel")
+    if key == "activity":
+        end = as_of or today
+        first = add_months(end, 1 - ACTIVITY_MONTHS)  # as the sparklines count
+        status_changes = StatusChange.objects.filter(
+            channel=OuterRef("pk"), date_earliest__gte=first, date_earliest__lte=end
+        )
+        steps = EngagementTransition.objects.filter(
+            engagement__channel=OuterRef("pk"), date_earliest__gte=first, date_earliest__lte=end
+        )
+        said = Statement.channels.through.objects.filter(
+            channel=OuterRef("pk"),
+            statement__said_earliest__gte=first,
+            statement__said_earliest__lte=end,
+        )
+        return (
+            _count_of(status_changes, "channel")
+            + _count_of(steps, "engagement__channel")
+            + _count_of(said, "channel")
+        )
+    raise ValueError(f"Unknown board sort {key!r}.")
+
+
+def board_sorted(channels, *, sort: str, group: str, as_of: date | None, today: date):
+    """`channels` (from `ChannelQuerySet.on_board`) in the board's order: by group (status or
+    track) first, then by the column `sort` names ("-" first: the other way round; empty: the
+    parties' names), channels with no value for it last, ties by the parties' names. One query
+    when evaluated, whatever the sort."""
+    by_parties = ("party_a__name", "party_b__name", "track", "pk")
+    grouping = {"status": ("status_rank",), "track": ("track",)}.get(group, ())
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if not key or key == "channel":
+        parties = [F(name).desc() if descending else F(name).asc() for name in by_parties]
+        return channels.order_by(*grouping, *parties)
+    ranks = {
+        "trend": (Trend.DETERIORATING, Trend.UNCHANGED, Trend.IMPROVING),
+        "confidence": (Confidence.LOW, Confidence.MEDIUM, Confidence.HIGH),
+    }
+    channels = channels.annotate(board_sort_value=_board_sort_key(key, as_of, today))
+    value = F("board_sort_value")
+    if key in ranks:
+        channels = channels.annotate(
+            board_sort_rank=Case(
+                *(When(board_sort_value=v, then=Value(rank)) for rank, v in enumerate(ranks[key])),
+                default=Value(None),
+                output_field=IntegerField(),
+            )
+        )
+        value = F("board_sort_rank")
+    ordering = value.desc(nulls_last=True) if descending else value.asc(nulls_last=True)
+    return channels.order_by(*grouping, ordering, *by_parties)
 
 
 # --- A channel's status board ------------------------------------------------------------------
@@ -506,6 +634,7 @@ class StreamFilter:
     do); `recorded_since` keeps what editors recorded or changed since that moment."""
 
     channel: Channel | None = None
+    channel_ids: tuple[int, ...] | None = None  # only these channels (an analyst's followed)
     track: str = ""
     party: Actor | None = None
     kinds: tuple[str, ...] = tuple(TIMELINE_KINDS)
@@ -607,6 +736,8 @@ def _stream_querysets(where: StreamFilter) -> dict[str, QuerySet]:
         condition = Q()
         if where.channel is not None:
             condition &= Q(**{prefix: where.channel})
+        if where.channel_ids is not None:
+            condition &= Q(**{f"{prefix}__in": where.channel_ids})
         if where.track:
             condition &= Q(**{f"{prefix}__track": where.track})
         if where.party is not None:
@@ -741,37 +872,49 @@ def _from_boundary(kind: str, boundary: tuple, order: str) -> Q:
     return Q(stream_day__lt=day) | Q(stream_day__isnull=True) | Q(stream_day=day) & same_moment
 
 
-def event_stream(where: StreamFilter, *, limit: int, offset: int = 0) -> list[StreamItem]:
+def event_stream(
+    where: StreamFilter,
+    *,
+    limit: int,
+    offset: int = 0,
+    with_citations: bool = True,
+    paged: bool = False,
+) -> list[StreamItem]:
     """The stream's items `offset` to `offset + limit`, in `where.order`, each with its channels
-    and citations loaded: three queries per kind (four for statements, with their channels),
-    however deep the page.
+    and citations loaded: two queries per kind (three for statements, with their channels),
+    plus one per kind for a page (`paged`, or any `offset`), however deep. Without citations
+    (a list of links that shows none): one query per kind fewer.
 
-    A bounded merge of per-kind keyset streams: first each kind's sort keys alone (no related
-    rows), up to `offset + 1` of them, merged to find the key of the page's first item; then
-    each kind's rows from that key on (a keyset condition), at most `limit` of them, merged.
-    Page 400 reads 400 pages of keys, not of rows with their sources."""
+    A page is a bounded merge of per-kind keyset streams: first each kind's sort keys alone (no
+    related rows), up to `offset + 1` of them, merged to find the key of the page's first item;
+    then each kind's rows from that key on (a keyset condition), at most `limit` of them,
+    merged. Page 400 reads 400 pages of keys, not of rows with their sources. The first items
+    alone (a feed, the board's latest changes) need no keys; a paged list asks for them on its
+    first page too, so that every page runs the same queries."""
     ordering = _stream_ordering(where.order)
     querysets = {
         kind: queryset.order_by(*ordering) for kind, queryset in _stream_querysets(where).items()
     }
-    keys = [
-        _stream_key(kind, day, recorded_at, changed_at, pk, order=where.order)
-        for kind, queryset in querysets.items()
-        for day, recorded_at, changed_at, pk in queryset.values_list(
-            "stream_day", "recorded_at", "changed_at", "pk"
-        )[: offset + 1]
-    ]
-    keys.sort(reverse=True)
-    if len(keys) <= offset:
-        return []  # past the end
-    boundary = keys[offset]
+    boundary = None
+    if paged or offset:
+        keys = [
+            _stream_key(kind, day, recorded_at, changed_at, pk, order=where.order)
+            for kind, queryset in querysets.items()
+            for day, recorded_at, changed_at, pk in queryset.values_list(
+                "stream_day", "recorded_at", "changed_at", "pk"
+            )[: offset + 1]
+        ]
+        keys.sort(reverse=True)
+        if len(keys) <= offset:
+            return []  # past the end
+        boundary = keys[offset]
     items: list[StreamItem] = []
     for kind, queryset in querysets.items():
-        rows = (
-            queryset.filter(_from_boundary(kind, boundary, where.order))
-            .select_related(*_STREAM_RELATED[kind])
-            .prefetch_related(cited())
-        )
+        if boundary is not None:
+            queryset = queryset.filter(_from_boundary(kind, boundary, where.order))
+        rows = queryset.select_related(*_STREAM_RELATED[kind])
+        if with_citations:
+            rows = rows.prefetch_related(cited())
         if kind == "statement":
             rows = rows.prefetch_related(
                 Prefetch("channels", queryset=Channel.objects.with_parties())
@@ -789,3 +932,28 @@ def event_stream(where: StreamFilter, *, limit: int, offset: int = 0) -> list[St
         )
     items.sort(key=lambda item: item.sort_key(where.order), reverse=True)
     return items[:limit]
+
+
+# The stream's kinds, each with the path from its rows to their channel.
+_STREAM_CHANNEL_PATHS = {
+    "status": "channel",
+    "step": "engagement__channel",
+    "statement": "channels",
+    "raised": "channel",
+    "resolved": "channel",
+    "claim": "channel",
+    "characterisation": "engagement__channel",
+}
+
+
+def channels_changed_since(where: StreamFilter) -> set[int]:
+    """The ids of the channels with an item in the stream for `where` (give it
+    `recorded_since`): one query, a UNION over the kinds."""
+    parts = [
+        queryset.order_by().values_list(_STREAM_CHANNEL_PATHS[kind], flat=True)
+        for kind, queryset in _stream_querysets(where).items()
+    ]
+    if not parts:
+        return set()
+    first, *others = parts
+    return {pk for pk in first.union(*others).order_by() if pk is not None}

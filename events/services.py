@@ -15,6 +15,7 @@ same ones the admin's forms show on their fields before saving.
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 import reversion
@@ -22,18 +23,22 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model, Q
+from django.utils import timezone
 from django.utils.text import slugify
 
 from events.caching import lock_data_version
 from events.fuzzydates import FuzzyDate
 from events.models import (
     Actor,
+    BoardVisit,
     Channel,
     Characterisation,
     Citation,
     CounterpartClaim,
     Engagement,
     EngagementTransition,
+    FeedToken,
+    Follow,
     IntakeDecision,
     Interpretation,
     Office,
@@ -1024,3 +1029,66 @@ def counterpart_dispute_settle(
         point.resolved = date
         record_save(record=point, citations=citations, user=user)
     return point
+
+
+# --- An analyst's own reading state (events.models.personal) -------------------------------------
+#
+# Not facts: no version is kept and no cached page goes stale (events.caching), so these take
+# neither the history nor the data version's lock.
+
+# A board view this long after the one before starts a new visit; views closer together are one
+# visit (reloads, going back from a channel page), so they keep the same "since" baseline.
+VISIT_GAP = timedelta(minutes=30)
+
+
+def channel_follow(*, user, channel: Channel) -> Follow:
+    """Star `channel` for `user` (an analyst); starring it again changes nothing."""
+    if not user.is_authenticated:
+        raise ValidationError("Sign in to follow channels.")
+    with transaction.atomic():
+        follow, _ = Follow.objects.get_or_create(user=user, channel=channel)
+    return follow
+
+
+def channel_unfollow(*, user, channel: Channel) -> None:
+    """Take the star off `channel` for `user`; a channel not followed stays so."""
+    Follow.objects.filter(user=user, channel=channel).delete()
+
+
+def board_visit_record(*, user, now: datetime | None = None) -> datetime | None:
+    """Note that `user` is looking at the board `now`, and return since when the board lists
+    changes for them: the last view of their previous visit, or None before any (the board
+    then lists the last seven days).
+
+    A visit is a run of board views each less than `VISIT_GAP` after the one before: reloading
+    or coming back from a channel page keeps the list, and the next morning's first view moves
+    the baseline to the previous visit's last view. Two queries (a first view: a few more)."""
+    now = now or timezone.now()
+    visit = BoardVisit.objects.filter(user=user).only("pk", "seen_at", "baseline_at").first()
+    if visit is None:
+        try:
+            with transaction.atomic():
+                BoardVisit.objects.create(user=user, seen_at=now)
+        except IntegrityError:  # the same analyst's other tab got there first
+            pass
+        return None
+    baseline = visit.seen_at if now - visit.seen_at >= VISIT_GAP else visit.baseline_at
+    # max(): a clock set back never moves the visit before its baseline.
+    BoardVisit.objects.filter(pk=visit.pk).update(
+        seen_at=max(now, visit.seen_at), baseline_at=baseline
+    )
+    return baseline
+
+
+def feed_token_issue(*, user) -> FeedToken:
+    """A new private feed address for `user`: any earlier address stops working at once."""
+    if not user.is_authenticated:
+        raise ValidationError("Sign in to get a feed address.")
+    with transaction.atomic():
+        FeedToken.objects.filter(user=user).delete()
+        return FeedToken.objects.create(user=user)
+
+
+def feed_token_revoke(*, user) -> None:
+    """Withdraw `user`'s private feed address: it answers 404 from now on."""
+    FeedToken.objects.filter(user=user).delete()

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from events import editor_views, intake_views, views
+from events import editor_views, intake_views, personal_views, views
 from events.access import editor_access, read_access
-from events.feeds import BoardFeed, ChannelFeed
+from events.feeds import BoardFeed, ChannelFeed, FollowedFeed
 
 app_name = "events"
 
@@ -32,4 +32,8 @@ urlpatterns = [
     ),
     path("feeds/board.atom", read_access(BoardFeed()), name="feed_board"),
     path("channels/<slug:slug>/feed.atom", read_access(ChannelFeed()), name="feed_channel"),
+    path("follow/<int:pk>/", read_access(personal_views.follow), name="follow"),
+    path("feeds/mine/", read_access(personal_views.feed_address), name="feed_address"),
+    # No session here: the secret key in the address is the credential (events.feeds).
+    path("feeds/private/<str:key>.atom", FollowedFeed(), name="feed_private"),
 ]

@@ -1,27 +1,31 @@
 """Pages. Each view is a query (a QuerySet method or `events.selectors`), a filterset and a
 template."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
-from events import days, editor_actions, exports, selectors
+from events import days, editor_actions, exports, selectors, services
 from events.caching import own_query, render_cached
 from events.charts import attach_sparklines, time_strip
 from events.filters import ActorFilter, EngagementFilter, SourceFilter, StatementFilter
 from events.footnotes import Footnotes
-from events.forms import BoardForm, TimelineForm
+from events.forms import BoardForm, BoardViewForm, TimelineForm
 from events.fuzzydates import FuzzyDate
 from events.models import (
     Actor,
     Channel,
     Engagement,
+    Follow,
     Source,
     Statement,
 )
@@ -65,45 +69,187 @@ def suggest(request, kind: str):
     return render(request, "events/_suggestions.html", {"options": options})
 
 
+# The board's table columns, in order: (sort key, heading). Sorting is the `sort` parameter,
+# the headers its links (selectors.board_sorted).
+BOARD_COLUMNS = (
+    ("channel", "Channel"),
+    ("status", "Status"),
+    ("since", "Since"),
+    ("trend", "Trend"),
+    ("confidence", "Confidence"),
+    ("last_contact", "Last contact"),
+    ("next", "Next expected"),
+    ("sticking", "Open sticking points"),
+    ("activity", "Activity"),
+    ("reviewed", "Last reviewed"),
+)
+
+# How far back the "what changed" strip looks for an analyst's first visit (or anyone who is
+# not signed in), and how many changes it lists.
+FIRST_VISIT_DAYS = 7
+CHANGES_SHOWN = 12
+
+
 def board(request):
-    """Every channel, one card each (status, since when, trend, last and next contact), the
-    ones most in trouble first; filters, grouping and pages for a desk that follows hundreds."""
+    """Every channel as one row of a comparison table (status, since when, trend, confidence,
+    last and next contact, obstacles, activity, last review), grouped, sortable by any column,
+    filtered and paged for a desk that follows hundreds; above it, what was recorded since the
+    analyst last looked, and their starred channels ("My channels").
+
+    The table is cached for everyone (`events.caching`); the analyst's own parts — the strip of
+    changes, the stars and the "changed" marks on rows — are holes filled per request
+    (`personal`), so one analyst's view never reaches another's. "My channels" changes which
+    rows the body holds, so it is cached per set of followed channels (`variant`): analysts
+    following the same channels share it, and a new star makes a new entry."""
     as_of, as_of_error = parse_as_of(request)
     form = BoardForm(request.GET)
-    status = 400 if as_of_error or not form.is_valid() else 200
+    view_form = BoardViewForm(request.GET)
+    valid = form.is_valid() and view_form.is_valid()
+    status = 400 if as_of_error or not valid else 200
+    user = request.user if request.user.is_authenticated else None
+    followed = Follow.objects.channel_ids_of(user)
+    shown = view_form.cleaned_data if view_form.is_valid() else {}
+    mine = bool(user and shown.get("mine"))
+    sort = shown.get("sort") or ""
+    today = timezone.localdate()
     # The parameters the board reads: its cache key, and all its links carry.
-    params = ("as_of", "page", *BoardForm.base_fields)
+    params = ("as_of", "page", *BoardForm.base_fields, *BoardViewForm.base_fields)
 
     def context() -> dict:
         filters = form.filters() if form.is_valid() else {}
         channels = Channel.objects.on_board(as_of=as_of, **filters)
         tallies = Channel.objects.on_board(as_of=as_of, **{**filters, "status": ""})
+        if mine:
+            channels = channels.filter(pk__in=followed)
+            tallies = tallies.filter(pk__in=followed)
         group = (form.is_valid() and form.cleaned_data.get("group")) or "status"
-        ordered = channels.in_board_order(group).values_list("pk", flat=True)
+        ordered = selectors.board_sorted(
+            channels, sort=sort, group=group, as_of=as_of, today=today
+        ).values_list("pk", flat=True)
         page = Paginator(ordered, BOARD_PER_PAGE).get_page(request.GET.get("page"))
         cards = attach_sparklines(
             selectors.channel_cards(Channel.objects.all(), list(page.object_list), as_of=as_of),
-            end=as_of or timezone.localdate(),
+            end=as_of or today,
+            months=selectors.ACTIVITY_MONTHS,
         )
+        tally_counts = tallies.status_tallies()
         for card in cards:
             card.group_key = {"status": card.current_status_value, "track": card.track}.get(group)
+            card.group_count = tally_counts.get(card.current_status_value or "none")
+        # Links in the cached body carry only the board's own parameters (own_query).
+        query = QueryDict(own_query(request, params, without=("page",)), mutable=True)
+        status_query = query.copy()
+        status_query.pop("status", None)
+        mine_query = query.copy()
+        mine_query.pop("mine", None)
         return {
             "form": form,
+            "view_form": view_form,
             "channels": cards,
             "page": page,
             "group": group,
-            "tallies": tallies.status_tallies(),
-            # Links in the cached body carry only the board's own parameters (own_query).
-            "status_query": own_query(request, params, without=("page", "status")),
-            "filtered": any(filters.values()),
-            "query": own_query(request, params, without=("page",)),
+            "tallies": tally_counts,
+            "status_query": status_query.urlencode(),
+            "mine_query": mine_query.urlencode(),
+            "mine": mine,
+            "columns": _sort_headers(query, sort),
+            "filtered": any(filters.values()) or mine,
+            "query": query.urlencode(),
             "as_of": as_of,
             "as_of_error": as_of_error,
+            "today": today,
         }
 
+    personal = None
+    if status == 200:
+        since = services.board_visit_record(user=user) if user else None
+        personal = _board_personal(
+            request,
+            since=since,
+            followed=followed,
+            mine=mine,
+        )
     return render_cached(
-        request, "board", "events/channel_board.html", context, params=params, status=status
+        request,
+        "board",
+        "events/channel_board.html",
+        context,
+        params=params,
+        status=status,
+        variant=f"mine:{_digest(followed)}" if mine else "",
+        personal=personal,
     )
+
+
+def _digest(ids: list[int]) -> str:
+    return hashlib.blake2b(repr(ids).encode(), digest_size=8).hexdigest()
+
+
+def _sort_headers(query, sort: str) -> list[dict]:
+    """Each column's heading, the link that sorts by it (again: the other way round) and its
+    `aria-sort` when it is the sort in force."""
+    headers = []
+    for key, label in BOARD_COLUMNS:
+        link = query.copy()
+        link["sort"] = f"-{key}" if sort == key else key
+        aria = {key: "ascending", f"-{key}": "descending"}.get(sort, "")
+        headers.append({"key": key, "label": label, "href": f"?{link.urlencode()}", "aria": aria})
+    return headers
+
+
+def _board_personal(request, *, since, followed: list[int], mine: bool):
+    """The analyst's own parts of the board (see `board`): the strip of what changed since
+    `since` (their previous visit; the last `FIRST_VISIT_DAYS` days without one), a star on each
+    row, a mark on the rows that changed. Returns the function that fills the holes."""
+    first_visit = since is None
+    if first_visit:
+        since = timezone.now() - timedelta(days=FIRST_VISIT_DAYS)
+    where = selectors.StreamFilter(
+        recorded_since=since,
+        order="recorded",
+        channel_ids=tuple(followed) if mine else None,
+    )
+    items = selectors.event_stream(where, limit=CHANGES_SHOWN + 1, with_citations=False)
+    changed = selectors.channels_changed_since(where)
+    strip = render_to_string(
+        "events/_board_changes.html",
+        {
+            "entries": [TimelineEntry.of(item) for item in items[:CHANGES_SHOWN]],
+            "more": len(items) > CHANGES_SHOWN,
+            "since": since,
+            "first_visit": first_visit,
+            "signed_in": request.user.is_authenticated,
+            "mine": mine,
+            "changed_count": len(changed),
+            "first_visit_days": FIRST_VISIT_DAYS,
+        },
+        request,
+    )
+    star = get_template("events/_follow_button.html")
+    mark = render_to_string("events/_changed_mark.html")
+    followed_set = set(followed)
+    back = request.get_full_path()
+    csrf_token = get_token(request) if request.user.is_authenticated else ""
+
+    def fill(name: str) -> str:
+        kind, _, number = name.partition("-")
+        if kind == "changes":
+            return strip
+        pk = int(number or 0)
+        if kind == "mark":
+            return mark if pk in changed else ""
+        if kind == "star" and csrf_token:
+            return star.render(
+                {
+                    "pk": pk,
+                    "followed": pk in followed_set,
+                    "next": back,
+                    "csrf_token": csrf_token,
+                }
+            )
+        return ""
+
+    return fill
 
 
 def channel_detail(request, slug: str):
@@ -293,7 +439,9 @@ def timeline(request):
             order=data.get("order") or "event",
         )
         total = selectors.event_stream_count(where)
-        items = selectors.event_stream(where, limit=PER_PAGE, offset=(page_number - 1) * PER_PAGE)
+        items = selectors.event_stream(
+            where, limit=PER_PAGE, offset=(page_number - 1) * PER_PAGE, paged=True
+        )
         entries = [TimelineEntry.of(item) for item in items]
     query = request.GET.copy()
     query.pop("page", None)

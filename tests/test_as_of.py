@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from events.models import Engagement, StickingPoint
+from events.vocabularies import Track
 from tests.factories import (
     ChannelFactory,
     EngagementFactory,
@@ -32,19 +33,33 @@ def get(client, url: str) -> str:
 
 
 def cards(html: str) -> dict[str, str]:
-    """The text of each card on the board, by its heading (“US – China Military-to-military”)."""
+    """The text of each row of the board's table, by its channel (“US – China
+    Military-to-military”): each cell as its label and text (“Status Stalled Since …”)."""
     found = {}
-    for article in re.findall(
-        r"<article aria-labelledby=\"channel-\d+\">(.*?)</article>", html, re.S
-    ):
-        heading = re.search(r"<h3[^>]*>(.*?)</h3>", article, re.S).group(1)
-        found[text_of(heading)] = text_of(article)
+    for row in re.findall(r'<tr class="board-row"[^>]*>(.*?)</tr>', html, re.S):
+        name = re.search(r'<th scope="row"[^>]*>(.*?)</th>', row, re.S).group(1)
+        parties, track = text_of(name).split(" · ")
+        cells = re.findall(
+            r'<td class="board-table__(?!star)[^"]*"(?: data-label="([^"]+)")?>(.*?)</td>',
+            row,
+            re.S,
+        )
+        found[f"{parties} {Track(track).label}"] = " ".join(
+            f"{label} {text_of(cell)}".strip() for label, cell in cells
+        )
     return found
 
 
 def fact(card: str, name: str) -> str:
     """One fact of a card: the text after its label, up to the next label."""
-    labels = ["Trend", "Confidence", "Last contact", "Next expected", "Open sticking points"]
+    labels = [
+        "Status",
+        "Trend",
+        "Confidence",
+        "Last contact",
+        "Next expected",
+        "Open sticking points",
+    ]
     following = "|".join(re.escape(label) for label in labels if label != name)
     match = re.search(rf"{re.escape(name)} (.*?)(?: (?:{following}) | Activity|$)", card)
     assert match, f"no {name} on the card: {card}"
@@ -88,7 +103,7 @@ def test_board_on_1_august_2025(client, seeded):
     diplomatic = board["US – China Diplomatic"]
     assert "Open since 11 July 2025" in diplomatic
     assert fact(diplomatic, "Last contact") == (
-        "Rubio meets China's Foreign Minister in Malaysia (11 July 2025)"
+        "11 July 2025 · 3 wk ago · Rubio meets China's Foreign Minister in Malaysia"
     )
     assert fact(diplomatic, "Trend") == "Improving"
 
@@ -104,7 +119,7 @@ def test_board_on_20_september_2025(client, seeded):
     assert "Stalled since 3–16 September 2025" in military
     assert fact(military, "Open sticking points") == "2"
     assert fact(military, "Next expected") == (
-        f"{PROPOSED_CALL} (early September 2025; proposed by US) Overdue since 10 Sep 2025"
+        f"Overdue since 10 Sep 2025 early September 2025 · proposed by US · {PROPOSED_CALL}"
     )
     assert fact(military, "Last contact") == "None recorded"
     leaders = cards(html)["US – China Leaders (summit)"]
@@ -259,7 +274,7 @@ def factory_card(client, day: str) -> str:
 def test_engagement_proposed_then_held_shows_as_proposed_in_between(client, history):
     card = factory_card(client, "2025-08-20")
     assert "Open since 1 July 2025" in card
-    assert fact(card, "Next expected") == "Factory meeting (10 September 2025; proposed)"
+    assert fact(card, "Next expected") == "10 September 2025 · proposed · Factory meeting"
     assert fact(card, "Last contact") == "None recorded"
 
     html = get(client, "/channels/factory-channel/?as_of=2025-08-20")
@@ -273,7 +288,7 @@ def test_engagement_proposed_then_held_shows_as_proposed_in_between(client, hist
 def test_engagement_held_shows_as_last_contact_after_the_meeting(client, history):
     card = factory_card(client, "2025-09-15")
     assert "Stalled since 1 September 2025" in card
-    assert fact(card, "Last contact") == "Factory meeting (10 September 2025)"
+    assert fact(card, "Last contact") == "10 September 2025 · 5 d ago · Factory meeting"
     assert fact(card, "Next expected") == "Nothing expected"
     html = get(client, "/channels/factory-channel/?as_of=2025-09-15")
     assert "Factory meeting Held" in section(html, "past")

@@ -115,8 +115,8 @@ def test_held_engagement_straddling_the_day_is_possibly_not_yet_held(client, see
     )
     card = cards(get(client, f"{BOARD}?as_of=2025-09-25"))[CARD]
     assert fact(card, "Last contact") == (
-        "Proposed call between the Pentagon and China's military leadership "
-        "(early September 2025) — possibly not yet on 25 September 2025"
+        "early September 2025 · 3 wk ago · Proposed call between the Pentagon and China's "
+        "military leadership — possibly not yet on 25 September 2025"
     )
     html = get(client, f"{MILITARY}?as_of=2025-09-25")
     assert "Held — possibly not yet on 25 September 2025" in section(html, "past")

@@ -988,6 +988,10 @@ def test_database_refuses_an_empty_span_and_an_unknown_decision():
 # --- Coverage of the declared constraints ------------------------------------------------------
 
 EXPLICITLY_TESTED = {
+    # An analyst's own reading state: refused in tests/test_board_personal.py.
+    "events_follow_one_per_user_and_channel",
+    "events_boardvisit_baseline_not_after_seen",
+    "events_feedtoken_key_is_random_text",
     "events_channel_parties_distinct",
     "events_channel_unique_pair_track",
     "events_engagementtransition_allowed",

@@ -443,6 +443,5 @@ def test_feeds_run_a_fixed_number_of_queries(client, which):
     # (two entries), a claim settled, a characterisation.
     assert (entries_small, entries_large) == (14, MAX_ENTRIES)
     assert queries_small == queries_large, f"--- 2 ---\n{sql_small}\n--- 20 ---\n{sql_large}"
-    # Four of these are the signed-in reader: session, user and two permission look-ups; seven
-    # are each kind's sort keys (`event_stream`).
-    assert queries_large == {"board": 26, "channel": 27}[which], sql_large
+    # Four of these are the signed-in reader: session, user and two permission look-ups.
+    assert queries_large == {"board": 19, "channel": 20}[which], sql_large

@@ -25,6 +25,7 @@ from events.models.engagements import (
     Participation,
 )
 from events.models.obstacles import CounterpartClaim, StickingPoint, StickingPointQuerySet
+from events.models.personal import BoardVisit, FeedToken, Follow, FollowQuerySet
 from events.models.sources import (
     Citation,
     CitedModel,
@@ -40,6 +41,7 @@ from events.models.system import DataVersion, SearchEntry
 __all__ = [
     "Actor",
     "ActorQuerySet",
+    "BoardVisit",
     "Channel",
     "ChannelQuerySet",
     "Characterisation",
@@ -50,6 +52,9 @@ __all__ = [
     "Engagement",
     "EngagementQuerySet",
     "EngagementTransition",
+    "FeedToken",
+    "Follow",
+    "FollowQuerySet",
     "IntakeDecision",
     "Interpretation",
     "Office",

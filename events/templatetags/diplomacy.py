@@ -161,3 +161,28 @@ def _is_set(value) -> bool:
     if isinstance(value, list | tuple):
         return any(_is_set(item) for item in value)
     return value is not None and str(value).strip() != ""
+
+
+@register.filter
+def ago(moment, day: date | None = None) -> str:
+    """How long before `day` (today without one) `moment` — a date, a datetime or a fuzzy
+    date (its earliest possible day) — was, in one short unit: "today", "5 d ago", "3 wk ago",
+    "4 mo ago", "2 yr ago"; "in 6 d" for one still ahead. Empty for nothing."""
+    if moment is None or moment == "":
+        return ""
+    moment = getattr(moment, "earliest", moment)
+    if hasattr(moment, "date"):  # a datetime: the local day it fell on
+        moment = timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
+    days = ((day or timezone.localdate()) - moment).days
+    if days == 0:
+        return "today"
+    span = abs(days)
+    if span < 14:
+        amount = f"{span} d"
+    elif span < 61:
+        amount = f"{span // 7} wk"
+    elif span < 730:
+        amount = f"{span * 12 // 365} mo"
+    else:
+        amount = f"{span // 365} yr"
+    return f"{amount} ago" if days > 0 else f"in {amount}"

@@ -11,12 +11,13 @@ from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
-MILITARY = "Military-to-military"
+MILITARY = "US – China · military"
 HOSTILE_QUOTE = "The threat China poses is real and it could be imminent."
 
 
 def military_card(page: Page):
-    return page.locator(".card").filter(has_text=MILITARY)
+    """The board's row for the US–China military channel."""
+    return page.locator("tr.board-row").filter(has_text=MILITARY)
 
 
 def results_count(page: Page):
@@ -27,15 +28,15 @@ def test_board_shows_each_channel_with_its_status(page: Page, screenshots):
     page.goto("/")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Channels of contact")
-    expect(page.locator(".cards > .card")).to_have_count(3)
-    expect(military_card(page).locator(".card__status")).to_contain_text("Stalled")
+    expect(page.locator("tr.board-row")).to_have_count(3)
+    expect(military_card(page).locator(".board-table__status")).to_contain_text("Stalled")
 
     page.screenshot(path=screenshots / "board.png", full_page=True)
 
 
 def test_channel_board_opens_from_its_card(page: Page, screenshots):
     page.goto("/")
-    military_card(page).locator(".card__title a").click()
+    military_card(page).locator("th[scope=row] a").click()
 
     expect(page).to_have_url(re.compile(r"/channels/us-china-military/$"))
     expect(page.locator(".channel-summary__status")).to_contain_text("Stalled")
@@ -112,7 +113,7 @@ def test_board_as_of_an_earlier_date(page: Page):
     expect(page.get_by_role("status")).to_contain_text(
         "Showing every channel as it stood on 1 August 2025"
     )
-    expect(military_card(page).locator(".card__status")).to_have_text("No status recorded")
+    expect(military_card(page).locator(".board-table__status")).to_have_text("No status recorded")
 
 
 def test_engagements_download_as_csv(page: Page):

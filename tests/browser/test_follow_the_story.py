@@ -197,14 +197,12 @@ def section(page: Page, heading_id: str) -> Locator:
 
 
 def card_fact(page: Page, track: str, fact: str) -> Locator:
-    card = page.locator("li.card").filter(
-        has=page.locator(".card__track", has_text=re.compile(rf"^{re.escape(track)}$"))
+    """One cell of the board's row for the US–China channel on `track` (its label)."""
+    short = {"Military-to-military": "military"}.get(track, track.lower())
+    row = page.locator("tr.board-row").filter(
+        has=page.locator("th[scope=row]", has_text=re.compile(rf"· {re.escape(short)}$"))
     )
-    return (
-        card.locator("dl.facts > div")
-        .filter(has=page.locator("dt", has_text=re.compile(rf"^{fact}$")))
-        .locator("dd")
-    )
+    return row.locator(f'td[data-label="{fact}"]')
 
 
 def board(page: Page, as_of: str | None) -> None:
@@ -526,7 +524,7 @@ def test_editor_follows_the_story_and_the_boards_tell_it_as_of_each_day(editor_p
     expect(page.locator(ending_source)).to_contain_text(WITH_BEIJINGS_CHOICE)
     board(page, "2025-09-09")
     expect(card_fact(page, "Military-to-military", "Last contact")).to_contain_text(
-        f"{PROPOSED_CALL} (9 September 2025)"
+        f"9 September 2025 · today · {PROPOSED_CALL}"
     )
     expect(card_fact(page, "Military-to-military", "Open sticking points")).to_have_text("1")
     expect(card_fact(page, "Military-to-military", "Next expected")).to_contain_text(XIANGSHAN)
@@ -555,7 +553,7 @@ def test_editor_follows_the_story_and_the_boards_tell_it_as_of_each_day(editor_p
     expect(call.locator(".engagement__meta")).to_contain_text("Phone call")
     board(page, "2025-09-10")
     expect(card_fact(page, "Diplomatic", "Last contact")).to_contain_text(
-        f"{PHONE_CALL} (10 September 2025)"
+        f"10 September 2025 · today · {PHONE_CALL}"
     )
     expect(card_fact(page, "Military-to-military", "Last contact")).to_contain_text(PROPOSED_CALL)
     # Participants count from the day the report naming them came out (docs/dates.md §4).
@@ -577,7 +575,7 @@ def test_editor_follows_the_story_and_the_boards_tell_it_as_of_each_day(editor_p
     expect(meeting.locator(".engagement__meta")).to_contain_text("Kuala Lumpur, Malaysia")
     board(page, "2025-10-31")
     expect(card_fact(page, "Military-to-military", "Last contact")).to_contain_text(
-        f"{KL_MEETING} (31 October 2025)"
+        f"31 October 2025 · today · {KL_MEETING}"
     )
     expect(card_fact(page, "Military-to-military", "Open sticking points")).to_have_text("1")
 
