@@ -1,4 +1,5 @@
-"""Days typed into a URL: `?as_of=` on the boards and the API, and the API's other day filters.
+"""Days typed into a URL: `?as_of=` on the boards and the API, and the API's other day filters;
+and how long one day is from another, as the pages say it.
 
 One parser, so a page and the API accept exactly the same days: YYYY-MM-DD (the one format the
 site writes days in), within `AS_OF_RANGE`. Anything else gets a message saying what to type.
@@ -37,3 +38,24 @@ def parse_as_of(text: str) -> date | None:
         first, last = (bound.isoformat() for bound in AS_OF_RANGE)
         raise DayError(f"“{text.strip()}” is out of range; give a day from {first} to {last}.")
     return day
+
+
+_UNITS = {"day": "d", "week": "wk", "month": "mo", "year": "yr"}
+
+
+def elapsed(start: date, end: date, *, short: bool = False) -> str:
+    """The time from `start` to `end` (not before it) in one unit, as a reader counts it: days
+    up to two weeks, weeks up to two months, months up to two years, then years — "3 weeks",
+    or "3 wk" when `short` (a table cell)."""
+    days = (end - start).days
+    if days < 14:
+        n, unit = days, "day"
+    elif days < 61:
+        n, unit = days // 7, "week"
+    elif days < 730:
+        n, unit = round(days / 30.44), "month"
+    else:
+        n, unit = days // 365, "year"
+    if short:
+        return f"{n} {_UNITS[unit]}"
+    return f"{n} {unit}{'' if n == 1 else 's'}"

@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from events.charts import add_months
+from events.days import elapsed
 from events.fields import begun_by
 from events.fuzzydates import FuzzyDate
 from events.models import (
@@ -332,9 +333,9 @@ def how_long_ago(when: FuzzyDate | None, day: date) -> str:
     if when is None:
         return ""
     if when.earliest > day:
-        return f"in {_span(day, when.earliest)}"
-    nearest = _span(min(when.latest, day), day)
-    farthest = _span(when.earliest, day)
+        return f"in {elapsed(day, when.earliest)}"
+    nearest = elapsed(min(when.latest, day), day)
+    farthest = elapsed(when.earliest, day)
     if nearest == farthest:
         return "today" if nearest == "0 days" else f"{nearest} ago"
     if nearest == "0 days":  # possibly today
@@ -344,19 +345,6 @@ def how_long_ago(when: FuzzyDate | None, day: date) -> str:
     if near_unit.rstrip("s") == far_unit.rstrip("s"):
         return f"{near_n}–{far_n} {far_unit} ago"
     return f"{nearest} – {farthest} ago"
-
-
-def _span(start: date, end: date) -> str:
-    days = (end - start).days
-    if days < 14:
-        n, unit = days, "day"
-    elif days < 61:
-        n, unit = days // 7, "week"
-    elif days < 730:
-        n, unit = round(days / 30.44), "month"
-    else:
-        n, unit = days // 365, "year"
-    return f"{n} {unit}{'' if n == 1 else 's'}"
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from events.days import elapsed
 from events.fields import possibly_not_yet
 from events.fuzzydates import FuzzyDate
 from events.search import highlight as mark_matches
@@ -173,16 +174,9 @@ def ago(moment, day: date | None = None) -> str:
     moment = getattr(moment, "earliest", moment)
     if hasattr(moment, "date"):  # a datetime: the local day it fell on
         moment = timezone.localdate(moment) if timezone.is_aware(moment) else moment.date()
-    days = ((day or timezone.localdate()) - moment).days
-    if days == 0:
+    day = day or timezone.localdate()
+    if moment == day:
         return "today"
-    span = abs(days)
-    if span < 14:
-        amount = f"{span} d"
-    elif span < 61:
-        amount = f"{span // 7} wk"
-    elif span < 730:
-        amount = f"{span * 12 // 365} mo"
-    else:
-        amount = f"{span // 365} yr"
-    return f"{amount} ago" if days > 0 else f"in {amount}"
+    if moment < day:
+        return f"{elapsed(moment, day, short=True)} ago"
+    return f"in {elapsed(day, moment, short=True)}"
