@@ -289,3 +289,11 @@ def test_actor_page_cites_its_facts_as_footnotes(client, seeded):
 )
 def test_how_long_ago_reads_as_a_person_says_it(when, day, said):
     assert how_long_ago(when, day) == said
+
+
+def test_the_sources_list_says_nothing_of_a_link_it_does_not_have(client, seeded):
+    html = page(client, reverse("events:source_list"))
+    unlinked = Source.objects.filter(url="").order_by("pk").first()
+    assert unlinked is not None and unlinked.title in text_of(html)
+    assert "no link recorded" not in html
+    assert "not recorded)" not in text_of(html).replace("(outlet not recorded)", "")
