@@ -439,6 +439,8 @@ def timeline(request):
             order=data.get("order") or "event",
         )
         total = selectors.event_stream_count(where)
+        # Past the last page: the last page, as the lists do (and with the queries of any page).
+        page_number = min(page_number, max(1, -(-min(total, COUNT_CAP) // PER_PAGE)))
         items = selectors.event_stream(
             where, limit=PER_PAGE, offset=(page_number - 1) * PER_PAGE, paged=True
         )

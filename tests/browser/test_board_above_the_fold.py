@@ -1,6 +1,7 @@
 """The board as a comparison table in a real browser, on the `small` demo data (100 channels):
 at 1366 px, at least fifteen channels show above the fold (900 px) with no sideways scrolling;
-starring a channel works without JavaScript. Writes docs/screenshots/board-table.png."""
+starring a channel works without JavaScript. Writes docs/screenshots/board-table.png, and
+board-table-phone.png at 375 px, where each channel is a small card."""
 
 import pytest
 from django.core.management import call_command
@@ -34,6 +35,11 @@ def test_board_shows_fifteen_channels_above_the_fold_at_1366(demo_live, page: Pa
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDE["width"]
     expect(page.locator(".board-changes")).to_contain_text("Recorded in the last 7 days")
     page.screenshot(path=screenshots / "board-table.png")
+    page.set_viewport_size({"width": 375, "height": 667})
+    expect(rows.first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.screenshot(path=screenshots / "board-table-phone.png")
+    page.set_viewport_size(WIDE)
 
     # Star the first channel: a plain form post, back to its row, in My channels.
     first = rows.first
