@@ -2,7 +2,7 @@
 writes go through `events.services`; the board shows the result (`events.views.board`)."""
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,18 +10,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from events import services
 from events.models import Channel, FeedToken, Follow
-
-
-def _signed_in(view):
-    """Follows and feed addresses belong to an account: send anyone else to sign in (even
-    where the deployment lets everyone read the boards)."""
-
-    def guarded(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return guarded
 
 
 def _back(request) -> str:
@@ -35,7 +23,7 @@ def _back(request) -> str:
 
 
 @require_POST
-@_signed_in
+@login_required  # an account's own: even where everyone may read the boards
 def follow(request, pk: int):
     """Star (`follow=1`) or unstar (`follow=0`) a channel, then go back where the form was,
     to the channel's row."""
@@ -50,7 +38,7 @@ def follow(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-@_signed_in
+@login_required  # an account's own: even where everyone may read the boards
 def feed_address(request):
     """The analyst's private feed address: see and copy it, make a new one (the old stops
     working), or withdraw it."""
