@@ -51,6 +51,7 @@ __all__ = [
     "lock_data_version",
     "own_query",
     "render_cached",
+    "request_data_version",
 ]
 
 
@@ -61,6 +62,15 @@ def data_version() -> int:
     if version is None:
         # A test database flush or a restore can remove the row: start again.
         version = _recreate_row()
+    return version
+
+
+def request_data_version(request) -> int:
+    """The data version as this request first read it: a page and the rows it is built from
+    are keyed by the same number, read once."""
+    version = getattr(request, "_data_version", None)
+    if version is None:
+        version = request._data_version = data_version()
     return version
 
 
@@ -203,7 +213,7 @@ def cached_body(
     was rendered, else rendered by `render_body()` and stored. Only the query parameters named
     in `params` are part of the key, so junk parameters cannot fill the cache. `variant` tells
     apart users of one role who see different bodies (the actions an editor may take)."""
-    version = data_version()
+    version = request_data_version(request)
     query = sorted((key, value) for key in params for value in request.GET.getlist(key))
     digest = hashlib.blake2b(repr((request.path, query)).encode(), digest_size=16).hexdigest()
     # Today's date is in the key: "upcoming" and the sparklines' window move with the calendar.
