@@ -41,7 +41,15 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from events.models import BoardVisit, DataVersion, FeedToken, Follow, SearchEntry
+from events.models import (
+    BoardVisit,
+    ChannelActivity,
+    ChannelSummary,
+    DataVersion,
+    FeedToken,
+    Follow,
+    SearchEntry,
+)
 
 __all__ = [
     "bump_data_version",
@@ -131,7 +139,9 @@ def connect_signals() -> None:
         # The search index follows the records (events.search); its writes change no page. An
         # analyst's own reading state (follows, visits, feed tokens) never enters a shared body
         # (see `render_cached`'s `personal`): saving it must not throw every cached page away.
-        if model in (DataVersion, SearchEntry, Follow, BoardVisit, FeedToken):
+        # The board's read model (events.summaries) is written with the records it summarises.
+        derived = (DataVersion, SearchEntry, ChannelSummary, ChannelActivity)
+        if model in (*derived, Follow, BoardVisit, FeedToken):
             continue
         uid = f"events_data_version_{model._meta.model_name}"
         pre_save.connect(_before_change, sender=model, dispatch_uid=f"{uid}_pre_save")

@@ -9,8 +9,17 @@ ANALYSTS = "Analysts"
 
 # Records editors curate. The search index and the data version are maintained by the app,
 # never edited by hand; follows, board visits and feed tokens are each analyst's own reading
-# state (events.models.personal), kept by the app for them.
-NOT_CURATED = {"searchentry", "dataversion", "follow", "boardvisit", "feedtoken"}
+# state (events.models.personal), kept by the app for them; channel summaries and activity are
+# the board's read model (events.summaries), derived from the records.
+NOT_CURATED = {
+    "searchentry",
+    "dataversion",
+    "follow",
+    "boardvisit",
+    "feedtoken",
+    "channelsummary",
+    "channelactivity",
+}
 
 
 def curated_models():

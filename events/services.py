@@ -26,6 +26,7 @@ from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from events import summaries
 from events.caching import lock_data_version
 from events.fuzzydates import FuzzyDate
 from events.models import (
@@ -228,9 +229,13 @@ def status_periods_refresh(channel_id: int) -> None:
     changes = StatusChange.objects.filter(channel=channel_id)
     dated = [DatedStatus(*row) for row in changes.values_list("pk", "date_earliest", "date_latest")]
     current = dict(changes.values_list("pk", "shown_from"))
+    moved = False
     for pk, day in shown_from_days(dated).items():
         if current[pk] != day:
             StatusChange.objects.filter(pk=pk).update(shown_from=day)
+            moved = True
+    if moved:  # update() sends no signal: the board's read model follows here
+        summaries.refresh([channel_id])
 
 
 def _overlap_check(

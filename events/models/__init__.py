@@ -36,6 +36,7 @@ from events.models.sources import (
     reported_by,
 )
 from events.models.statements import Interpretation, Statement, StatementQuerySet
+from events.models.summaries import ChannelActivity, ChannelSummary
 from events.models.system import DataVersion, SearchEntry
 
 __all__ = [
@@ -43,7 +44,9 @@ __all__ = [
     "ActorQuerySet",
     "BoardVisit",
     "Channel",
+    "ChannelActivity",
     "ChannelQuerySet",
+    "ChannelSummary",
     "Characterisation",
     "Citation",
     "CitedModel",

@@ -59,6 +59,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from reversion.models import Revision, Version
 
+from events import summaries
 from events.caching import bump_data_version, lock_data_version
 from events.offline.progress import Progress
 from events.roles import curated_models
@@ -728,6 +729,8 @@ def import_archive(
                 _check_counts(header["counts"], seen, known, context)
                 progress.note("search index: rebuilding")
                 searchable = reindex_all(using=using)
+                progress.note("board summaries: rebuilding")
+                summaries.rebuild(using)
                 bump_data_version()  # bulk inserts send no signals: retire cached pages here
         except DatabaseError as error:
             raise ArchiveError(f"the database refused the archive's rows: {error}") from error

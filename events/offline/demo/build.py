@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, transaction
 from reversion.models import Revision, Version
 
-from events import search
+from events import search, summaries
 from events.caching import bump_data_version
 from events.models import Actor, Channel, Engagement, Source, Statement
 from events.offline.demo.actors import ActorWriter
@@ -50,7 +50,9 @@ def generate(
         if not flush:
             world.avoid_existing()
         build(world)
-        # Rows written around the model signals: retire every cached page ourselves.
+        # Rows written around the model signals: the board's read model is computed afresh
+        # and every cached page retired here.
+        summaries.rebuild(using)
         bump_data_version()
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         # Fresh statistics for the planner, and a visibility map for index-only scans.

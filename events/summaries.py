@@ -1,0 +1,331 @@
+"""Keeping the board's read model (`ChannelSummary`, `ChannelActivity`) equal to the records.
+
+What a channel's summary says is computed by the reads the as-of board uses
+(`selectors.with_board_summary` with no day), so there is one rule for "the status in force",
+"the last contact", "the next expected engagement" and "open sticking points", whether a page
+reads it live for a past day or from the summary for today.
+
+When: every save or delete of a record that can change a summary (a channel, status change,
+engagement, engagement step, sticking point, statement, a statement's channels) refreshes the
+summaries of the channels it touches, in the same transaction, from the model signals — so the
+services, the admin (which writes through the services) and any other ORM write keep them
+right, and a rolled-back write takes its refresh with it. Writes that bypass the signals
+(`bulk_create`, `QuerySet.update()`, raw SQL) call `refresh()` themselves: the services after
+moving statuses' shown-from days, and `rebuild()` after the demo-data generator and the
+archive import.
+
+`differences()` compares what is stored with what the records say; `manage.py
+rebuild_summaries` prints them and writes the right rows.
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Count, F
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+
+from events.models import (
+    Channel,
+    ChannelActivity,
+    ChannelSummary,
+    Engagement,
+    EngagementTransition,
+    Statement,
+    StatusChange,
+    StickingPoint,
+)
+from events.vocabularies import BOARD_STATUS_ORDER
+
+__all__ = ["computed", "connect_signals", "differences", "rebuild", "refresh", "stored"]
+
+# The summary's columns, in the order `differences` reports them.
+SUMMARY_FIELDS = (
+    "status_change_id",
+    "status",
+    "status_rank",
+    "since",
+    "trend",
+    "confidence",
+    "reviewed_at",
+    "last_contact_id",
+    "last_contact_on",
+    "next_engagement_id",
+    "next_on",
+    "open_sticking_points",
+)
+
+# How many channels one refresh of a rebuild computes at a time (bounded memory).
+REBUILD_BATCH = 200
+
+
+def status_rank(status: str | None) -> int:
+    """The board's order of statuses (frozen first), no status last — as
+    `ChannelQuerySet.with_status_as_of` ranks them."""
+    return (
+        BOARD_STATUS_ORDER.index(status)
+        if status in BOARD_STATUS_ORDER
+        else len(BOARD_STATUS_ORDER)
+    )
+
+
+def computed(
+    channel_ids: Iterable[int], using: str = DEFAULT_DB_ALIAS
+) -> dict[int, tuple[dict, dict[date, int]]]:
+    """What the records say of each channel: its summary's columns and its records per day.
+    Six queries, whatever the number of channels."""
+    from events.selectors import with_board_summary  # selectors import the models' readers
+
+    ids = list(dict.fromkeys(channel_ids))
+    rows = list(
+        with_board_summary(Channel.objects.using(using).filter(pk__in=ids)).values(
+            "pk",
+            "current_status_id",
+            "last_contact_id",
+            "next_engagement_id",
+            "open_sticking_points",
+        )
+    )
+    statuses = {
+        row["pk"]: row
+        for row in StatusChange.objects.using(using)
+        .filter(pk__in=[r["current_status_id"] for r in rows if r["current_status_id"]])
+        .values("pk", "status", "date_earliest", "trend", "confidence", "changed_at")
+    }
+    engagement_ids = [
+        pk for r in rows for pk in (r["last_contact_id"], r["next_engagement_id"]) if pk
+    ]
+    engagement_days = dict(
+        Engagement.objects.using(using)
+        .filter(pk__in=engagement_ids)
+        .values_list("pk", "when_earliest")
+    )
+    activity = activity_of(ids, using)
+    result = {}
+    for row in rows:
+        status = statuses.get(row["current_status_id"], {})
+        summary = {
+            "status_change_id": row["current_status_id"],
+            "status": status.get("status", ""),
+            "status_rank": status_rank(status.get("status")),
+            "since": status.get("date_earliest"),
+            "trend": status.get("trend", ""),
+            "confidence": status.get("confidence", ""),
+            "reviewed_at": status.get("changed_at"),
+            "last_contact_id": row["last_contact_id"],
+            "last_contact_on": engagement_days.get(row["last_contact_id"]),
+            "next_engagement_id": row["next_engagement_id"],
+            "next_on": engagement_days.get(row["next_engagement_id"]),
+            "open_sticking_points": row["open_sticking_points"],
+        }
+        result[row["pk"]] = (summary, dict(activity[row["pk"]]))
+    return result
+
+
+def activity_of(channel_ids: list[int], using: str = DEFAULT_DB_ALIAS) -> dict[int, Counter]:
+    """Records per channel and day: status changes and engagement steps on their earliest
+    possible day, statements (through their channels) on the earliest day they may have been
+    made; undated ones do not count. Three aggregate queries."""
+    counts: dict[int, Counter] = defaultdict(Counter)
+    queries = (
+        StatusChange.objects.using(using)
+        .filter(channel_id__in=channel_ids, date_earliest__isnull=False)
+        .values(channel_pk=F("channel_id"), day=F("date_earliest")),
+        EngagementTransition.objects.using(using)
+        .filter(engagement__channel_id__in=channel_ids, date_earliest__isnull=False)
+        .values(channel_pk=F("engagement__channel_id"), day=F("date_earliest")),
+        Statement.channels.through.objects.using(using)
+        .filter(channel_id__in=channel_ids, statement__said_earliest__isnull=False)
+        .values(channel_pk=F("channel_id"), day=F("statement__said_earliest")),
+    )
+    for query in queries:
+        for row in query.annotate(n=Count("pk")).order_by():
+            counts[row["channel_pk"]][row["day"]] += row["n"]
+    return counts
+
+
+def stored(channel_ids: Iterable[int]) -> dict[int, tuple[dict, dict[date, int]]]:
+    """What the read model holds for each channel (channels without a summary are left out)."""
+    ids = list(dict.fromkeys(channel_ids))
+    activity: dict[int, dict[date, int]] = defaultdict(dict)
+    for channel_pk, day, records in ChannelActivity.objects.filter(channel_id__in=ids).values_list(
+        "channel_id", "day", "records"
+    ):
+        activity[channel_pk][day] = records
+    return {
+        row.pop("channel_id"): (row, activity[pk])
+        for row in ChannelSummary.objects.filter(channel_id__in=ids).values(
+            "channel_id", *SUMMARY_FIELDS
+        )
+        for pk in [row["channel_id"]]
+    }
+
+
+def refresh(channel_ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> None:
+    """Write the summaries and activity of these channels as the records now say (about ten
+    queries, whatever their number); a channel that no longer exists is skipped."""
+    ids = [pk for pk in dict.fromkeys(channel_ids) if pk is not None]
+    if not ids:
+        return
+    _write(computed(ids, using), using)
+
+
+def _write(summaries: dict[int, tuple[dict, dict[date, int]]], using: str) -> None:
+    if not summaries:
+        return
+    ChannelSummary.objects.using(using).bulk_create(
+        [ChannelSummary(channel_id=pk, **summary) for pk, (summary, _) in summaries.items()],
+        update_conflicts=True,
+        unique_fields=["channel"],
+        update_fields=[name.removesuffix("_id") for name in SUMMARY_FIELDS],
+    )
+    ChannelActivity.objects.using(using).filter(channel_id__in=list(summaries)).delete()
+    ChannelActivity.objects.using(using).bulk_create(
+        [
+            ChannelActivity(channel_id=pk, day=day, records=records)
+            for pk, (_, days) in summaries.items()
+            for day, records in days.items()
+        ],
+        batch_size=1000,
+    )
+
+
+def differences(channel_ids: Iterable[int] | None = None) -> list[str]:
+    """Each way the read model differs from the records, in words (empty: none); every channel
+    when `channel_ids` is None."""
+    ids = (
+        list(Channel.objects.order_by("pk").values_list("pk", flat=True))
+        if channel_ids is None
+        else list(channel_ids)
+    )
+    found = []
+    for start in range(0, len(ids), REBUILD_BATCH):
+        batch = ids[start : start + REBUILD_BATCH]
+        expected, have = computed(batch), stored(batch)
+        for pk in batch:
+            if pk not in expected:
+                continue
+            summary, days = expected[pk]
+            if pk not in have:
+                found.append(f"channel {pk}: no summary")
+                continue
+            have_summary, have_days = have[pk]
+            found.extend(
+                f"channel {pk}: {name} is {have_summary[name]!r}, the records say {summary[name]!r}"
+                for name in SUMMARY_FIELDS
+                if summary[name] != have_summary[name]
+            )
+            if days != have_days:
+                wrong = sorted(
+                    d for d in days.keys() | have_days.keys() if days.get(d) != have_days.get(d)
+                )
+                found.append(
+                    f"channel {pk}: activity differs on {len(wrong)} day(s), "
+                    f"first {wrong[0].isoformat()}"
+                    f" ({have_days.get(wrong[0], 0)} stored, {days.get(wrong[0], 0)} recorded)"
+                )
+        stale = set(
+            ChannelSummary.objects.filter(channel_id__in=batch).values_list("channel_id", flat=True)
+        ) - set(expected)
+        found.extend(
+            f"channel {pk}: summary of a channel that does not exist" for pk in sorted(stale)
+        )
+    return found
+
+
+def rebuild(using: str = DEFAULT_DB_ALIAS) -> int:
+    """Recompute every channel's summary and activity (in batches); returns how many channels."""
+    ids = list(Channel.objects.using(using).order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), REBUILD_BATCH):
+        refresh(ids[start : start + REBUILD_BATCH], using)
+    return len(ids)
+
+
+# --- Signals -------------------------------------------------------------------------------------
+
+
+def _channels_of(instance) -> list[int]:
+    """The channels a record's summary rows depend on, as the record now stands."""
+    if isinstance(instance, Channel):
+        return [instance.pk]
+    if isinstance(instance, StatusChange | Engagement | StickingPoint):
+        return [instance.channel_id]
+    if isinstance(instance, EngagementTransition):
+        return list(
+            Engagement.objects.filter(pk=instance.engagement_id).values_list(
+                "channel_id", flat=True
+            )
+        )
+    if isinstance(instance, Statement):
+        if instance.pk is None:
+            return []
+        return list(
+            Statement.channels.through.objects.filter(statement_id=instance.pk).values_list(
+                "channel_id", flat=True
+            )
+        )
+    return []
+
+
+# A record moved to another channel (an engagement, an engagement step) leaves its old channel
+# to refresh too: its channels before the save, by record.
+_MOVABLE = (StatusChange, Engagement, StickingPoint, EngagementTransition)
+
+
+def _before_save(sender, instance, raw=False, **kwargs) -> None:
+    if raw or instance.pk is None:
+        return
+    old = sender.objects.filter(pk=instance.pk).first()
+    instance._summary_channels_before = _channels_of(old) if old is not None else []
+
+
+def _after_change(sender, instance, using, raw=False, **kwargs) -> None:
+    if raw:
+        return
+    before = getattr(instance, "_summary_channels_before", [])
+    refresh([*before, *_channels_of(instance)], using)
+
+
+def _after_delete(sender, instance, using, **kwargs) -> None:
+    if isinstance(instance, Channel):
+        # Last of a channel's deletion: its records' deletions have each refreshed it.
+        ChannelSummary.objects.using(using).filter(channel_id=instance.pk).delete()
+        ChannelActivity.objects.using(using).filter(channel_id=instance.pk).delete()
+        return
+    refresh(_channels_of(instance), using)
+
+
+def _statement_channels_changed(sender, instance, action, reverse, model, pk_set, **kwargs) -> None:
+    if action == "pre_clear":
+        instance._summary_channels_before = _channels_of(instance) if not reverse else [instance.pk]
+        return
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if reverse:  # channel.statements.add(...): `instance` is the channel
+        refresh([instance.pk])
+    elif action == "post_clear":
+        refresh(getattr(instance, "_summary_channels_before", []))
+    else:
+        refresh(pk_set or [])
+
+
+def connect_signals() -> None:
+    for model in (
+        Channel,
+        StatusChange,
+        Engagement,
+        EngagementTransition,
+        StickingPoint,
+        Statement,
+    ):
+        uid = f"events_summaries_{model._meta.model_name}"
+        if model in _MOVABLE:
+            pre_save.connect(_before_save, sender=model, dispatch_uid=f"{uid}_pre_save")
+        post_save.connect(_after_change, sender=model, dispatch_uid=f"{uid}_save")
+        post_delete.connect(_after_delete, sender=model, dispatch_uid=f"{uid}_delete")
+    m2m_changed.connect(
+        _statement_channels_changed,
+        sender=Statement.channels.through,
+        dispatch_uid="events_summaries_statement_channels",
+    )
