@@ -5,9 +5,9 @@ templates `events/_time_strip.html` and `events/_sparkline.html` print them.
 - `time_strip()` turns a channel's prefetched status changes, engagements and statements into
   bars, markers and month ticks, plus the text alternative. It reads only what it is given, so
   it runs no queries when the relations are prefetched (`events.selectors.channel_status_board()`).
-- `activity_by_channel()` counts activity per channel and month over a window in three
-  aggregate queries (status changes, engagement transitions, statements), whatever the number
-  of channels or rows; `sparkline()` draws one channel's counts.
+- `activity_by_channel()` counts activity per channel and month over a window in one aggregate
+  query over the board's daily activity (`events.summaries`), whatever the number of channels
+  or rows; `sparkline()` draws one channel's counts.
 
 Every picture carries its own words: `<title>`/`<desc>` or `aria-label`, tooltips, and a list
 in plain text. Status is told by label and hatch pattern as well as colour, so it survives a
@@ -17,11 +17,11 @@ black-and-white printer.
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
-from django.db.models import Count, F
+from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
 from events.fuzzydates import MONTH_NAMES, FuzzyDate
-from events.models import EngagementTransition, Statement, StatusChange
+from events.models import ChannelActivity, Statement
 from events.vocabularies import (
     OPEN_ENGAGEMENT_STATES,
     ChannelStatus,
@@ -582,11 +582,12 @@ def activity_by_channel(
     """Records per channel and calendar month, oldest month first, for the `months` months
     ending with the month of `end`: status changes, engagement transitions and statements
     (through `Statement.channels`), each counted in the month of its earliest possible date,
-    and only when that date is on or before `end`.
+    and only when that date is on or before `end` — read from the board's read model of daily
+    activity (`events.summaries`).
 
-    Three aggregate queries (one per record type, grouped by channel and month), whatever
-    the number of channels or rows; none when `channel_ids` is empty. Every channel asked
-    about gets a list, zeros when it had no activity.
+    One aggregate query (grouped by channel and month), whatever the number of channels or
+    rows; none when `channel_ids` is empty. Every channel asked about gets a list, zeros when
+    it had no activity.
     """
     if months < 1:
         raise ValueError(f"months must be at least 1, got {months}.")
@@ -595,24 +596,16 @@ def activity_by_channel(
     if not ids:
         return counts
     first = add_months(end, 1 - months)
-    queries = (
-        StatusChange.objects.filter(
-            channel_id__in=ids, date_earliest__gte=first, date_earliest__lte=end
-        ).values(channel_pk=F("channel_id"), month=TruncMonth("date_earliest")),
-        EngagementTransition.objects.filter(
-            engagement__channel_id__in=ids, date_earliest__gte=first, date_earliest__lte=end
-        ).values(channel_pk=F("engagement__channel_id"), month=TruncMonth("date_earliest")),
-        Statement.channels.through.objects.filter(
-            channel_id__in=ids,
-            statement__said_earliest__gte=first,
-            statement__said_earliest__lte=end,
-        ).values(channel_pk=F("channel_id"), month=TruncMonth("statement__said_earliest")),
+    rows = (
+        ChannelActivity.objects.filter(channel_id__in=ids, day__gte=first, day__lte=end)
+        .values("channel_id", month=TruncMonth("day"))
+        .annotate(n=Sum("records"))
+        .order_by()
     )
-    for query in queries:
-        for row in query.annotate(n=Count("pk")).order_by():
-            index = _month_index(row["month"], first)
-            if 0 <= index < months:
-                counts[row["channel_pk"]][index] += row["n"]
+    for row in rows:
+        index = _month_index(row["month"], first)
+        if 0 <= index < months:
+            counts[row["channel_id"]][index] += row["n"]
     return counts
 
 

@@ -21,10 +21,11 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce, NullIf, TruncDate
 from django.utils import timezone
 
 from events.charts import add_months
@@ -34,6 +35,7 @@ from events.fuzzydates import FuzzyDate
 from events.models import (
     Actor,
     Channel,
+    ChannelActivity,
     Characterisation,
     Citation,
     CounterpartClaim,
@@ -65,8 +67,23 @@ from events.vocabularies import (
 
 def with_board_summary(channels, as_of: date | None = None):
     """Annotate each channel with the ids of its current status change, last contact and
-    next expected engagement, and its count of open sticking points — one query. With
-    `as_of`, each is as it stood on that day."""
+    next expected engagement, and its count of open sticking points — one query. Today's are
+    read from the board's read model (`events.summaries`); with `as_of`, each is computed as
+    it stood on that day (`live_board_summary`)."""
+    if as_of is not None:
+        return live_board_summary(channels, as_of)
+    return channels.with_parties().annotate(
+        current_status_id=F("board_summary__status_change_id"),
+        current_status_value=NullIf(F("board_summary__status"), Value("")),
+        last_contact_id=F("board_summary__last_contact_id"),
+        next_engagement_id=F("board_summary__next_engagement_id"),
+        open_sticking_points=Coalesce(F("board_summary__open_sticking_points"), 0),
+    )
+
+
+def live_board_summary(channels, as_of: date | None = None):
+    """`with_board_summary` computed from the records (a subquery per column): on `as_of`, or
+    today's — what `events.summaries` stores in the read model."""
     latest_status = StatusChange.objects.filter(channel=OuterRef("pk")).as_of(as_of).newest_first()
     engagements = Engagement.objects.filter(channel=OuterRef("pk")).with_state_as_of(as_of)
     last_contact = _last_contact(engagements, as_of)
@@ -163,12 +180,40 @@ def _count_of(queryset, group_by: str) -> Coalesce:
     return Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
 
 
+# Today's board sorts by the read model's columns (events.summaries), indexed.
+_SUMMARY_SORTS = {
+    "since": "board_summary__since",
+    "trend": "board_summary__trend",
+    "confidence": "board_summary__confidence",
+    "reviewed": "board_summary__reviewed_at",
+    "last_contact": "board_summary__last_contact_on",
+    "next": "board_summary__next_on",
+    "sticking": "board_summary__open_sticking_points",
+}
+
+
 def _board_sort_key(key: str, as_of: date | None, today: date):
     """The value each channel sorts by for `key` (an expression over the channel)."""
-    latest_status = StatusChange.objects.filter(channel=OuterRef("pk")).as_of(as_of).newest_first()
-    engagements = Engagement.objects.filter(channel=OuterRef("pk")).with_state_as_of(as_of)
     if key == "status":
         return F("status_rank")
+    if key == "activity":
+        end = as_of or today
+        first = add_months(end, 1 - ACTIVITY_MONTHS)  # as the sparklines count
+        days = ChannelActivity.objects.filter(
+            channel=OuterRef("pk"), day__gte=first, day__lte=end
+        ).order_by()
+        total = days.values("channel").annotate(n=Sum("records")).values("n")
+        return Coalesce(Subquery(total[:1], output_field=IntegerField()), 0)
+    if as_of is None:
+        if key not in _SUMMARY_SORTS:
+            raise ValueError(f"Unknown board sort {key!r}.")
+        field = _SUMMARY_SORTS[key]
+        # Blank trend or confidence (no status) sorts with the channels that have no value.
+        if key in ("trend", "confidence"):
+            return NullIf(F(field), Value(""))
+        return F(field)
+    latest_status = StatusChange.objects.filter(channel=OuterRef("pk")).as_of(as_of).newest_first()
+    engagements = Engagement.objects.filter(channel=OuterRef("pk")).with_state_as_of(as_of)
     if key == "since":
         return Subquery(latest_status.values("date_earliest")[:1])
     if key == "trend":
@@ -189,25 +234,6 @@ def _board_sort_key(key: str, as_of: date | None, today: date):
             StickingPointQuerySet.open_q(as_of), channel=OuterRef("pk")
         )
         return _count_of(open_points, "channel")
-    if key == "activity":
-        end = as_of or today
-        first = add_months(end, 1 - ACTIVITY_MONTHS)  # as the sparklines count
-        status_changes = StatusChange.objects.filter(
-            channel=OuterRef("pk"), date_earliest__gte=first, date_earliest__lte=end
-        )
-        steps = EngagementTransition.objects.filter(
-            engagement__channel=OuterRef("pk"), date_earliest__gte=first, date_earliest__lte=end
-        )
-        said = Statement.channels.through.objects.filter(
-            channel=OuterRef("pk"),
-            statement__said_earliest__gte=first,
-            statement__said_earliest__lte=end,
-        )
-        return (
-            _count_of(status_changes, "channel")
-            + _count_of(steps, "engagement__channel")
-            + _count_of(said, "channel")
-        )
     raise ValueError(f"Unknown board sort {key!r}.")
 
 

@@ -1,7 +1,7 @@
 """Keeping the board's read model (`ChannelSummary`, `ChannelActivity`) equal to the records.
 
 What a channel's summary says is computed by the reads the as-of board uses
-(`selectors.with_board_summary` with no day), so there is one rule for "the status in force",
+(`selectors.live_board_summary` with no day), so there is one rule for "the status in force",
 "the last contact", "the next expected engagement" and "open sticking points", whether a page
 reads it live for a past day or from the summary for today.
 
@@ -75,11 +75,11 @@ def computed(
 ) -> dict[int, tuple[dict, dict[date, int]]]:
     """What the records say of each channel: its summary's columns and its records per day.
     Six queries, whatever the number of channels."""
-    from events.selectors import with_board_summary  # selectors import the models' readers
+    from events.selectors import live_board_summary  # selectors import this module's models
 
     ids = list(dict.fromkeys(channel_ids))
     rows = list(
-        with_board_summary(Channel.objects.using(using).filter(pk__in=ids)).values(
+        live_board_summary(Channel.objects.using(using).filter(pk__in=ids)).values(
             "pk",
             "current_status_id",
             "last_contact_id",

@@ -69,7 +69,7 @@ def test_page_query_count_does_not_grow_with_rows(measured, page_name):
     # on the channel, which its actions pre-fill.
     # The board also reads the analyst's own parts, never cached: follows, their visit (read and
     # update) and what changed since it (tests/test_board_table.py counts them).
-    expected = {"board": 28, "channel_detail": 38, "channel_detail_editor": 39}[page_name]
+    expected = {"board": 26, "channel_detail": 38, "channel_detail_editor": 39}[page_name]
     assert queries_large == expected, f"{page_name} ran {queries_large} queries:\n{sql_large}"
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Greatest, Least
+from django.db.models.functions import Coalesce, Greatest, Least, NullIf
 from django.urls import reverse
 
 from events.fields import FuzzyDateField, choice_constraint, fuzzy_date_constraints
@@ -64,7 +64,15 @@ class ChannelQuerySet(models.QuerySet):
     def with_status_as_of(self, as_of: date | None = None):
         """Annotate `status_now` (the status on `as_of`, today without it; None when no change
         is recorded) and `status_rank` (frozen first, no status last) for filtering, counting
-        and grouping the board without the heavier card summary."""
+        and grouping the board without the heavier card summary. Today's status is read from the
+        board's read model (`events.summaries`), a past day's from the status changes."""
+        if as_of is None:
+            return self.annotate(
+                status_now=NullIf(F("board_summary__status"), models.Value("")),
+                status_rank=Coalesce(
+                    F("board_summary__status_rank"), models.Value(len(BOARD_STATUS_ORDER))
+                ),
+            )
         latest_status = (
             StatusChange.objects.filter(channel=OuterRef("pk")).as_of(as_of).newest_first()
         )
