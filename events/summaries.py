@@ -24,7 +24,7 @@ from datetime import date
 
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, F
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from events.models import (
     Channel,
@@ -287,13 +287,19 @@ def _after_change(sender, instance, using, raw=False, **kwargs) -> None:
     refresh([*before, *_channels_of(instance)], using)
 
 
+def _before_delete(sender, instance, **kwargs) -> None:
+    # A statement's links to its channels go before it (no signal of their own), and an
+    # engagement step's engagement may go with it: read their channels while they are there.
+    instance._summary_channels_before = _channels_of(instance)
+
+
 def _after_delete(sender, instance, using, **kwargs) -> None:
     if isinstance(instance, Channel):
         # Last of a channel's deletion: its records' deletions have each refreshed it.
         ChannelSummary.objects.using(using).filter(channel_id=instance.pk).delete()
         ChannelActivity.objects.using(using).filter(channel_id=instance.pk).delete()
         return
-    refresh(_channels_of(instance), using)
+    refresh([*getattr(instance, "_summary_channels_before", []), *_channels_of(instance)], using)
 
 
 def _statement_channels_changed(sender, instance, action, reverse, model, pk_set, **kwargs) -> None:
@@ -323,6 +329,8 @@ def connect_signals() -> None:
         if model in _MOVABLE:
             pre_save.connect(_before_save, sender=model, dispatch_uid=f"{uid}_pre_save")
         post_save.connect(_after_change, sender=model, dispatch_uid=f"{uid}_save")
+        if model in (Statement, EngagementTransition):
+            pre_delete.connect(_before_delete, sender=model, dispatch_uid=f"{uid}_pre_delete")
         post_delete.connect(_after_delete, sender=model, dispatch_uid=f"{uid}_delete")
     m2m_changed.connect(
         _statement_channels_changed,
