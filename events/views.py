@@ -13,8 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 
-from events import days, editor_actions, exports, selectors, services
+from events import days, editor_actions, exports, fragments, selectors, services
 from events.caching import own_query, render_cached
 from events.charts import attach_sparklines, time_strip
 from events.filters import ActorFilter, EngagementFilter, SourceFilter, StatementFilter
@@ -30,7 +31,7 @@ from events.models import (
     Statement,
 )
 from events.pagination import COUNT_CAP, CappedCountPaginator
-from events.vocabularies import TIMELINE_KINDS
+from events.vocabularies import TIMELINE_KINDS, Track
 
 PER_PAGE = 25
 BOARD_PER_PAGE = 48
@@ -125,17 +126,28 @@ def board(request):
         group = (form.is_valid() and form.cleaned_data.get("group")) or "status"
         ordered = selectors.board_sorted(
             channels, sort=sort, group=group, as_of=as_of, today=today
-        ).values_list("pk", flat=True)
+        ).values_list("pk", "status_now", "track")
         page = Paginator(ordered, BOARD_PER_PAGE).get_page(request.GET.get("page"))
-        cards = attach_sparklines(
-            selectors.channel_cards(Channel.objects.all(), list(page.object_list), as_of=as_of),
-            end=as_of or today,
-            months=selectors.ACTIVITY_MONTHS,
-        )
         tally_counts = tallies.status_tallies()
-        for card in cards:
-            card.group_key = {"status": card.current_status_value, "track": card.track}.get(group)
-            card.group_count = tally_counts.get(card.current_status_value or "none")
+        rows = page.object_list
+        html = fragments.rendered_rows(
+            request,
+            "board-row",
+            [pk for pk, _, _ in rows],
+            lambda ids: _board_rows(ids, as_of=as_of, today=today),
+            variant=as_of.isoformat() if as_of else "",
+        )
+        entries = [
+            BoardEntry(
+                # Rendered by our own template, autoescaped there (and kept in the cache).
+                html=mark_safe(row_html),  # noqa: S308
+                status=status_now,
+                track_label=Track(track).label,
+                group_key={"status": status_now, "track": track}.get(group),
+                group_count=tally_counts.get(status_now or "none"),
+            )
+            for (_, status_now, track), row_html in zip(rows, html, strict=True)
+        ]
         # Links in the cached body carry only the board's own parameters (own_query).
         query = QueryDict(own_query(request, params, without=("page",)), mutable=True)
         status_query = query.copy()
@@ -145,7 +157,7 @@ def board(request):
         return {
             "form": form,
             "view_form": view_form,
-            "channels": cards,
+            "channels": entries,
             "page": page,
             "group": group,
             "tallies": tally_counts,
@@ -179,6 +191,32 @@ def board(request):
         variant=f"mine:{_digest(followed)}" if mine else "",
         personal=personal,
     )
+
+
+@dataclass(frozen=True)
+class BoardEntry:
+    """One row of the board table as the page lays it out: its HTML (cached per channel,
+    `_board_rows`) and what the group headings above it need."""
+
+    html: str
+    status: str | None
+    track_label: str
+    group_key: str | None
+    group_count: int | None
+
+
+def _board_rows(ids: list[int], *, as_of: date | None, today: date) -> dict[int, str]:
+    """The board rows of the channels `ids` (five queries, whatever their number)."""
+    cards = attach_sparklines(
+        selectors.channel_cards(Channel.objects.all(), ids, as_of=as_of),
+        end=as_of or today,
+        months=selectors.ACTIVITY_MONTHS,
+    )
+    template = get_template("events/_board_row.html")
+    return {
+        card.pk: template.render({"channel": card, "as_of": as_of, "today": today})
+        for card in cards
+    }
 
 
 def _digest(ids: list[int]) -> str:
