@@ -46,7 +46,7 @@ URLS_PER_PAGE = 2000
 TARGETS = {
     "board": 0.50,
     "board as of": 0.50,
-    "channel board": 0.50,
+    "channel board": 0.30,
     "statements filtered": 0.15,
     "search": 0.10,
     "timeline": 0.15,
