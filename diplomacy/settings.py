@@ -256,11 +256,13 @@ for _database in DATABASES.values():
     # Pooled connections need CONN_MAX_AGE 0: the pool, not Django, keeps them open.
     if env_bool("DB_POOL", True):
         _database.setdefault("OPTIONS", {})["pool"] = _connection_pool()
+    # Connection parameters: set once when a connection opens, no query per request. JIT off:
+    # the as-of board's correlated subqueries are estimated costly, and PostgreSQL then spends
+    # seconds compiling a plan that runs in milliseconds (measured: 2.8 s of 3.0 s on `large`).
+    parameters = ["-c jit=off"]
     if WEB_PROCESS and DB_STATEMENT_TIMEOUT_MS:
-        # A connection parameter: set once when the connection opens, no query per request.
-        _database.setdefault("OPTIONS", {})["options"] = (
-            f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
-        )
+        parameters.append(f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}")
+    _database.setdefault("OPTIONS", {})["options"] = " ".join(parameters)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

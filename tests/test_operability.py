@@ -208,14 +208,15 @@ def test_a_query_past_the_statement_timeout_gets_the_timeout_page_and_is_logged(
     assert "psycopg.errors.QueryCanceled: canceling statement due to statement timeout" in text
 
 
-def _show_statement_timeout(code: str, **env) -> str:
-    """`SHOW statement_timeout` in a fresh process, on this test database."""
+def _show_statement_timeout(code: str, setting: str = "statement_timeout", **env) -> str:
+    """`SHOW statement_timeout` (or another `setting`) in a fresh process, on this test
+    database."""
     database = connection.settings_dict
     url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
     script = (
         f"{code}\nfrom django.db import connection\n"
         "with connection.cursor() as c:\n"
-        "    c.execute('SHOW statement_timeout'); print(c.fetchone()[0])\n"
+        f"    c.execute('SHOW {setting}'); print(c.fetchone()[0])\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", script],
@@ -241,6 +242,15 @@ def test_only_the_web_process_has_a_statement_timeout(db):
         pytest.skip("the statement timeout is PostgreSQL's")
     assert _show_statement_timeout("import diplomacy.wsgi") == "1234ms"
     assert _show_statement_timeout("import django; django.setup()") == "0"
+
+
+def test_the_app_connections_plan_without_jit_compilation(db):
+    """JIT compiling a plan estimated costly (the as-of board's subqueries) took seconds for a
+    query that runs in milliseconds: every connection of the app has it off."""
+    if connection.vendor != "postgresql":
+        pytest.skip("JIT is PostgreSQL's")
+    assert _show_statement_timeout("import diplomacy.wsgi", setting="jit") == "off"
+    assert _show_statement_timeout("import django; django.setup()", setting="jit") == "off"
 
 
 # --- 5. Cached pages link with their own parameters --------------------------------------------

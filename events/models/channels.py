@@ -288,6 +288,8 @@ class StatusChange(CitedModel):
 
     class Meta:
         indexes = [
+            # "What changed since your last visit" reads the newest saves first.
+            models.Index(fields=["changed_at", "id"], name="events_statuschange_changed"),
             # The board's "current status": the newest change of each channel.
             models.Index(
                 F("channel"),

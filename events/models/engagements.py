@@ -243,6 +243,8 @@ class EngagementTransition(CitedModel):
 
     class Meta:
         indexes = [
+            # "What changed since your last visit" reads the newest saves first.
+            models.Index(fields=["changed_at", "id"], name="events_transition_changed"),
             # An engagement's state on a day: its newest step by then.
             models.Index(
                 F("engagement"),
@@ -407,6 +409,10 @@ class Characterisation(CitedModel):
     )
 
     class Meta:
+        indexes = [
+            # "What changed since your last visit" reads the newest saves first.
+            models.Index(fields=["changed_at", "id"], name="events_characterisn_changed"),
+        ]
         ordering = ["engagement", "side__name"]
 
     def __str__(self) -> str:

@@ -156,6 +156,10 @@ class CounterpartClaim(CitedModel):
     objects = CounterpartClaimQuerySet.as_manager()
 
     class Meta:
+        indexes = [
+            # "What changed since your last visit" reads the newest saves first.
+            models.Index(fields=["changed_at", "id"], name="events_claim_changed"),
+        ]
         ordering = ["channel", "office", "claimant__name"]
         constraints = [
             models.CheckConstraint(
@@ -275,6 +279,10 @@ class StickingPoint(CitedModel):
     objects = StickingPointQuerySet.as_manager()
 
     class Meta:
+        indexes = [
+            # "What changed since your last visit" reads the newest saves first.
+            models.Index(fields=["changed_at", "id"], name="events_stickingpoint_changed"),
+        ]
         ordering = ["channel", "state", "title"]
         constraints = [
             choice_constraint("kind", StickingPointKind),

@@ -75,6 +75,8 @@ class Statement(CitedModel):
 
     class Meta:
         indexes = [
+            # "What changed since your last visit" reads the newest saves first.
+            models.Index(fields=["changed_at", "id"], name="events_statement_changed"),
             # The list's default order, newest first and undated last, has an index of its own
             # per database (migration 0008): SQLite cannot write NULLS LAST in an index.
             models.Index(fields=["speaker", "said_earliest"], name="events_statement_by_speaker"),
