@@ -988,6 +988,12 @@ def test_database_refuses_an_empty_span_and_an_unknown_decision():
 # --- Coverage of the declared constraints ------------------------------------------------------
 
 EXPLICITLY_TESTED = {
+    # The board's read model: refused in tests/test_summaries.py.
+    "events_channelsummary_status_valid",
+    "events_channelsummary_trend_valid",
+    "events_channelsummary_confidence_valid",
+    "events_channel_activity_one_per_day",
+    "events_channel_activity_some_records",
     # An analyst's own reading state: refused in tests/test_board_personal.py.
     "events_follow_one_per_user_and_channel",
     "events_boardvisit_baseline_not_after_seen",

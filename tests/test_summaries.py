@@ -12,7 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +20,7 @@ from events import services, summaries
 from events.fuzzydates import FuzzyDate
 from events.models import (
     Channel,
+    ChannelActivity,
     ChannelSummary,
     Engagement,
     Statement,
@@ -294,3 +295,21 @@ def test_the_demo_data_leaves_nothing_to_rebuild(capsys):
     assert Channel.objects.count() > 3
     call_command("rebuild_summaries", "--check")
     assert "The summaries match the records." in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("column", "value"), [("status", "closed"), ("trend", "better"), ("confidence", "certain")]
+)
+def test_the_database_refuses_a_summary_outside_the_vocabularies(world, column, value):
+    channel = world[0][0]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ChannelSummary.objects.filter(channel=channel).update(**{column: value})
+
+
+def test_the_database_refuses_two_activity_rows_for_one_day_and_a_day_without_records(world):
+    channel = world[0][0]
+    ChannelActivity.objects.create(channel=channel, day=BASE, records=2)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ChannelActivity.objects.create(channel=channel, day=BASE, records=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ChannelActivity.objects.create(channel=channel, day=BASE + timedelta(days=1), records=0)
