@@ -12,11 +12,13 @@ class EventsConfig(AppConfig):
 
         register_versioned_models()
         # Keep the full-text index in step with every save and delete.
-        from events import caching, search
+        from events import access, caching, search
 
         search.connect_signals()
         # Retire every cached page after each committed change.
         caching.connect_signals()
+        # Read each user's permissions afresh after any change to who holds which.
+        access.connect_signals()
         post_migrate.connect(create_roles, sender=self, dispatch_uid="events_create_roles")
 
 

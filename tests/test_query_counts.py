@@ -81,7 +81,7 @@ def test_cached_page_runs_only_the_sign_in_and_data_version_queries(
     queries, sql = count_queries(
         editor_client if page_name in EDITOR_PAGES else client, url, cached=True
     )
-    # Session, user, two permission look-ups, and the data version that keys the cache; on the
-    # board, the analyst's own parts besides (12 queries: tests/test_board_table.py).
-    assert queries == (17 if page_name == "board" else 5), sql
+    # Session, user, and the data version that keys the cache: the permissions and, on the
+    # board, the analyst's own parts come from the cache as well (tests/test_shell.py).
+    assert queries == 3, sql
     assert "events_dataversion" in sql.splitlines()[-1]
