@@ -177,6 +177,18 @@ def test_a_permission_given_to_the_user_counts_on_the_very_next_request(analyst,
     assert "Add a statement" not in html  # only what was given
 
 
+def test_a_user_made_superuser_may_edit_on_the_very_next_request(analyst, channel_url):
+    """No signal on the user's own row: it is read on every request, and its superuser flag is
+    part of the permission entry's key."""
+    client = signed_in(analyst)
+    assert "Record a status change" not in client.get(channel_url).content.decode()
+
+    analyst.is_staff = analyst.is_superuser = True
+    analyst.save()
+
+    assert "Record a status change" in client.get(channel_url).content.decode()
+
+
 def test_permissions_loaded_while_they_change_are_not_kept_as_current(db):
     """A request that read the old permissions just before a change stores them under the
     generation the change retired: the next request loads afresh."""
