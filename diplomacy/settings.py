@@ -277,9 +277,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # django-axes first: it refuses a locked-out username and address before any password is tried.
+# Then Django's ModelBackend with each user's permissions kept in the cache (events.access).
+# A session names the backend that signed it in: sessions from before this one was named here
+# end, and their analysts sign in once more.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "events.access.CachedPermissionsBackend",
 ]
 # LOGIN_FAILURE_LIMIT failures lock out that username from that address (another address, or
 # another username from the same address, can still sign in) for LOGIN_COOLOFF_MINUTES, on the

@@ -12,11 +12,13 @@ class EventsConfig(AppConfig):
 
         register_versioned_models()
         # Keep the full-text index in step with every save and delete.
-        from events import caching, search, summaries
+        from events import access, caching, search, summaries
 
         search.connect_signals()
         # Retire every cached page after each committed change.
         caching.connect_signals()
+        # Read each user's permissions afresh after any change to who holds which.
+        access.connect_signals()
         # Keep the board's read model equal to the records, in the same transaction.
         summaries.connect_signals()
         post_migrate.connect(create_roles, sender=self, dispatch_uid="events_create_roles")

@@ -8,7 +8,10 @@ older entry unreachable at once, on every app server, whatever cache backend eac
 there is nothing to purge and no key to forget. Old entries simply expire.
 
 The shell around the body (who is signed in, the CSRF token of the sign-out form, the CSP nonce)
-is rendered per request and never cached.
+is rendered per request and never cached. It costs no query beyond the session and its user:
+what it asks about the reader — their permissions (`events.access`), the channels they follow,
+their board visit — is kept per user in the cache and outdated by the change itself (the
+per-user entries below), so a cached page reads the session, the user and the data version.
 
 Why this is exact: a writer changes the version inside its own transaction, so the new number
 becomes visible together with the data, at commit (and disappears with it on rollback). A
@@ -29,6 +32,7 @@ import re
 import secrets
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -54,9 +58,13 @@ from events.models import (
 __all__ = [
     "bump_data_version",
     "cached_body",
+    "cached_in_generation",
     "connect_signals",
     "data_version",
+    "followed_channel_ids",
+    "followed_channels_changed",
     "lock_data_version",
+    "new_generation",
     "own_query",
     "render_cached",
     "request_data_version",
@@ -301,3 +309,63 @@ def render_cached(
         "page_content": mark_safe(content),  # noqa: S308
     }
     return render(request, "cached_page.html", context, status=status)
+
+
+# --- Per-user entries -----------------------------------------------------------------------------
+# What a page asks about its reader on every request (their permissions: events.access; the
+# channels they follow) changes rarely and never with the data version. Each such entry is stamped
+# with a *generation*, a random number kept under a key of its own, and counts only while that key
+# still holds it: a change starts a new generation instead of deleting entries, so a request that
+# loaded the old state a moment before the change can never store it as current.
+
+PERSONAL_SECONDS = 3600
+
+
+def cached_in_generation(key: str, generation_key: str, load: Callable[[], Any]) -> Any:
+    """`load()`'s result, from the cache while `generation_key` holds the generation it was
+    stored in (one cache round trip); else loaded and stored. The generation is read before
+    loading, so whatever a change made meanwhile is stored under the generation it retired."""
+    found = cache.get_many([generation_key, key])
+    generation = found.get(generation_key)
+    if generation is None:  # never set, or evicted: a generation no entry was stored in
+        cache.add(generation_key, secrets.randbits(62), None)
+        generation = cache.get(generation_key)
+    entry = found.get(key)
+    if entry is not None and entry[0] == generation:
+        return entry[1]
+    value = load()
+    cache.set(key, (generation, value), PERSONAL_SECONDS)
+    return value
+
+
+def new_generation(generation_key: str) -> None:
+    """Retire every entry stored in `generation_key`'s generation: at once, and again when the
+    transaction commits (a request reading between the two would load the rows as they were)."""
+
+    def start() -> None:
+        cache.set(generation_key, secrets.randbits(62), None)
+
+    start()
+    transaction.on_commit(start)
+
+
+def _follows_generation(user) -> str:
+    return f"follows-generation:{user.pk}"
+
+
+def followed_channel_ids(user) -> list[int]:
+    """The ids of the channels `user` follows (`Follow.objects.channel_ids_of`), read from the
+    database only after they changed (`followed_channels_changed`). A follow that goes with its
+    deleted channel may linger: it names a row no page has any more."""
+    if user is None or not user.is_authenticated:
+        return []
+    return cached_in_generation(
+        f"follows:{user.pk}",
+        _follows_generation(user),
+        lambda: Follow.objects.channel_ids_of(user),
+    )
+
+
+def followed_channels_changed(user) -> None:
+    """`user` starred or unstarred a channel: their next page reads their follows afresh."""
+    new_generation(_follows_generation(user))

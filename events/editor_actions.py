@@ -29,8 +29,8 @@ RETURN_PARAMETER = "next"
 
 
 def allowed_actions(user) -> frozenset[str]:
-    """The board actions `user` may take. No query once the user's permissions are loaded
-    (reading a board already loads them)."""
+    """The board actions `user` may take. No query: the user's permissions come from the
+    cache (`events.access.CachedPermissionsBackend`)."""
     if not (user.is_active and user.is_staff):
         return frozenset()
     return frozenset(name for name, (permission, _) in ACTIONS.items() if user.has_perm(permission))

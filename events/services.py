@@ -20,6 +20,7 @@ from typing import Any
 
 import reversion
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model, Q
@@ -27,7 +28,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from events import summaries
-from events.caching import lock_data_version
+from events.caching import followed_channels_changed, lock_data_version
 from events.fuzzydates import FuzzyDate
 from events.models import (
     Actor,
@@ -1044,6 +1045,9 @@ def counterpart_dispute_settle(
 # A board view this long after the one before starts a new visit; views closer together are one
 # visit (reloads, going back from a channel page), so they keep the same "since" baseline.
 VISIT_GAP = timedelta(minutes=30)
+# A visit's row is written at most this often: views closer to the last write than this are
+# answered from the cache (`board_visit_record`).
+VISIT_WRITE_INTERVAL = timedelta(minutes=1)
 
 
 def channel_follow(*, user, channel: Channel) -> Follow:
@@ -1052,12 +1056,14 @@ def channel_follow(*, user, channel: Channel) -> Follow:
         raise ValidationError("Sign in to follow channels.")
     with transaction.atomic():
         follow, _ = Follow.objects.get_or_create(user=user, channel=channel)
+        followed_channels_changed(user)
     return follow
 
 
 def channel_unfollow(*, user, channel: Channel) -> None:
     """Take the star off `channel` for `user`; a channel not followed stays so."""
     Follow.objects.filter(user=user, channel=channel).delete()
+    followed_channels_changed(user)
 
 
 def board_visit_record(*, user, now: datetime | None = None) -> datetime | None:
@@ -1067,21 +1073,33 @@ def board_visit_record(*, user, now: datetime | None = None) -> datetime | None:
 
     A visit is a run of board views each less than `VISIT_GAP` after the one before: reloading
     or coming back from a channel page keeps the list, and the next morning's first view moves
-    the baseline to the previous visit's last view. Two queries (a first view: a few more)."""
+    the baseline to the previous visit's last view. The row is written at most once per
+    `VISIT_WRITE_INTERVAL` (a minute): a view within a minute of the last one written changes
+    neither visit nor baseline, so it is answered from the cache, with no query. The previous
+    visit's last view is therefore known to the minute (a reload less than a minute after the
+    last write is not noted). Two queries when written (a first view: a few more)."""
     now = now or timezone.now()
+    key = f"board-visit:{user.pk}"
+    noted = cache.get(key)
+    if noted is not None:
+        written_at, baseline = noted
+        if written_at <= now < written_at + VISIT_WRITE_INTERVAL:
+            return baseline
     visit = BoardVisit.objects.filter(user=user).only("pk", "seen_at", "baseline_at").first()
     if visit is None:
         try:
             with transaction.atomic():
                 BoardVisit.objects.create(user=user, seen_at=now)
         except IntegrityError:  # the same analyst's other tab got there first
-            pass
-        return None
-    baseline = visit.seen_at if now - visit.seen_at >= VISIT_GAP else visit.baseline_at
-    # max(): a clock set back never moves the visit before its baseline.
-    BoardVisit.objects.filter(pk=visit.pk).update(
-        seen_at=max(now, visit.seen_at), baseline_at=baseline
-    )
+            return None
+        baseline = None
+    else:
+        baseline = visit.seen_at if now - visit.seen_at >= VISIT_GAP else visit.baseline_at
+        # max(): a clock set back never moves the visit before its baseline.
+        now = max(now, visit.seen_at)
+        BoardVisit.objects.filter(pk=visit.pk).update(seen_at=now, baseline_at=baseline)
+    # Kept no longer than it is used: the row stays the truth.
+    cache.set(key, (now, baseline), int(VISIT_WRITE_INTERVAL.total_seconds()))
     return baseline
 
 

@@ -3,9 +3,11 @@ template."""
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.middleware.csrf import get_token
@@ -16,7 +18,13 @@ from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 
 from events import days, editor_actions, exports, fragments, selectors, services
-from events.caching import own_query, render_cached
+from events.caching import (
+    RELEASE,
+    followed_channel_ids,
+    own_query,
+    render_cached,
+    request_data_version,
+)
 from events.charts import attach_sparklines, time_strip
 from events.filters import ActorFilter, EngagementFilter, SourceFilter, StatementFilter
 from events.footnotes import Footnotes
@@ -26,7 +34,6 @@ from events.models import (
     Actor,
     Channel,
     Engagement,
-    Follow,
     Source,
     Statement,
 )
@@ -108,7 +115,7 @@ def board(request):
     valid = form.is_valid() and view_form.is_valid()
     status = 400 if as_of_error or not valid else 200
     user = request.user if request.user.is_authenticated else None
-    followed = Follow.objects.channel_ids_of(user)
+    followed = followed_channel_ids(user)
     shown = view_form.cleaned_data if view_form.is_valid() else {}
     mine = bool(user and shown.get("mine"))
     sort = shown.get("sort") or ""
@@ -238,31 +245,34 @@ def _sort_headers(query, sort: str) -> list[dict]:
 def _board_personal(request, *, since, followed: list[int], mine: bool):
     """The analyst's own parts of the board (see `board`): the strip of what changed since
     `since` (their previous visit; the last `FIRST_VISIT_DAYS` days without one), a star on each
-    row, a mark on the rows that changed. Returns the function that fills the holes."""
+    row, a mark on the rows that changed. Returns the function that fills the holes.
+
+    The strip and the set of changed channels are cached under everything they are made of: the
+    data version, the day (the strip says how long ago), the baseline and the channels it
+    covers — so a reload costs no query. Without a baseline the strip starts at the beginning of
+    the day `FIRST_VISIT_DAYS` ago, which keeps its key for the day the page key has anyway."""
     first_visit = since is None
     if first_visit:
-        since = timezone.now() - timedelta(days=FIRST_VISIT_DAYS)
-    where = selectors.StreamFilter(
-        recorded_since=since,
-        order="recorded",
-        channel_ids=tuple(followed) if mine else None,
+        first_day = timezone.localdate() - timedelta(days=FIRST_VISIT_DAYS)
+        since = timezone.make_aware(datetime.combine(first_day, time.min))
+    channel_ids = tuple(followed) if mine else None
+    # The release too: the strip is rendered by this release's template, as pages are.
+    key = (
+        f"board-changes:{RELEASE}:{request_data_version(request)}:"
+        f"{timezone.localdate().isoformat()}:{since.isoformat()}:{first_visit}:"
+        f"{request.user.is_authenticated}:{_digest(followed) if mine else 'all'}"
     )
-    items = selectors.event_stream(where, limit=CHANGES_SHOWN + 1, with_citations=False)
-    changed = selectors.channels_changed_since(where)
-    strip = render_to_string(
-        "events/_board_changes.html",
-        {
-            "entries": [TimelineEntry.of(item) for item in items[:CHANGES_SHOWN]],
-            "more": len(items) > CHANGES_SHOWN,
-            "since": since,
-            "first_visit": first_visit,
-            "signed_in": request.user.is_authenticated,
-            "mine": mine,
-            "changed_count": len(changed),
-            "first_visit_days": FIRST_VISIT_DAYS,
-        },
-        request,
-    )
+    found = cache.get(key)
+    if found is None:
+        found = _board_changes(
+            since,
+            channel_ids,
+            first_visit=first_visit,
+            signed_in=request.user.is_authenticated,
+            mine=mine,
+        )
+        cache.set(key, found, settings.PAGE_CACHE_SECONDS)
+    strip, changed = found
     star = get_template("events/_follow_button.html")
     mark = render_to_string("events/_changed_mark.html")
     followed_set = set(followed)
@@ -288,6 +298,30 @@ def _board_personal(request, *, since, followed: list[int], mine: bool):
         return ""
 
     return fill
+
+
+def _board_changes(
+    since, channel_ids: tuple[int, ...] | None, *, first_visit: bool, signed_in: bool, mine: bool
+) -> tuple[str, frozenset[int]]:
+    """The strip of what was recorded since `since` (on `channel_ids` only, if given) and the
+    channels it changed."""
+    where = selectors.StreamFilter(recorded_since=since, order="recorded", channel_ids=channel_ids)
+    items = selectors.event_stream(where, limit=CHANGES_SHOWN + 1, with_citations=False)
+    changed = frozenset(selectors.channels_changed_since(where))
+    strip = render_to_string(
+        "events/_board_changes.html",
+        {
+            "entries": [TimelineEntry.of(item) for item in items[:CHANGES_SHOWN]],
+            "more": len(items) > CHANGES_SHOWN,
+            "since": since,
+            "first_visit": first_visit,
+            "signed_in": signed_in,
+            "mine": mine,
+            "changed_count": len(changed),
+            "first_visit_days": FIRST_VISIT_DAYS,
+        },
+    )
+    return strip, changed
 
 
 def channel_detail(request, slug: str):

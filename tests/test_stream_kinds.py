@@ -297,8 +297,8 @@ def test_timeline_runs_a_fixed_number_of_queries_with_every_kind(client, db, ord
     add(15)
     large = timeline_queries(client, f"order={order}")
     assert small == large
-    # Session, user, two permission look-ups; the party filter's choices; a count per kind (7);
-    # per kind its sort keys (7), then its rows, and their citations where there are rows (none
-    # for steps and statements here, so neither their citations nor the statements' channels
-    # are queried).
-    assert large == 4 + 1 + 7 + 7 + 7 + 5
+    # Session, user (the permissions are cached); the party filter's choices; a count per kind
+    # (7); per kind its sort keys (7), then its rows, and their citations where there are rows
+    # (none for steps and statements here, so neither their citations nor the statements'
+    # channels are queried).
+    assert large == 2 + 1 + 7 + 7 + 7 + 5

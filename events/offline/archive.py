@@ -60,7 +60,8 @@ from django.utils import timezone
 from reversion.models import Revision, Version
 
 from events import summaries
-from events.caching import bump_data_version, lock_data_version
+from events.access import PERMISSIONS_GENERATION
+from events.caching import bump_data_version, lock_data_version, new_generation
 from events.offline.progress import Progress
 from events.roles import curated_models
 from events.search import reindex_all
@@ -732,6 +733,8 @@ def import_archive(
                 progress.note("board summaries: rebuilding")
                 summaries.rebuild(using)
                 bump_data_version()  # bulk inserts send no signals: retire cached pages here
+                # Users, groups and permissions too: permissions cached per user are retired.
+                new_generation(PERMISSIONS_GENERATION)
         except DatabaseError as error:
             raise ArchiveError(f"the database refused the archive's rows: {error}") from error
     return ImportReport(context.created, searchable, context.warnings)
