@@ -177,6 +177,35 @@ def test_a_followed_channel_is_in_my_channels_and_an_unfollowed_one_is_not(clien
     assert everyone.count('aria-pressed="false"') == 1
 
 
+def test_each_rows_star_posts_for_its_own_channel_and_comes_back_to_the_board(client):
+    north_south = channel("North", "South")
+    east_west = channel("East", "West")
+    client.post(f"/follow/{east_west.pk}/", {"follow": "1", "next": "/"})
+    # An address with a number like the id the forms are rendered with, and text to escape.
+    address = "/?group=none&junk=9223372036854775807&x=<b>"
+    html = client.get(address).content.decode()
+    forms = re.findall(r'<form class="board-star".*?</form>', html, re.S)
+    assert len(forms) == 2
+    by_action = {re.search(r'action="([^"]+)"', form).group(1): form for form in forms}
+    assert set(by_action) == {f"/follow/{north_south.pk}/", f"/follow/{east_west.pk}/"}
+    followed, unfollowed = (
+        by_action[f"/follow/{east_west.pk}/"],
+        by_action[f"/follow/{north_south.pk}/"],
+    )
+    assert 'aria-pressed="true"' in followed and 'name="follow" value="0"' in followed
+    assert 'aria-pressed="false"' in unfollowed and 'name="follow" value="1"' in unfollowed
+    assert f'aria-labelledby="star-{north_south.pk} channel-{north_south.pk}"' in unfollowed
+    for form in forms:
+        assert 'name="next" value="/?group=none&amp;junk=9223372036854775807&amp;x=%3Cb%3E"' in form
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', forms[0]).group(1)
+    response = client.post(
+        f"/follow/{north_south.pk}/",
+        {"follow": "1", "next": address, "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302
+    assert Follow.objects.filter(channel=north_south).exists()
+
+
 def test_following_needs_a_post_with_a_csrf_token(analyst):
     from django.test import Client
 
