@@ -104,7 +104,7 @@ def computed(
     activity = activity_of(ids, using)
     result = {}
     for row in rows:
-        status = statuses.get(row["current_status_id"], {})
+        status: dict = dict(statuses.get(row["current_status_id"], {}))
         summary = {
             "status_change_id": row["current_status_id"],
             "status": status.get("status", ""),

@@ -243,10 +243,11 @@ def redis_available() -> bool:
 
 @pytest.mark.skipif(not redis_available(), reason="no Redis on 127.0.0.1:6379")
 def test_pages_cached_in_redis_show_an_edit_made_a_moment_earlier(seeded, client, settings):
-    """The production cache (REDIS_URL): the same data version keys, shared by app servers."""
+    """The production cache (REDIS_URL): the same data version keys, shared by app servers;
+    one Redis client per thread, not one per cache call (diplomacy/cache.py)."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "diplomacy.cache.ReusedClientRedisCache",
             "LOCATION": "redis://127.0.0.1:6379/9",
             "KEY_PREFIX": "diplomacy-tests",
         }
@@ -254,6 +255,8 @@ def test_pages_cached_in_redis_show_an_edit_made_a_moment_earlier(seeded, client
     from django.core.cache import cache as redis_cache
 
     redis_cache.clear()
+    redis_client = redis_cache._cache.get_client()
+    assert redis_cache._cache.get_client(write=True) is redis_client
     try:
         url = military().get_absolute_url()
         first = page(client, url)
