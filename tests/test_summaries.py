@@ -313,3 +313,27 @@ def test_the_database_refuses_two_activity_rows_for_one_day_and_a_day_without_re
         ChannelActivity.objects.create(channel=channel, day=BASE, records=1)
     with pytest.raises(IntegrityError), transaction.atomic():
         ChannelActivity.objects.create(channel=channel, day=BASE + timedelta(days=1), records=0)
+
+
+def test_the_board_reads_the_read_model_and_a_rebuild_corrects_what_it_shows(world, client):
+    """The board's status column, filter and tallies come from the summaries: a change written
+    around the services shows only once the read model is rebuilt."""
+    from django.core.cache import cache
+
+    channels, source, _ = world
+    services.status_change_record(
+        channel=channels[0],
+        status="open",
+        date=FuzzyDate.day(BASE),
+        explanation="Open.",
+        citations=cited(source),
+    )
+    row = f'id="row-{channels[0].pk}"'
+    assert row in client.get("/?status=open").content.decode()
+    StatusChange.objects.filter(channel=channels[0]).update(status="frozen")
+    cache.clear()
+    assert row in client.get("/?status=open").content.decode()
+    assert row not in client.get("/?status=frozen").content.decode()
+    call_command("rebuild_summaries")
+    assert row not in client.get("/?status=open").content.decode()
+    assert row in client.get("/?status=frozen").content.decode()
