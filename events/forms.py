@@ -3,6 +3,7 @@
 import hashlib
 import json
 import re
+from html import escape as escape_text
 from typing import TYPE_CHECKING, cast
 
 from django import forms
@@ -287,19 +288,27 @@ class FastSelect(forms.Select):
         for group_name, options, _ in widget["optgroups"]:
             if group_name:
                 parts.append(format_html('<optgroup label="{}">', group_name))
-            parts.extend(
-                format_html(
-                    '<option value="{}"{}>{}</option>',
-                    "" if option["value"] is None else str(option["value"]),
-                    flatatt(option["attrs"]),
-                    option["label"],
-                )
-                for option in options
-            )
+            # Plain string building with the standard library's escape (the one Django's wraps):
+            # format_html and flatatt per option cost more than the rest of a party menu.
+            parts.extend(_option_html(option) for option in options)
             if group_name:
                 parts.append(mark_safe("</optgroup>"))
         parts.append(mark_safe("</select>"))
         return mark_safe("".join(parts))  # noqa: S308 (each part is from format_html or a literal)
+
+
+def _option_html(option: dict) -> str:
+    from django.forms.utils import flatatt
+
+    value = escape_text("" if option["value"] is None else str(option["value"]))
+    attrs = option["attrs"]
+    if not attrs:
+        shown = ""
+    elif attrs == {"selected": True}:
+        shown = " selected"
+    else:
+        shown = flatatt(attrs)
+    return f'<option value="{value}"{shown}>{escape_text(str(option["label"]))}</option>'
 
 
 def use_fast_selects(form: forms.Form) -> forms.Form:
