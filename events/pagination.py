@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db.models import F, OrderBy, Q, QuerySet
 from django.utils.functional import cached_property
@@ -57,24 +58,33 @@ class CappedCountPaginator(Paginator):
 
 @dataclass(frozen=True)
 class SortKey:
-    """One term of an order: a column, lookup path or annotation, its direction, and whether
-    its nulls come last (after every value, in that direction)."""
+    """One term of an order: a column, lookup path or annotation, its direction, whether its
+    nulls come last (after every value, in that direction) and whether it can be null at all
+    (a column that cannot is ordered and compared without a word about nulls)."""
 
     name: str
     descending: bool = False
     nulls_last: bool = True
+    nullable: bool = True
 
     @property
     def ordering(self) -> OrderBy:
+        if not self.nullable:
+            return OrderBy(F(self.name), descending=self.descending)
         nulls = {"nulls_last": True} if self.nulls_last else {"nulls_first": True}
         return OrderBy(F(self.name), descending=self.descending, **nulls)
 
-    def comes_after(self, value) -> Q | bool:
-        """The rows this term puts after `value`."""
+    def comes_after(self, value, *, or_ties: bool = False) -> Q | bool:
+        """The rows this term puts after `value` (`or_ties`: or level with it)."""
         if value is None:  # nulls first: every value follows; nulls last: nothing does
+            if or_ties:
+                return True if not self.nulls_last else self.ties_with(None)
             return False if self.nulls_last else Q(**{f"{self.name}__isnull": False})
-        after = Q(**{f"{self.name}__{'lt' if self.descending else 'gt'}": value})
-        return after | Q(**{f"{self.name}__isnull": True}) if self.nulls_last else after
+        lookup = ("lt" if self.descending else "gt") + ("e" if or_ties else "")
+        after = Q(**{f"{self.name}__{lookup}": value})
+        if self.nullable and self.nulls_last:
+            return after | Q(**{f"{self.name}__isnull": True})
+        return after
 
     def ties_with(self, value) -> Q:
         if value is None:
@@ -98,15 +108,33 @@ def total_order(queryset: QuerySet) -> tuple[SortKey, ...]:
     assert pk is not None
     if not keys or keys[-1].name not in ("pk", pk.attname, pk.name):
         descending = bool(keys) and keys[0].descending
-        keys.append(SortKey("pk", descending=descending, nulls_last=not descending))
+        keys.append(SortKey("pk", descending, nulls_last=not descending, nullable=False))
     return tuple(keys)
+
+
+def _nullable(queryset: QuerySet, name: str) -> bool:
+    """Whether the column `name` (a lookup path) can be null: an annotation is taken to be."""
+    if name == "pk":
+        return False
+    if name in queryset.query.annotations:
+        return True
+    model = queryset.model
+    for part in name.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return True
+        if field.null or field.many_to_many or field.one_to_many or field.auto_created:
+            return not field.primary_key
+        model = field.related_model if field.is_relation else model
+    return False
 
 
 def _sort_key(term, queryset: QuerySet) -> SortKey:
     if isinstance(term, str):
         name = term.lstrip("-")
         descending = term.startswith("-")
-        return SortKey(name, descending, not descending)
+        return SortKey(name, descending, not descending, _nullable(queryset, name))
     if isinstance(term, F):
         term = term.asc()
     if not isinstance(term, OrderBy) or not isinstance(term.expression, F):
@@ -117,7 +145,8 @@ def _sort_key(term, queryset: QuerySet) -> SortKey:
         nulls_last = False
     else:
         nulls_last = not term.descending  # the database's own place for them
-    return SortKey(getattr(term.expression, "name"), term.descending, nulls_last)  # noqa: B009
+    name = getattr(term.expression, "name")  # noqa: B009 (an F, checked above)
+    return SortKey(name, term.descending, nulls_last, _nullable(queryset, name))
 
 
 def ordered(queryset: QuerySet, keys: Sequence[SortKey]) -> QuerySet:
@@ -144,7 +173,10 @@ def beyond(
             elif fixed[key.name] != value:
                 condition = False
             continue
-        condition = _or(key.comes_after(value), _and(key.ties_with(value), condition))
+        if condition is True:
+            condition = key.comes_after(value, or_ties=True)
+        else:
+            condition = _or(key.comes_after(value), _and(key.ties_with(value), condition))
     if condition is True:
         return Q()
     if condition is False:
