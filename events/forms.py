@@ -284,7 +284,9 @@ class FastSelect(forms.Select):
         from django.utils.safestring import mark_safe
 
         widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
+        parts: list[str] = [
+            format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))
+        ]
         for group_name, options, _ in widget["optgroups"]:
             if group_name:
                 parts.append(format_html('<optgroup label="{}">', group_name))
@@ -294,7 +296,8 @@ class FastSelect(forms.Select):
             if group_name:
                 parts.append(mark_safe("</optgroup>"))
         parts.append(mark_safe("</select>"))
-        return mark_safe("".join(parts))  # noqa: S308 (each part is from format_html or a literal)
+        # Each part is from format_html, _option_html (escaped) or a literal.
+        return mark_safe("".join(parts))  # noqa: S308
 
 
 def _option_html(option: dict) -> str:

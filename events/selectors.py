@@ -52,7 +52,7 @@ from events.models import (
     cited,
     either_party,
 )
-from events.pagination import COUNT_CAP
+from events.pagination import COUNT_CAP, SortKey, beyond
 from events.vocabularies import (
     OPEN_ENGAGEMENT_STATES,
     TIMELINE_KINDS,
@@ -849,10 +849,25 @@ def _channels_of(kind: str, record) -> tuple[Channel, ...]:
     return (record.channel,)
 
 
+# The stream's order as sort keys (`events.pagination`): "kind" is a kind's rank, the same on
+# all of a kind's rows, so it orders the merge, not the queries.
+_STREAM_KEYS = {
+    "event": (
+        SortKey("stream_day", descending=True, nulls_last=True),
+        SortKey("recorded_at", descending=True, nulls_last=False),
+        SortKey("kind"),
+        SortKey("pk", descending=True, nulls_last=False),
+    ),
+    "recorded": (
+        SortKey("changed_at", descending=True, nulls_last=False),
+        SortKey("kind"),
+        SortKey("pk", descending=True, nulls_last=False),
+    ),
+}
+
+
 def _stream_ordering(order: str) -> tuple:
-    if order == "recorded":
-        return ("-changed_at", "-id")
-    return (F("stream_day").desc(nulls_last=True), "-recorded_at", "-id")
+    return tuple(key.ordering for key in _STREAM_KEYS[order] if key.name != "kind")
 
 
 def _stream_key(kind: str, day, recorded_at, changed_at, pk: int, order: str) -> tuple:
@@ -862,28 +877,16 @@ def _stream_key(kind: str, day, recorded_at, changed_at, pk: int, order: str) ->
     return (day or date.min, recorded_at, -STREAM_KIND_ORDER[kind], pk)
 
 
-def _tie(rank: int, boundary_rank: int, pk: int) -> Q:
-    """Rows of a kind ranked `rank` that tie with the boundary on time: of the boundary's own
-    kind, those up to its id; of a kind that comes after it, all; of one before it, none."""
-    if rank == boundary_rank:
-        return Q(pk__lte=pk)
-    return Q(pk__isnull=rank > boundary_rank)  # never null: "all" or "none"
-
-
 def _from_boundary(kind: str, boundary: tuple, order: str) -> Q:
     """The rows of `kind` at or after `boundary` (a `_stream_key`) in the stream's descending
     order: the keyset condition that lets a deep page read only its own rows."""
-    rank = -STREAM_KIND_ORDER[kind]
     if order == "recorded":
-        changed_at, boundary_rank, pk = boundary
-        tie = _tie(rank, boundary_rank, pk)
-        return Q(changed_at__lt=changed_at) | Q(changed_at=changed_at) & tie
-    day, recorded_at, boundary_rank, pk = boundary
-    tie = _tie(rank, boundary_rank, pk)
-    same_moment = Q(recorded_at__lt=recorded_at) | Q(recorded_at=recorded_at) & tie
-    if day == date.min:  # the boundary has no day: only other dateless items follow it
-        return Q(stream_day__isnull=True) & same_moment
-    return Q(stream_day__lt=day) | Q(stream_day__isnull=True) | Q(stream_day=day) & same_moment
+        changed_at, rank, pk = boundary
+        values: tuple = (changed_at, -rank, pk)
+    else:
+        day, recorded_at, rank, pk = boundary
+        values = (None if day == date.min else day, recorded_at, -rank, pk)
+    return beyond(_STREAM_KEYS[order], values, fixed={"kind": STREAM_KIND_ORDER[kind]})
 
 
 def event_stream(

@@ -2,6 +2,7 @@
 template."""
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
@@ -9,6 +10,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,6 +32,7 @@ from events.charts import attach_sparklines, time_strip
 from events.filters import ActorFilter, EngagementFilter, SourceFilter, StatementFilter
 from events.footnotes import Footnotes
 from events.forms import BoardForm, BoardViewForm, TimelineForm
+from events.fragments import rendered_rows
 from events.fuzzydates import FuzzyDate
 from events.models import (
     Actor,
@@ -38,7 +41,7 @@ from events.models import (
     Source,
     Statement,
 )
-from events.pagination import COUNT_CAP, CappedCountPaginator
+from events.pagination import COUNT_CAP, KeysetPaginator
 from events.vocabularies import TIMELINE_KINDS, Track
 
 PER_PAGE = 25
@@ -227,8 +230,8 @@ def _board_rows(ids: list[int], *, as_of: date | None, today: date) -> dict[int,
     }
 
 
-def _digest(ids: list[int]) -> str:
-    return hashlib.blake2b(repr(ids).encode(), digest_size=8).hexdigest()
+def _digest(value: object) -> str:
+    return hashlib.blake2b(repr(value).encode(), digest_size=8).hexdigest()
 
 
 def _sort_headers(query, sort: str) -> list[dict]:
@@ -417,26 +420,71 @@ def without_empty_parameters(request):
     return redirect(f"{request.path}?{urlencode(kept)}" if kept else request.path)
 
 
-def list_page(request, *, filterset_class, queryset, template: str, columns, filename: str):
-    """A filtered, sorted, paginated list that also downloads as CSV or JSON and answers htmx
-    requests with just its results fragment."""
+@dataclass(frozen=True)
+class ListRows:
+    """How a list's rows are rendered once per change of the data (`events.fragments`): the
+    kind of record, the template of one row (given the record as `kind`, and the search `q`
+    whose words it marks) and the records loaded with everything a row shows."""
+
+    kind: str
+    template: str
+    records: Callable[[], QuerySet]
+
+    def render(self, request, ids: list[int], q: str) -> list[str]:
+        """The rows of `ids`, in order; only those not cached are loaded (a fixed number of
+        queries) and rendered. A row depends on its record and `q`, nothing else: not on the
+        page's other filters, nor on who reads it."""
+
+        def render_missing(missing: list[int]) -> dict[int, str]:
+            template = get_template(self.template)
+            records = self.records().in_bulk(missing)
+            return {
+                pk: template.render({self.kind: record, "q": q}) for pk, record in records.items()
+            }
+
+        variant = f"q:{_digest(q)}" if q else ""
+        html = rendered_rows(request, self.kind, ids, render_missing, variant=variant)
+        return [mark_safe(row) for row in html]  # noqa: S308 (rendered from our templates)
+
+
+def list_page(
+    request,
+    *,
+    filterset_class,
+    queryset,
+    template: str,
+    columns,
+    filename: str,
+    rows: ListRows | None = None,
+):
+    """A filtered, sorted list, paged by keyset (`events.pagination`), that also downloads as
+    CSV or JSON and answers htmx requests with just its results fragment. With `rows`, a page
+    reads its records' ids alone and takes each row from the cache of rendered rows."""
     if cleaned := without_empty_parameters(request):
         return cleaned
     filterset = filterset_class(request.GET or None, queryset=queryset)
     # Unbound (no parameters at all): every row. Bound: the filtered rows, or none when a filter
     # cannot be read (the form shows why).
-    rows = filterset.qs if not filterset.is_bound or filterset.is_valid() else queryset.none()
+    matching = filterset.qs if not filterset.is_bound or filterset.is_valid() else queryset.none()
     fmt = request.GET.get("format")
     if fmt in ("csv", "json"):
-        return exports.export(rows, columns, fmt, filename)
-    page = CappedCountPaginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+        return exports.export(matching, columns, fmt, filename)
+    q = request.GET.get("q", "")
+    if rows is None:
+        page = KeysetPaginator(matching, PER_PAGE).get_page(request.GET.get("page"))
+        shown = list(page.object_list)
+    else:
+        ids = matching.prefetch_related(None).values_list("pk", flat=True)
+        page = KeysetPaginator(ids, PER_PAGE).get_page(request.GET.get("page"))
+        shown = rows.render(request, list(page.object_list), q)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "filter": filterset,
         "page": page,
+        "rows": shown,
         "query": query.urlencode(),
-        "q": request.GET.get("q", ""),
+        "q": q,
     }
     if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
         template = f"{template}#results"
@@ -451,6 +499,17 @@ def engagement_list(request):
         template="events/engagement_list.html",
         columns=exports.ENGAGEMENT_COLUMNS,
         filename="engagements",
+        rows=ListRows("engagement", "events/_engagement_row.html", _engagements_in_full),
+    )
+
+
+def _engagements_in_full():
+    return Engagement.objects.with_details()
+
+
+def _statements_in_full():
+    return Statement.objects.with_details().prefetch_related(
+        "channels__party_a", "channels__party_b"
     )
 
 
@@ -458,12 +517,11 @@ def statement_list(request):
     return list_page(
         request,
         filterset_class=StatementFilter,
-        queryset=Statement.objects.with_details()
-        .prefetch_related("channels__party_a", "channels__party_b")
-        .newest_first(),
+        queryset=_statements_in_full().newest_first(),
         template="events/statement_list.html",
         columns=exports.STATEMENT_COLUMNS,
         filename="statements",
+        rows=ListRows("statement", "events/_statement_row.html", _statements_in_full),
     )
 
 

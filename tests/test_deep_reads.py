@@ -4,25 +4,33 @@
   interpretations and sources) starts before its last row is read and holds one chunk of rows at
   a time, so a worker's memory does not grow with the list (events/exports.py).
 - The timeline's last page (400) runs the queries page 1 runs, reading its rows by keyset
-  (`selectors.event_stream`)."""
+  (`selectors.event_stream`).
+- So do the statement list's page 400 (`events.pagination.KeysetPaginator`) and a page of the
+  read API's statements 10,000 rows in (`events.api.pagination`)."""
 
+import base64
 import csv
 import json
 import os
 import re
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from events.api.views import StatementViewSet
 from events.exports import CHUNK_ROWS
 from events.models import Statement
+from events.pagination import total_order
 from events.roles import ANALYSTS
 from tests.conftest import make_user, rolled_back, signed_in
 
-pytestmark = pytest.mark.slow
+# django_db: so that running this module alone sets the test database up too.
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 MB = 1024 * 1024
@@ -35,7 +43,7 @@ def resident() -> int:
 
 
 @pytest.fixture(scope="module")
-def downloads(django_db_blocker, tmp_path_factory):
+def downloads(django_db_setup, django_db_blocker, tmp_path_factory):
     """Each format downloaded once: queries run before the first row arrived and in all, the
     body, and the most this process's memory grew while reading it."""
     measured = {}
@@ -77,7 +85,40 @@ def downloads(django_db_blocker, tmp_path_factory):
                     r'class="timeline__entry[^"]*" id="([a-z]+-\d+(?:-[a-z]+)?)"', html
                 ),
             }
+        for page in (1, 400):
+            cache.clear()  # rows rendered afresh
+            with CaptureQueriesContext(connection) as queries:
+                html = client.get(f"/statements/?page={page}").content.decode()
+            measured[f"statements {page}"] = {
+                "sql": [query["sql"] for query in queries],
+                "rows": html.count('<article class="item statement">'),
+            }
+        for name, url in (("first", "/api/statements/"), ("deep", deep_api_page(client))):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            measured[f"api {name}"] = {
+                "sql": [query["sql"] for query in queries],
+                "ids": [row["id"] for row in response.json()["results"]],
+            }
+        measured["api expected"] = list(api_order().values_list("pk", flat=True)[10_000:10_025])
     return measured
+
+
+def api_order():
+    return StatementViewSet.queryset.order_by(*StatementViewSet.ordering)
+
+
+def deep_api_page(client) -> str:
+    """The address of the API's statements from the 10,001st on: the first page's `next`, its
+    cursor holding the key of the 10,000th row instead of the 25th (as walking there would)."""
+    next_link = client.get("/api/statements/").json()["next"]
+    cursor = parse_qs(urlsplit(next_link).query)["cursor"][0]
+    tokens = parse_qs(base64.b64decode(cursor).decode(), keep_blank_values=True)
+    queryset = api_order()
+    names = [key.name for key in total_order(queryset)]
+    tokens["p"] = [str(value) for value in queryset.values_list(*names)[9_999]]
+    forged = base64.b64encode(urlencode(tokens, doseq=True).encode()).decode()
+    return f"/api/statements/?{urlencode({'cursor': forged})}"
 
 
 def test_the_demo_data_has_more_rows_than_a_chunk(downloads):
@@ -120,3 +161,25 @@ def test_the_last_two_pages_follow_on(downloads):
     before, last = downloads["timeline 399"]["refs"], downloads["timeline 400"]["refs"]
     assert len(before) == 25
     assert not set(before) & set(last)
+
+
+def test_the_statement_lists_page_400_runs_the_queries_of_its_first(downloads):
+    first, last = downloads["statements 1"], downloads["statements 400"]
+    assert first["rows"] == last["rows"] == 25
+    assert len(first["sql"]) == len(last["sql"])
+    # The page's first key is found by a read of keys alone; its ids are read from that key on.
+    (start,) = [sql for sql in last["sql"] if "OFFSET 9975" in sql]
+    assert "LIMIT 1" in start and "events_citation" not in start
+    (ids,) = [sql for sql in last["sql"] if "LIMIT 25" in sql]
+    assert "OFFSET" not in ids
+    assert '"said_earliest" <' in ids and '"events_statement"."id" <=' in ids
+    assert sum("OFFSET" in sql for sql in last["sql"]) == 1
+
+
+def test_a_deep_api_page_runs_the_queries_of_the_first(downloads):
+    first, deep = downloads["api first"], downloads["api deep"]
+    assert deep["ids"] == downloads["api expected"]
+    assert len(first["sql"]) == len(deep["sql"])
+    (rows,) = [sql for sql in deep["sql"] if "LIMIT 26" in sql]
+    assert "OFFSET" not in rows and '"events_statement"."id" <' in rows
+    assert not any("OFFSET" in sql for sql in deep["sql"])

@@ -85,6 +85,7 @@ PAGES = {
         during="2025",
         sort="speaker",
     ),
+    "statements page 2": lambda d: q("/statements/", sort="speaker", page=2),
     "statements csv": lambda d: q("/statements/", format="csv"),
     "statements json": lambda d: q("/statements/", format="json"),
     "statements filtered csv": lambda d: q(
@@ -96,6 +97,7 @@ PAGES = {
     "actors": lambda d: "/actors/",
     "actors searched": lambda d: q("/actors/", q="Person"),
     "actors filtered": lambda d: q("/actors/", kind="person", sort="-name"),
+    "actors page 2": lambda d: q("/actors/", sort="-kind", page=2),
     "actors csv": lambda d: q("/actors/", format="csv"),
     "actors json": lambda d: q("/actors/", format="json"),
     "actors filtered csv": lambda d: q("/actors/", kind="person", q="Person", format="csv"),
@@ -105,6 +107,7 @@ PAGES = {
     "sources filtered": lambda d: q(
         "/sources/", kind="major_outlet", outlet="Outlet", during="September 2025", sort="outlet"
     ),
+    "sources page 2": lambda d: q("/sources/", sort="outlet", page=2),
     "sources csv": lambda d: q("/sources/", format="csv"),
     "sources json": lambda d: q("/sources/", format="json"),
     "sources filtered csv": lambda d: q("/sources/", kind="major_outlet", q="Outlet", format="csv"),
