@@ -734,15 +734,6 @@ STREAM_KIND_ORDER = {
 }
 
 
-def _first_reported(related_name: str) -> Subquery:
-    """The earliest publication day of the sources citing the outer record."""
-    return Subquery(
-        Citation.objects.filter(**{related_name: OuterRef("pk")})
-        .order_by("source__published_earliest")
-        .values("source__published_earliest")[:1]
-    )
-
-
 def _stream_querysets(where: StreamFilter) -> dict[str, QuerySet]:
     """Each kind's rows for `where`, annotated with `stream_day`; unordered, unloaded."""
 
@@ -788,13 +779,15 @@ def _stream_querysets(where: StreamFilter) -> dict[str, QuerySet]:
         links = Statement.channels.through.objects.filter(
             on_channels("channel"), statement=OuterRef("pk")
         )
+        # Statements and sticking points store their day on the timeline (events.summaries),
+        # indexed: the order reads the index instead of computing every row's day.
         querysets["statement"] = recorded(
             Statement.objects.filter(Exists(links), in_period("said"))
-        ).annotate(stream_day=Coalesce("said_earliest", _first_reported("statement")))
+        ).annotate(stream_day=F("timeline_day"))
     if "raised" in where.kinds:
         querysets["raised"] = recorded(
             StickingPoint.objects.filter(on_channels("channel"), in_period("raised"))
-        ).annotate(stream_day=Coalesce("raised_earliest", _first_reported("stickingpoint")))
+        ).annotate(stream_day=F("timeline_day"))
     if "resolved" in where.kinds:
         querysets["resolved"] = recorded(
             StickingPoint.objects.filter(
@@ -854,14 +847,14 @@ def _channels_of(kind: str, record) -> tuple[Channel, ...]:
 _STREAM_KEYS = {
     "event": (
         SortKey("stream_day", descending=True, nulls_last=True),
-        SortKey("recorded_at", descending=True, nulls_last=False),
+        SortKey("recorded_at", descending=True, nullable=False),
         SortKey("kind"),
-        SortKey("pk", descending=True, nulls_last=False),
+        SortKey("pk", descending=True, nullable=False),
     ),
     "recorded": (
-        SortKey("changed_at", descending=True, nulls_last=False),
+        SortKey("changed_at", descending=True, nullable=False),
         SortKey("kind"),
-        SortKey("pk", descending=True, nulls_last=False),
+        SortKey("pk", descending=True, nullable=False),
     ),
 }
 

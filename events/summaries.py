@@ -14,6 +14,11 @@ right, and a rolled-back write takes its refresh with it. Writes that bypass the
 moving statuses' shown-from days, and `rebuild()` after the demo-data generator and the
 archive import.
 
+The timeline's day of a statement or a sticking point (`timeline_day`: when it was said or arose,
+else when the sources first reported it) is stored on the record the same way, so the timeline
+sorts by an index instead of computing the day of every row: refreshed when the record, one of
+its citations or a cited source's publication date is saved.
+
 `differences()` compares what is stored with what the records say; `manage.py
 rebuild_summaries` prints them and writes the right rows.
 """
@@ -22,16 +27,20 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import date
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Count, F
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from events.models import (
     Channel,
     ChannelActivity,
     ChannelSummary,
+    Citation,
     Engagement,
     EngagementTransition,
+    Source,
     Statement,
     StatusChange,
     StickingPoint,
@@ -231,6 +240,8 @@ def differences(channel_ids: Iterable[int] | None = None) -> list[str]:
         found.extend(
             f"channel {pk}: summary of a channel that does not exist" for pk in sorted(stale)
         )
+    if channel_ids is None:
+        found.extend(timeline_day_differences())
     return found
 
 
@@ -239,7 +250,87 @@ def rebuild(using: str = DEFAULT_DB_ALIAS) -> int:
     ids = list(Channel.objects.using(using).order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), REBUILD_BATCH):
         refresh(ids[start : start + REBUILD_BATCH], using)
+    for model in TIMELINE_DAY_MODELS:
+        refresh_timeline_days(model, using=using)
     return len(ids)
+
+
+# --- The timeline's day of statements and sticking points ----------------------------------------
+
+
+def _first_reported(related_name: str) -> Subquery:
+    """The earliest publication day of the sources citing the outer record."""
+    return Subquery(
+        Citation.objects.filter(**{related_name: OuterRef("pk")})
+        .order_by("source__published_earliest")
+        .values("source__published_earliest")[:1]
+    )
+
+
+def timeline_day(model) -> Coalesce:
+    """A statement's or sticking point's day on the timeline, computed from its record."""
+    if model is Statement:
+        return Coalesce("said_earliest", _first_reported("statement"))
+    return Coalesce("raised_earliest", _first_reported("stickingpoint"))
+
+
+TIMELINE_DAY_MODELS = (Statement, StickingPoint)
+
+
+def refresh_timeline_days(model, ids: Iterable[int] | None = None, using=DEFAULT_DB_ALIAS) -> None:
+    """Store the timeline's day of these records of `model` (all of them without `ids`): one
+    UPDATE."""
+    records = model.objects.using(using)
+    if ids is not None:
+        records = records.filter(pk__in=list(ids))
+    records.update(timeline_day=timeline_day(model))
+
+
+def timeline_day_differences(using=DEFAULT_DB_ALIAS) -> list[str]:
+    """The records whose stored timeline day is not what their records say."""
+    found = []
+    for model in TIMELINE_DAY_MODELS:
+        records = model.objects.using(using).annotate(expected=timeline_day(model))
+        wrong = records.filter(
+            Q(timeline_day__isnull=True, expected__isnull=False)
+            | Q(timeline_day__isnull=False, expected__isnull=True)
+            | (
+                Q(timeline_day__isnull=False, expected__isnull=False)
+                & ~Q(timeline_day=F("expected"))
+            )
+        )
+        count = wrong.count()
+        first = wrong.order_by("pk").values("pk", "timeline_day", "expected").first()
+        if count and first is not None:
+            found.append(
+                f"{count} {model._meta.verbose_name_plural}: timeline day differs, first "
+                f"{model._meta.verbose_name} {first['pk']} ({first['timeline_day']} stored, "
+                f"{first['expected']} recorded)"
+            )
+    return found
+
+
+def _timeline_day_after_save(sender, instance, using, raw=False, **kwargs) -> None:
+    if not raw:
+        refresh_timeline_days(sender, [instance.pk], using)
+
+
+def _timeline_day_after_citation(sender, instance, using, raw=False, **kwargs) -> None:
+    if raw:
+        return
+    model = ContentType.objects.db_manager(using).get_for_id(instance.content_type_id).model_class()
+    if model in TIMELINE_DAY_MODELS:
+        refresh_timeline_days(model, [instance.object_id], using)
+
+
+def _timeline_day_after_source(sender, instance, using, raw=False, **kwargs) -> None:
+    if raw:
+        return
+    for model in TIMELINE_DAY_MODELS:
+        cited = Citation.objects.using(using).filter(
+            source=instance, content_type=ContentType.objects.db_manager(using).get_for_model(model)
+        )
+        refresh_timeline_days(model, cited.values_list("object_id", flat=True), using)
 
 
 # --- Signals -------------------------------------------------------------------------------------
@@ -332,6 +423,17 @@ def connect_signals() -> None:
         if model in (Statement, EngagementTransition):
             pre_delete.connect(_before_delete, sender=model, dispatch_uid=f"{uid}_pre_delete")
         post_delete.connect(_after_delete, sender=model, dispatch_uid=f"{uid}_delete")
+    for model in TIMELINE_DAY_MODELS:
+        post_save.connect(
+            _timeline_day_after_save,
+            sender=model,
+            dispatch_uid=f"events_timeline_day_{model._meta.model_name}",
+        )
+    post_save.connect(_timeline_day_after_citation, sender=Citation, dispatch_uid="events_sd_cite")
+    post_delete.connect(
+        _timeline_day_after_citation, sender=Citation, dispatch_uid="events_sd_uncite"
+    )
+    post_save.connect(_timeline_day_after_source, sender=Source, dispatch_uid="events_sd_source")
     m2m_changed.connect(
         _statement_channels_changed,
         sender=Statement.channels.through,

@@ -221,12 +221,12 @@ def test_an_edited_engagement_shows_on_the_next_request(client):
 
 @pytest.mark.parametrize("rows", [3, ROWS])
 def test_a_page_of_cached_rows_reads_ids_alone(client, django_assert_num_queries, rows):
-    """Session, user and permissions (4), the count, the page's first key, its ids, the data
-    version and the filter form's menu of parties: whatever the list's length. Rendering rows
-    cold adds their details' queries (measured in tests/test_page_query_counts)."""
+    """Session and user (2; permissions are cached per user), the count, the page's first key,
+    its ids, the data version and the filter form's menu of parties: whatever the list's
+    length. Rendering rows cold adds their details' queries (tests/test_page_query_counts)."""
     for _ in range(rows):
         StatementFactory()
     client.get("/statements/", {"page": 2})
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         response = client.get("/statements/", {"page": 2})
     assert response.context["rows"]

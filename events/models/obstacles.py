@@ -275,6 +275,13 @@ class StickingPoint(CitedModel):
     changed_at = models.DateTimeField(
         auto_now=True, help_text="When the record was last saved (feeds report this)."
     )
+    timeline_day = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The day the timeline puts it on: the earliest it may have arisen, else the "
+        "earliest publication of the sources reporting it (kept by events.summaries).",
+    )
 
     objects = StickingPointQuerySet.as_manager()
 

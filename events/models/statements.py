@@ -70,6 +70,13 @@ class Statement(CitedModel):
     changed_at = models.DateTimeField(
         auto_now=True, help_text="When the record was last saved (feeds report this)."
     )
+    timeline_day = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The day the timeline puts it on: the earliest it may have been said, else the "
+        "earliest publication of the sources reporting it (kept by events.summaries).",
+    )
 
     objects = StatementQuerySet.as_manager()
 
