@@ -337,3 +337,39 @@ def test_the_board_reads_the_read_model_and_a_rebuild_corrects_what_it_shows(wor
     call_command("rebuild_summaries")
     assert row not in client.get("/?status=open").content.decode()
     assert row in client.get("/?status=frozen").content.decode()
+
+
+def test_an_undated_statement_sits_on_the_timeline_on_the_day_its_sources_first_reported_it(
+    world,
+):
+    channels, source, speaker = world  # the factory's source: published 5 September 2025
+    statement = services.statement_create(
+        speaker=speaker,
+        text="Undated words.",
+        stance="neutral",
+        channels=[channels[0]],
+        citations=cited(source),
+    )
+    statement.refresh_from_db()
+    assert statement.timeline_day == date(2025, 9, 5)
+    earlier = SourceFactory(published_earliest=date(2025, 8, 1), published_latest=date(2025, 8, 1))
+    services.citation_add(fact=statement, source=earlier, passage="Reported first here.")
+    statement.refresh_from_db()
+    assert statement.timeline_day == date(2025, 8, 1)
+    # The source's date corrected: the statement moves with it.
+    earlier.published = FuzzyDate.day(date(2025, 10, 1))
+    services.record_save(record=earlier)
+    statement.refresh_from_db()
+    assert statement.timeline_day == date(2025, 9, 5)
+    # Dated: its own day counts.
+    statement.said = FuzzyDate.day(BASE)
+    services.record_save(record=statement)
+    statement.refresh_from_db()
+    assert statement.timeline_day == BASE
+    assert summaries.differences() == []
+    # A day changed around the services is found and put right.
+    Statement.objects.filter(pk=statement.pk).update(timeline_day=None)
+    assert any("timeline day differs" in line for line in summaries.differences())
+    call_command("rebuild_summaries")
+    statement.refresh_from_db()
+    assert statement.timeline_day == BASE
