@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model
 
 from events.fuzzydates import FuzzyDate, FuzzyDateError
-from events.models import Actor, Channel, StatusChange
+from events.models import Actor, Channel, Statement, StatusChange, StickingPoint
 from events.vocabularies import (
     TIMELINE_KINDS,
     TIMELINE_ORDERS,
@@ -56,8 +56,13 @@ class FuzzyDateFormField(forms.CharField):
 
 
 # Columns other saves move on their own (a status's first day shown is recomputed whenever
-# another status on its channel is saved): a change there is no colleague's edit of this record.
-DERIVED_COLUMNS: dict[type[Model], set[str]] = {StatusChange: {"shown_from"}}
+# another status on its channel is saved; a statement's day on the timeline when a source citing
+# it is corrected, events.summaries): a change there is no colleague's edit of this record.
+DERIVED_COLUMNS: dict[type[Model], set[str]] = {
+    StatusChange: {"shown_from"},
+    Statement: {"timeline_day"},
+    StickingPoint: {"timeline_day"},
+}
 
 
 def _guarded_fields(model) -> list:

@@ -88,7 +88,11 @@ def _show(field, value) -> str:
 
 
 def changes_between(model, before: dict | None, after: dict) -> list[Change]:
-    """The differences from `before` (None for a new record) to `after`, as readable rows."""
+    """The differences from `before` (None for a new record) to `after`, as readable rows. Columns
+    the app derives from others (`events.forms.DERIVED_COLUMNS`) are nobody's change."""
+    from events.forms import DERIVED_COLUMNS
+
+    derived = DERIVED_COLUMNS.get(model, set())
     before = before or {}
     changes = []
     fuzzy_columns = set()
@@ -104,7 +108,7 @@ def changes_between(model, before: dict | None, after: dict) -> list[Change]:
             )
     for field in [*model._meta.concrete_fields, *model._meta.many_to_many]:
         key = field.attname
-        if field.primary_key or key in fuzzy_columns or key not in after:
+        if field.primary_key or key in fuzzy_columns or field.name in derived or key not in after:
             continue
         if (
             field.auto_created
