@@ -47,7 +47,20 @@ from events.models import (
 )
 from events.vocabularies import BOARD_STATUS_ORDER
 
-__all__ = ["computed", "connect_signals", "differences", "rebuild", "refresh", "stored"]
+__all__ = [
+    "TIMELINE_DAY_MODELS",
+    "activity_of",
+    "computed",
+    "connect_signals",
+    "differences",
+    "rebuild",
+    "refresh",
+    "refresh_timeline_days",
+    "status_rank",
+    "stored",
+    "timeline_day",
+    "timeline_day_differences",
+]
 
 # The summary's columns, in the order `differences` reports them.
 SUMMARY_FIELDS = (
