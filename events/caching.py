@@ -59,7 +59,9 @@ __all__ = [
     "bump_data_version",
     "cached_body",
     "cached_in_generation",
+    "cached_with_data",
     "connect_signals",
+    "data_key",
     "data_version",
     "followed_channel_ids",
     "followed_channels_changed",
@@ -219,6 +221,25 @@ RELEASE = release_of(
 )
 
 
+def data_key(request, name: str) -> str:
+    """The start of the cache key of anything rendered from the data for this request: `name`,
+    the release that rendered it, the data version and today's date ("3 days ago", "upcoming"
+    and the sparklines' window move with the calendar)."""
+    version = request_data_version(request)
+    return f"{name}:{RELEASE}:v{version}:{timezone.localdate().isoformat()}"
+
+
+def cached_with_data(request, name: str, key: str, load: Callable[[], Any]) -> Any:
+    """`load()`'s result, from the cache while the data has not changed since it was stored
+    (under `data_key` and `key`), else loaded and stored."""
+    full_key = f"{data_key(request, name)}:{key}"
+    found = cache.get(full_key)
+    if found is None:
+        found = load()
+        cache.set(full_key, found, settings.PAGE_CACHE_SECONDS)
+    return found
+
+
 def cached_body(
     request,
     name: str,
@@ -231,20 +252,11 @@ def cached_body(
     was rendered, else rendered by `render_body()` and stored. Only the query parameters named
     in `params` are part of the key, so junk parameters cannot fill the cache. `variant` tells
     apart users of one role who see different bodies (the actions an editor may take)."""
-    version = request_data_version(request)
     query = sorted((key, value) for key in params for value in request.GET.getlist(key))
     digest = hashlib.blake2b(repr((request.path, query)).encode(), digest_size=16).hexdigest()
-    # Today's date is in the key: "upcoming" and the sparklines' window move with the calendar.
-    key = (
-        f"page:{RELEASE}:{name}:v{version}:{timezone.localdate().isoformat()}:"
-        f"{_role(request.user)}:{variant}:{'hx' if request.headers.get('HX-Request') else 'full'}:"
-        f"{digest}"
-    )
-    body = cache.get(key)
-    if body is None:
-        body = render_body()
-        cache.set(key, body, settings.PAGE_CACHE_SECONDS)
-    return body
+    shape = "hx" if request.headers.get("HX-Request") else "full"
+    key = f"{name}:{_role(request.user)}:{variant}:{shape}:{digest}"
+    return cached_with_data(request, "page", key, render_body)
 
 
 def own_query(request, params: tuple[str, ...], *, without: tuple[str, ...] = ()) -> str:

@@ -17,9 +17,8 @@ from collections.abc import Callable, Hashable, Sequence
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import timezone
 
-from events.caching import RELEASE, request_data_version
+from events.caching import data_key
 
 __all__ = ["rendered_rows"]
 
@@ -37,9 +36,8 @@ def rendered_rows[K: Hashable](
     whatever else the row depends on (the day a page is shown as of, the reader's role)."""
     if not keys:
         return []
-    version = request_data_version(request)
-    day = timezone.localdate().isoformat()  # rows say "3 days ago", "overdue"
-    prefix = f"row:{RELEASE}:{kind}:v{version}:{day}:{variant}:"
+    # The day is in `data_key`: rows say "3 days ago", "overdue".
+    prefix = f"{data_key(request, 'row')}:{kind}:{variant}:"
     cache_keys = {key: f"{prefix}{key}" for key in keys}
     found = cache.get_many(list(cache_keys.values()))
     missing = [key for key in dict.fromkeys(keys) if cache_keys[key] not in found]

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, QueryDict
@@ -21,18 +19,11 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from events import days, editor_actions, exports, fragments, selectors, services
-from events.caching import (
-    RELEASE,
-    followed_channel_ids,
-    own_query,
-    render_cached,
-    request_data_version,
-)
+from events.caching import cached_with_data, followed_channel_ids, own_query, render_cached
 from events.charts import attach_sparklines, time_strip
 from events.filters import ActorFilter, EngagementFilter, SourceFilter, StatementFilter
 from events.footnotes import Footnotes
 from events.forms import BoardForm, BoardViewForm, TimelineForm
-from events.fragments import rendered_rows
 from events.fuzzydates import FuzzyDate
 from events.models import (
     Actor,
@@ -260,23 +251,22 @@ def _board_personal(request, *, since, followed: list[int], mine: bool):
         first_day = timezone.localdate() - timedelta(days=FIRST_VISIT_DAYS)
         since = timezone.make_aware(datetime.combine(first_day, time.min))
     channel_ids = tuple(followed) if mine else None
-    # The release too: the strip is rendered by this release's template, as pages are.
     key = (
-        f"board-changes:{RELEASE}:{request_data_version(request)}:"
-        f"{timezone.localdate().isoformat()}:{since.isoformat()}:{first_visit}:"
-        f"{request.user.is_authenticated}:{_digest(followed) if mine else 'all'}"
+        f"{since.isoformat()}:{first_visit}:{request.user.is_authenticated}:"
+        f"{_digest(followed) if mine else 'all'}"
     )
-    found = cache.get(key)
-    if found is None:
-        found = _board_changes(
+    strip, changed = cached_with_data(
+        request,
+        "board-changes",
+        key,
+        lambda: _board_changes(
             since,
             channel_ids,
             first_visit=first_visit,
             signed_in=request.user.is_authenticated,
             mine=mine,
-        )
-        cache.set(key, found, settings.PAGE_CACHE_SECONDS)
-    strip, changed = found
+        ),
+    )
     mark = render_to_string("events/_changed_mark.html")
     followed_set = set(followed)
     csrf_token = get_token(request) if request.user.is_authenticated else ""
@@ -443,7 +433,7 @@ class ListRows:
             }
 
         variant = f"q:{_digest(q)}" if q else ""
-        html = rendered_rows(request, self.kind, ids, render_missing, variant=variant)
+        html = fragments.rendered_rows(request, self.kind, ids, render_missing, variant=variant)
         return [mark_safe(row) for row in html]  # noqa: S308 (rendered from our templates)
 
 

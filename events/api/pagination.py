@@ -9,7 +9,7 @@ lists read theirs."""
 
 from base64 import b64decode, b64encode
 from binascii import Error as Base64Error
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib import parse
 
 from django.core.exceptions import FieldDoesNotExist
@@ -30,7 +30,7 @@ class KeyCursor:
 
 
 def _reversed(keys: tuple[SortKey, ...]) -> tuple[SortKey, ...]:
-    return tuple(SortKey(k.name, not k.descending, not k.nulls_last) for k in keys)
+    return tuple(replace(k, descending=not k.descending, nulls_last=not k.nulls_last) for k in keys)
 
 
 class Pagination(CursorPagination):
