@@ -52,6 +52,7 @@ from typing import Any, cast
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, router, transaction
 from django.db.models import Case, F, IntegerField, Model, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import ModelSignal, post_delete, post_save
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -523,8 +524,6 @@ def matching(q: str | None, model: type[Model], *, using: str | None = None):
     fetched into Python): for lists that keep their own order and filter with
     `pk__in=matching(...)`. None when `q` has no word tokens — no search, so do not filter.
     Served by the GIN index on PostgreSQL and the FTS5 table on SQLite."""
-    from django.db.models.expressions import RawSQL
-
     model, _ = _spec(model)
     terms = query_terms(q)
     if not terms:
@@ -540,12 +539,13 @@ def matching(q: str | None, model: type[Model], *, using: str | None = None):
         query = _all_of(
             [SearchQuery(term, config=SEARCH_CONFIG, search_type="phrase") for term in terms]
         )
-        return (
+        matches = (
             SearchEntry.objects.using(using)
             .annotate(document=SearchVector("body", config=SEARCH_CONFIG))
             .filter(document=query, content_type_id=content_type.pk)
             .values("object_id")
         )
+        return _planned_for_density(matches)
     if vendor == "sqlite":
         match = " ".join('"' + term.replace('"', '""') + '"' for term in terms)
         return RawSQL(
@@ -554,6 +554,30 @@ def matching(q: str | None, model: type[Model], *, using: str | None = None):
             [match, content_type.pk],
         )
     raise NotImplementedError(f"Full-text search is not implemented for {vendor}.")
+
+
+# Up to this many matches, a list's search is planned as "the matches first" (below).
+SPARSE_MATCHES = 2_000
+
+
+def _planned_for_density(matches: QuerySet):
+    """`matches` (a PostgreSQL subquery of object ids) written so that the planner takes the
+    right road for how many records match. PostgreSQL estimates a word's matches from its
+    statistics, and for a rare word or a phrase of common words it can be wrong by thousands:
+    it then walks the whole list in its order (newest first), probing each record for the
+    words — seconds on a large table for a word that matches nothing. So we count the matches,
+    up to SPARSE_MATCHES + 1 (the GIN index alone), and:
+
+    - a few (at most SPARSE_MATCHES): the subquery is fenced (`OFFSET 0`, which PostgreSQL
+      never flattens into the outer query), so the matches are read once through the index and
+      the list sorts only them — its cost grows with the matches, not the table;
+    - many: left as it is; the planner's walk in list order finds a page of them quickly.
+
+    One query more per search; each list page then costs what its matches cost."""
+    if matches[: SPARSE_MATCHES + 1].count() > SPARSE_MATCHES:
+        return matches
+    sql, params = matches.query.get_compiler(matches.db).as_sql()
+    return RawSQL(f"SELECT object_id FROM ({sql}) AS matches OFFSET 0", params)
 
 
 def apply_search(queryset: QuerySet, q: str | None, *, order_by_rank: bool = True) -> QuerySet:

@@ -485,3 +485,27 @@ def test_postgresql_search_uses_the_gin_index():
         plan = plan_of(run)
         assert search.PG_INDEX in plan, plan
     assert len(search_ids("needle", Statement)) == 8
+
+
+@pytest.mark.django_db
+def test_a_list_search_reads_a_few_matches_first_and_walks_the_list_for_many(monkeypatch):
+    """PostgreSQL can misjudge how many records a word matches and walk a whole large list
+    probing each record (seconds for a word that matches nothing): a search with few matches is
+    fenced so that its matches are read first through the index; one with many is left to walk
+    the list. Either way the list finds the same records."""
+    if connection.vendor != "postgresql":
+        pytest.skip("The planner's road is PostgreSQL's.")
+    common = [StatementFactory(text=f"Common words number {n}.") for n in range(5)]
+    rare = StatementFactory(text="Common words and a rare one.")
+    monkeypatch.setattr(search, "SPARSE_MATCHES", 3)
+
+    def listed(q: str) -> tuple[set[int], str]:
+        rows = Statement.objects.filter(pk__in=search.matching(q, Statement))
+        return set(rows.values_list("pk", flat=True)), str(rows.query)
+
+    found, sql = listed("rare")
+    assert found == {rare.pk}
+    assert "OFFSET 0" in sql
+    found, sql = listed("common words")
+    assert found == {s.pk for s in [*common, rare]}
+    assert "OFFSET 0" not in sql
