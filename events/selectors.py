@@ -25,7 +25,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, NullIf, TruncDate
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from events.charts import add_months
@@ -805,7 +805,7 @@ def _stream_querysets(where: StreamFilter) -> dict[str, QuerySet]:
             Characterisation.objects.filter(
                 on_channels("engagement__channel"), in_period("engagement__when")
             )
-        ).annotate(stream_day=Coalesce("engagement__when_earliest", TruncDate("recorded_at")))
+        ).annotate(stream_day=F("timeline_day"))
     return querysets
 
 

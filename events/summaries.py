@@ -15,9 +15,10 @@ moving statuses' shown-from days, and `rebuild()` after the demo-data generator 
 archive import.
 
 The timeline's day of a statement or a sticking point (`timeline_day`: when it was said or arose,
-else when the sources first reported it) is stored on the record the same way, so the timeline
-sorts by an index instead of computing the day of every row: refreshed when the record, one of
-its citations or a cited source's publication date is saved.
+else when the sources first reported it) and of a characterisation (its engagement's day, else
+when it was recorded) is stored on the record the same way, so the timeline sorts by an index
+instead of computing the day of every row: refreshed when the record, one of its citations, a
+cited source's publication date or a characterised engagement is saved.
 
 `differences()` compares what is stored with what the records say; `manage.py
 rebuild_summaries` prints them and writes the right rows.
@@ -30,13 +31,14 @@ from datetime import date
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from events.models import (
     Channel,
     ChannelActivity,
     ChannelSummary,
+    Characterisation,
     Citation,
     Engagement,
     EngagementTransition,
@@ -281,13 +283,18 @@ def _first_reported(related_name: str) -> Subquery:
 
 
 def timeline_day(model) -> Coalesce:
-    """A statement's or sticking point's day on the timeline, computed from its record."""
+    """A statement's, sticking point's or characterisation's day on the timeline, computed from
+    its record."""
     if model is Statement:
         return Coalesce("said_earliest", _first_reported("statement"))
+    if model is Characterisation:
+        # A subquery, not "engagement__when_earliest": an UPDATE cannot join.
+        held = Engagement.objects.filter(pk=OuterRef("engagement_id")).values("when_earliest")
+        return Coalesce(Subquery(held[:1]), TruncDate("recorded_at"))
     return Coalesce("raised_earliest", _first_reported("stickingpoint"))
 
 
-TIMELINE_DAY_MODELS = (Statement, StickingPoint)
+TIMELINE_DAY_MODELS = (Statement, StickingPoint, Characterisation)
 
 
 def refresh_timeline_days(model, ids: Iterable[int] | None = None, using=DEFAULT_DB_ALIAS) -> None:
@@ -344,6 +351,13 @@ def _timeline_day_after_source(sender, instance, using, raw=False, **kwargs) -> 
             source=instance, content_type=ContentType.objects.db_manager(using).get_for_model(model)
         )
         refresh_timeline_days(model, cited.values_list("object_id", flat=True), using)
+
+
+def _timeline_day_after_engagement(sender, instance, using, raw=False, **kwargs) -> None:
+    # A characterisation stands on the timeline on its engagement's day.
+    if not raw:
+        described = Characterisation.objects.using(using).filter(engagement_id=instance.pk)
+        refresh_timeline_days(Characterisation, described.values_list("pk", flat=True), using)
 
 
 # --- Signals -------------------------------------------------------------------------------------
@@ -447,6 +461,9 @@ def connect_signals() -> None:
         _timeline_day_after_citation, sender=Citation, dispatch_uid="events_sd_uncite"
     )
     post_save.connect(_timeline_day_after_source, sender=Source, dispatch_uid="events_sd_source")
+    post_save.connect(
+        _timeline_day_after_engagement, sender=Engagement, dispatch_uid="events_sd_engagement"
+    )
     m2m_changed.connect(
         _statement_channels_changed,
         sender=Statement.channels.through,

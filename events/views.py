@@ -554,14 +554,44 @@ def actor_detail(request, slug: str):
 def timeline(request):
     """The event stream across channels (status changes, engagement steps, statements, sticking
     points raised and resolved, counterpart claims that ended, characterisations), newest event
-    first or (`order=recorded`) newest recorded first, as the feeds list it."""
+    first or (`order=recorded`) newest recorded first, as the feeds list it.
+
+    The results (count, entries, pages) are cached per data version and the filters in force
+    (`cached_with_data`), except for "recorded in the last N days", whose window moves with the
+    clock: a reload or a reader with the same filters costs no stream query."""
     if cleaned := without_empty_parameters(request):
         return cleaned
     form = TimelineForm(request.GET or None)
+    valid = not form.is_bound or form.is_valid()
+    data = form.cleaned_data if form.is_bound and valid else {}
+    # The parameters the results read: their cache key, and all their links carry.
+    params = ("page", *TimelineForm.base_fields)
+
+    def results() -> str:
+        return render_to_string(
+            "events/_timeline_results.html",
+            _timeline_results(request, form, data if valid else None, params),
+        )
+
+    if valid and not data.get("days"):
+        query = own_query(request, params)
+        html = cached_with_data(request, "timeline", _digest(query), results)
+    else:
+        html = results()
+    template = "events/timeline.html"
+    if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
+        template = f"{template}#results"
+    # Rendered by our own template, autoescaped there (and kept in the cache).
+    context = {"form": form, "results": mark_safe(html)}  # noqa: S308
+    return _htmx_aware(render(request, template, context))
+
+
+def _timeline_results(request, form, data: dict | None, params: tuple[str, ...]) -> dict:
+    """What the timeline's results show for the filters `data` (None: the filters could not be
+    read, so nothing is shown but why)."""
     entries, total = [], 0
     page_number = _page_number(request)
-    if not form.is_bound or form.is_valid():
-        data = form.cleaned_data if form.is_bound else {}
+    if data is not None:
         days = data.get("days")
         where = selectors.StreamFilter(
             channel=data.get("channel"),
@@ -579,24 +609,18 @@ def timeline(request):
             where, limit=PER_PAGE, offset=(page_number - 1) * PER_PAGE, paged=True
         )
         entries = [TimelineEntry.of(item) for item in items]
-    query = request.GET.copy()
-    query.pop("page", None)
     capped = total > COUNT_CAP
     total = min(total, COUNT_CAP)
-    pages = max(1, -(-total // PER_PAGE))
-    context = {
+    return {
         "form": form,
         "entries": entries,
         "total": total,
         "total_label": f"more than {COUNT_CAP:,}" if capped else f"{total:,}",
         "page_number": page_number,
-        "pages": pages,
-        "query": query.urlencode(),
+        "pages": max(1, -(-total // PER_PAGE)),
+        # Links in cached results carry only the timeline's own parameters (own_query).
+        "query": own_query(request, params, without=("page",)),
     }
-    template = "events/timeline.html"
-    if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
-        template = f"{template}#results"
-    return _htmx_aware(render(request, template, context))
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from events.models import (
     Channel,
     ChannelActivity,
     ChannelSummary,
+    Characterisation,
     Engagement,
     Statement,
     StatusChange,
@@ -373,3 +374,33 @@ def test_an_undated_statement_sits_on_the_timeline_on_the_day_its_sources_first_
     call_command("rebuild_summaries")
     statement.refresh_from_db()
     assert statement.timeline_day == BASE
+
+
+def test_a_characterisation_sits_on_the_timeline_on_its_engagements_day(world):
+    channels, source, _ = world
+    engagement = services.engagement_create(
+        engagement=Engagement(channel=channels[0], title="Talks", kind="meeting"),
+        state="held",
+        reported=FuzzyDate.day(BASE),
+        citations=cited(source),
+    )
+    described = services.characterisation_create(
+        engagement=engagement,
+        side=channels[0].party_a,
+        words="constructive",
+        citations=cited(source),
+    )
+    described.refresh_from_db()
+    # No date of its own: the day it was recorded.
+    assert described.timeline_day == described.recorded_at.date()
+    # The engagement dated: the description moves with it.
+    engagement.when = FuzzyDate.day(BASE - timedelta(days=3))
+    services.record_save(record=engagement)
+    described.refresh_from_db()
+    assert described.timeline_day == BASE - timedelta(days=3)
+    assert summaries.differences() == []
+    Characterisation.objects.filter(pk=described.pk).update(timeline_day=None)
+    assert any("timeline day differs" in line for line in summaries.differences())
+    call_command("rebuild_summaries")
+    described.refresh_from_db()
+    assert described.timeline_day == BASE - timedelta(days=3)

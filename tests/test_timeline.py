@@ -313,6 +313,45 @@ def test_timeline_page_and_fragment_are_cached_apart(client, db):
         assert "HX-Request" in [value.strip() for value in vary.split(",")]
 
 
+def stream_queries(client, url: str) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in context.captured_queries if "events_statuschange" in q["sql"]]
+
+
+def test_the_results_are_cached_until_the_data_changes(client, thirty_changes):
+    url = f"{TIMELINE}?channel=busy&kind=status"
+    assert stream_queries(client, url)  # read from the records
+    assert stream_queries(client, url) == []  # the same filters again: from the cache
+
+    StatusChangeFactory(
+        channel=thirty_changes,
+        explanation="Change 30",
+        date_earliest=date(2025, 2, 1),
+        date_latest=date(2025, 2, 1),
+    )
+    assert stream_queries(client, url)
+    first = get(client, url)
+    assert explanations(first)[0] == "Change 30" and count_text(first) == "31 events"
+
+
+def test_recent_days_are_read_afresh_every_time(client, recorded):
+    # "Recorded in the last 7 days" moves with the clock, not only with the data.
+    url = f"{TIMELINE}?days=7"
+    assert stream_queries(client, url)
+    assert stream_queries(client, url)
+
+
+def test_cached_results_link_with_the_timelines_own_parameters_only(client, thirty_changes):
+    get(client, f"{TIMELINE}?channel=busy&kind=status")
+    html = get(client, f"{TIMELINE}?channel=busy&kind=status&utm_source=mail")
+    link = html_lib.unescape(re.search(r'<a href="([^"]+)" rel="next">', html).group(1))
+    assert link == "?channel=busy&kind=status&page=2"
+
+
 def test_timeline_form_is_a_plain_get_form(client, db):
     html = get(client, TIMELINE)
     assert re.search(r'<form class="filters" method="get" action="/timeline/"', html)

@@ -407,6 +407,13 @@ class Characterisation(CitedModel):
     changed_at = models.DateTimeField(
         auto_now=True, help_text="When the record was last saved (feeds report this)."
     )
+    timeline_day = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The day the timeline puts it on: the earliest day of the engagement, else the "
+        "day it was recorded (kept by events.summaries).",
+    )
 
     class Meta:
         indexes = [
