@@ -138,6 +138,9 @@ class Engagement(CitedModel):
     class Meta:
         indexes = [
             models.Index(fields=["channel", "state"], name="events_engagement_chan_state"),
+            # A channel's contacts by then (the as-of board's last contact): without it the
+            # planner reads every engagement's date before that day, for each channel.
+            models.Index(fields=["channel", "when_earliest"], name="events_engagement_chan_when"),
             models.Index(fields=["state"], name="events_engagement_state"),
             models.Index(fields=["kind"], name="events_engagement_kind"),
             models.Index(fields=["title"], name="events_engagement_title"),
