@@ -22,6 +22,7 @@ from events.charts import (
     attach_sparklines,
     channel_time_strip,
     sparkline,
+    sparkline_html,
     time_strip,
 )
 from events.fuzzydates import FuzzyDate
@@ -543,7 +544,7 @@ def test_sparkline_without_activity_is_a_flat_line():
     spark = sparkline([0] * 12, end=END)
     assert spark["empty"] and spark["busiest"] is None
     assert spark["label"] == "Activity, last 12 months: no recorded activity"
-    root = parse(render_to_string("events/_sparkline.html", {"spark": spark}))
+    root = parse(sparkline_html(spark))
     svg = next(e for e in root.iter() if local(e) == "svg")
     assert svg.get("aria-label") == spark["label"]
     assert find_all(svg, "rect") == []
@@ -551,9 +552,9 @@ def test_sparkline_without_activity_is_a_flat_line():
     assert baseline.get("y1") == baseline.get("y2") == str(spark["baseline_y"])
 
 
-def test_sparkline_template_is_valid_svg_with_its_words():
+def test_sparkline_html_is_valid_svg_with_its_words():
     spark = sparkline([0] * 10 + [2, 1], end=date(2025, 10, 5))
-    root = parse(render_to_string("events/_sparkline.html", {"spark": spark}))
+    root = parse(sparkline_html(spark))
     svg = next(e for e in root.iter() if local(e) == "svg")
     assert svg.get("role") == "img"
     assert svg.get("viewBox") == "0 0 120 24"

@@ -10,6 +10,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from events.charts import sparkline_html
 from events.days import elapsed
 from events.fields import possibly_not_yet
 from events.fuzzydates import FuzzyDate
@@ -52,6 +53,12 @@ def fuzzy_time(value: FuzzyDate | None, unknown: str = "date not known"):
     if machine is None:
         return format_html("<span>{}</span>", value)
     return format_html('<time datetime="{}">{}</time>', machine, value)
+
+
+@register.simple_tag
+def sparkline(spark: dict):
+    """A board row's activity sparkline (`events.charts.sparkline_html`)."""
+    return sparkline_html(spark)
 
 
 @register.simple_tag
