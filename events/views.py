@@ -19,7 +19,13 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from events import days, editor_actions, exports, fragments, selectors, services
-from events.caching import cached_with_data, followed_channel_ids, own_query, render_cached
+from events.caching import (
+    cached_body,
+    cached_with_data,
+    followed_channel_ids,
+    own_query,
+    render_cached,
+)
 from events.charts import attach_sparklines, time_strip
 from events.filters import ActorFilter, EngagementFilter, SourceFilter, StatementFilter
 from events.footnotes import Footnotes
@@ -557,7 +563,7 @@ def timeline(request):
     first or (`order=recorded`) newest recorded first, as the feeds list it.
 
     The results (count, entries, pages) are cached per data version and the filters in force
-    (`cached_with_data`), except for "recorded in the last N days", whose window moves with the
+    (`cached_body`), except for "recorded in the last N days", whose window moves with the
     clock: a reload or a reader with the same filters costs no stream query."""
     if cleaned := without_empty_parameters(request):
         return cleaned
@@ -574,8 +580,7 @@ def timeline(request):
         )
 
     if valid and not data.get("days"):
-        query = own_query(request, params)
-        html = cached_with_data(request, "timeline", _digest(query), results)
+        html = cached_body(request, "timeline", results, params=params)
     else:
         html = results()
     template = "events/timeline.html"
