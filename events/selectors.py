@@ -85,7 +85,9 @@ def live_board_summary(channels, as_of: date | None = None):
     """`with_board_summary` computed from the records (a subquery per column): on `as_of`, or
     today's — what `events.summaries` stores in the read model."""
     latest_status = StatusChange.objects.filter(channel=OuterRef("pk")).as_of(as_of).newest_first()
-    engagements = Engagement.objects.filter(channel=OuterRef("pk")).with_state_as_of(as_of)
+    engagements = Engagement.objects.filter(channel=OuterRef("pk")).with_state_as_of(
+        as_of, filtered_by_state=True
+    )
     last_contact = _last_contact(engagements, as_of)
     return channels.with_parties().annotate(
         current_status_id=Subquery(latest_status.values("pk")[:1]),
@@ -213,7 +215,9 @@ def _board_sort_key(key: str, as_of: date | None, today: date):
             return NullIf(F(field), Value(""))
         return F(field)
     latest_status = StatusChange.objects.filter(channel=OuterRef("pk")).as_of(as_of).newest_first()
-    engagements = Engagement.objects.filter(channel=OuterRef("pk")).with_state_as_of(as_of)
+    engagements = Engagement.objects.filter(channel=OuterRef("pk")).with_state_as_of(
+        as_of, filtered_by_state=True
+    )
     if key == "since":
         return Subquery(latest_status.values("date_earliest")[:1])
     if key == "trend":

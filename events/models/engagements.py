@@ -24,10 +24,12 @@ from events.vocabularies import (
 
 
 class EngagementQuerySet(models.QuerySet):
-    def with_state_as_of(self, day: date | None):
+    def with_state_as_of(self, day: date | None, *, filtered_by_state: bool = False):
         """Annotate `state_then`, the lifecycle state on `day` (the current state when `day` is
         None), and `state_then_latest`, the latest possible day of the step that gave it.
-        Engagements with no step begun by then are left out.
+        Engagements with no step begun by then are left out — by the caller's own filter on
+        the state when it says it has one (`filtered_by_state`, then `held()` or `open()`):
+        PostgreSQL would otherwise compute every engagement's state twice.
 
         A step counts from its earliest possible day (`events.fields.begun_by`), and never
         before the steps that precede it in the lifecycle: the state on `day` is that of the
@@ -41,10 +43,11 @@ class EngagementQuerySet(models.QuerySet):
             engagement=OuterRef("engagement"), id__lt=OuterRef("pk")
         ).exclude(begun_by("date", day))
         step = steps.filter(begun_by("date", day)).exclude(Exists(not_yet)).order_by("-id")
-        return self.annotate(
+        annotated = self.annotate(
             state_then=Subquery(step.values("to_state")[:1]),
             state_then_latest=Subquery(step.values("date_latest")[:1]),
-        ).filter(state_then__isnull=False)
+        )
+        return annotated if filtered_by_state else annotated.filter(state_then__isnull=False)
 
     def held(self):
         """Held engagements; call after `with_state_as_of`."""
