@@ -24,6 +24,7 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
@@ -127,13 +128,16 @@ def attach_board_cards(channels: list, as_of: date | None) -> list:
     engagements = (
         Engagement.objects.with_state_as_of(as_of)
         .select_related("initiator")
-        .prefetch_related(cited())
         .in_bulk(engagement_ids)
     )
     for channel in channels:
         channel.current_status = statuses.get(channel.current_status_id)
         channel.last_contact = engagements.get(channel.last_contact_id)
         channel.next_engagement = engagements.get(channel.next_engagement_id)
+    # Only the expected engagements' sources are read (their date warnings): a held one has
+    # none to show, and its sources are most of the citations.
+    expected = [c.next_engagement for c in channels if c.next_engagement is not None]
+    prefetch_related_objects(expected, cited())
     return channels
 
 
