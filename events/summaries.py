@@ -450,11 +450,11 @@ def connect_signals() -> None:
         if model in (Statement, EngagementTransition):
             pre_delete.connect(_before_delete, sender=model, dispatch_uid=f"{uid}_pre_delete")
         post_delete.connect(_after_delete, sender=model, dispatch_uid=f"{uid}_delete")
-    for model in TIMELINE_DAY_MODELS:
+    for dated in TIMELINE_DAY_MODELS:
         post_save.connect(
             _timeline_day_after_save,
-            sender=model,
-            dispatch_uid=f"events_timeline_day_{model._meta.model_name}",
+            sender=dated,
+            dispatch_uid=f"events_timeline_day_{dated._meta.model_name}",
         )
     post_save.connect(_timeline_day_after_citation, sender=Citation, dispatch_uid="events_sd_cite")
     post_delete.connect(
