@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model
 
 from events.fuzzydates import FuzzyDate, FuzzyDateError
-from events.models import Actor, Channel, Statement, StatusChange, StickingPoint
+from events.models import Actor, Channel, StatusChange
+from events.summaries import TIMELINE_DAY_MODELS
 from events.vocabularies import (
     TIMELINE_KINDS,
     TIMELINE_ORDERS,
@@ -60,8 +61,8 @@ class FuzzyDateFormField(forms.CharField):
 # it is corrected, events.summaries): a change there is no colleague's edit of this record.
 DERIVED_COLUMNS: dict[type[Model], set[str]] = {
     StatusChange: {"shown_from"},
-    Statement: {"timeline_day"},
-    StickingPoint: {"timeline_day"},
+    # A characterisation's day moves with its engagement's date.
+    **{model: {"timeline_day"} for model in TIMELINE_DAY_MODELS},
 }
 
 

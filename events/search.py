@@ -520,10 +520,12 @@ def search_ids(q: str | None, model: type[Model], *, using: str | None = None) -
 
 
 def matching(q: str | None, model: type[Model], *, using: str | None = None):
-    """The primary keys of `model`'s records matching `q` as a subquery (no ranking, nothing
+    """The primary keys of `model`'s records matching `q` as a subquery (no ranking, no record
     fetched into Python): for lists that keep their own order and filter with
     `pk__in=matching(...)`. None when `q` has no word tokens — no search, so do not filter.
-    Served by the GIN index on PostgreSQL and the FTS5 table on SQLite."""
+    Served by the GIN index on PostgreSQL and the FTS5 table on SQLite. On PostgreSQL it runs
+    one query when called, counting the matches to choose the subquery's form
+    (`_planned_for_density`)."""
     model, _ = _spec(model)
     terms = query_terms(q)
     if not terms:

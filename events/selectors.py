@@ -231,10 +231,7 @@ def _board_sort_key(key: str, as_of: date | None, today: date):
     if key == "reviewed":
         return Subquery(latest_status.values("changed_at")[:1])
     if key == "last_contact":
-        held = engagements.held()
-        if as_of is not None:
-            held = held.filter(begun_by("when", as_of) | Q(when_earliest__isnull=True))
-        return Subquery(held.last_held_first().values("when_earliest")[:1])
+        return Subquery(_last_contact(engagements, as_of).values("when_earliest")[:1])
     if key == "next":
         return Subquery(engagements.open().soonest_first().values("when_earliest")[:1])
     if key == "sticking":

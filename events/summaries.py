@@ -260,13 +260,16 @@ def differences(channel_ids: Iterable[int] | None = None) -> list[str]:
     return found
 
 
-def rebuild(using: str = DEFAULT_DB_ALIAS) -> int:
-    """Recompute every channel's summary and activity (in batches); returns how many channels."""
+def rebuild(using: str = DEFAULT_DB_ALIAS, *, timeline_days: bool = True) -> int:
+    """Recompute every channel's summary and activity (in batches), and with `timeline_days`
+    the timeline's day of every dated record; returns how many channels. (Migration 0014 runs
+    it without the days: their columns come in later migrations, which fill them.)"""
     ids = list(Channel.objects.using(using).order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), REBUILD_BATCH):
         refresh(ids[start : start + REBUILD_BATCH], using)
-    for model in TIMELINE_DAY_MODELS:
-        refresh_timeline_days(model, using=using)
+    if timeline_days:
+        for model in TIMELINE_DAY_MODELS:
+            refresh_timeline_days(model, using=using)
     return len(ids)
 
 
@@ -295,6 +298,8 @@ def timeline_day(model) -> Coalesce:
 
 
 TIMELINE_DAY_MODELS = (Statement, StickingPoint, Characterisation)
+# Those whose day can come from the sources citing them (a characterisation's never does).
+DAY_FROM_SOURCES = (Statement, StickingPoint)
 
 
 def refresh_timeline_days(model, ids: Iterable[int] | None = None, using=DEFAULT_DB_ALIAS) -> None:
@@ -339,14 +344,14 @@ def _timeline_day_after_citation(sender, instance, using, raw=False, **kwargs) -
     if raw:
         return
     model = ContentType.objects.db_manager(using).get_for_id(instance.content_type_id).model_class()
-    if model in TIMELINE_DAY_MODELS:
+    if model in DAY_FROM_SOURCES:
         refresh_timeline_days(model, [instance.object_id], using)
 
 
 def _timeline_day_after_source(sender, instance, using, raw=False, **kwargs) -> None:
     if raw:
         return
-    for model in TIMELINE_DAY_MODELS:
+    for model in DAY_FROM_SOURCES:
         cited = Citation.objects.using(using).filter(
             source=instance, content_type=ContentType.objects.db_manager(using).get_for_model(model)
         )

@@ -25,6 +25,7 @@ from events.caching import (
     followed_channel_ids,
     own_query,
     render_cached,
+    request_data_version,
 )
 from events.charts import attach_sparklines, time_strip
 from events.filters import ActorFilter, EngagementFilter, SourceFilter, StatementFilter
@@ -567,6 +568,9 @@ def timeline(request):
     clock: a reload or a reader with the same filters costs no stream query."""
     if cleaned := without_empty_parameters(request):
         return cleaned
+    # The data version first, then the data (the filters' channel and party): results read
+    # after a change are never stored under the version before it.
+    request_data_version(request)
     form = TimelineForm(request.GET or None)
     valid = not form.is_bound or form.is_valid()
     data = form.cleaned_data if form.is_bound and valid else {}

@@ -404,3 +404,15 @@ def test_a_characterisation_sits_on_the_timeline_on_its_engagements_day(world):
     call_command("rebuild_summaries")
     described.refresh_from_db()
     assert described.timeline_day == BASE - timedelta(days=3)
+
+
+def test_a_characterisations_day_moving_with_its_engagement_is_nobodys_edit():
+    from events.history import changes_between
+
+    moved = changes_between(
+        Characterisation,
+        {"words": "ok", "timeline_day": date(2025, 1, 1)},
+        {"words": "ok", "timeline_day": date(2025, 2, 1)},
+    )
+    assert moved == []
+    assert changes_between(Characterisation, {"words": "ok"}, {"words": "fine"}) != []

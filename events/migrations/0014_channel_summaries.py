@@ -7,12 +7,13 @@ from django.db import migrations, models
 def fill_summaries(apps, schema_editor):
     """Compute the read model of a database that already holds channels. It reads the records
     with the app's own code (`events.summaries`, the one definition of a summary); a new
-    database has no channel and reads nothing."""
+    database has no channel and reads nothing. The timeline's days are not touched here: their
+    columns come with migrations 0016 and 0017, which fill them."""
     alias = schema_editor.connection.alias
     if apps.get_model("events", "Channel").objects.using(alias).exists():
         from events import summaries
 
-        summaries.rebuild(alias)
+        summaries.rebuild(alias, timeline_days=False)
 
 
 class Migration(migrations.Migration):

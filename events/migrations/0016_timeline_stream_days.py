@@ -36,8 +36,10 @@ def fill_timeline_days(apps, schema_editor):
         "events", "StickingPoint"
     ).objects.using(alias).exists():
         from events import summaries
+        from events.models import Statement, StickingPoint
 
-        for model in summaries.TIMELINE_DAY_MODELS:
+        # These two only: a later migration adds a day to other records (0017).
+        for model in (Statement, StickingPoint):
             summaries.refresh_timeline_days(model, using=alias)
 
 
