@@ -41,6 +41,7 @@ from events.models import (
     Citation,
     CounterpartClaim,
     Engagement,
+    EngagementQuerySet,
     EngagementTransition,
     Interpretation,
     OfficeHolding,
@@ -48,6 +49,7 @@ from events.models import (
     Source,
     Statement,
     StatusChange,
+    StatusChangeQuerySet,
     StickingPoint,
     StickingPointQuerySet,
     cited,
@@ -85,10 +87,7 @@ def with_board_summary(channels, as_of: date | None = None):
 def live_board_summary(channels, as_of: date | None = None):
     """`with_board_summary` computed from the records (a subquery per column): on `as_of`, or
     today's — what `events.summaries` stores in the read model."""
-    latest_status = StatusChange.objects.filter(channel=OuterRef("pk")).as_of(as_of).newest_first()
-    engagements = Engagement.objects.filter(channel=OuterRef("pk")).with_state_as_of(
-        as_of, filtered_by_state=True
-    )
+    latest_status, engagements = _outer_channel_records(as_of)
     last_contact = _last_contact(engagements, as_of)
     return channels.with_parties().annotate(
         current_status_id=Subquery(latest_status.values("pk")[:1]),
@@ -101,6 +100,19 @@ def live_board_summary(channels, as_of: date | None = None):
             distinct=True,
         ),
     )
+
+
+def _outer_channel_records(
+    as_of: date | None,
+) -> tuple[StatusChangeQuerySet, EngagementQuerySet]:
+    """For subqueries per channel (`OuterRef("pk")` a channel): its statuses in force on
+    `as_of` (today without), newest first, and its engagements with their state then — for a
+    filter on that state (`held()`, `open()`)."""
+    statuses = StatusChange.objects.filter(channel=OuterRef("pk")).as_of(as_of).newest_first()
+    engagements = Engagement.objects.filter(channel=OuterRef("pk")).with_state_as_of(
+        as_of, filtered_by_state=True
+    )
+    return statuses, engagements
 
 
 def _last_contact(engagements, as_of: date | None):
@@ -218,10 +230,7 @@ def _board_sort_key(key: str, as_of: date | None, today: date):
         if key in ("trend", "confidence"):
             return NullIf(F(field), Value(""))
         return F(field)
-    latest_status = StatusChange.objects.filter(channel=OuterRef("pk")).as_of(as_of).newest_first()
-    engagements = Engagement.objects.filter(channel=OuterRef("pk")).with_state_as_of(
-        as_of, filtered_by_state=True
-    )
+    latest_status, engagements = _outer_channel_records(as_of)
     if key == "since":
         return Subquery(latest_status.values("date_earliest")[:1])
     if key == "trend":

@@ -572,18 +572,19 @@ def timeline(request):
     # after a change are never stored under the version before it.
     request_data_version(request)
     form = TimelineForm(request.GET or None)
-    valid = not form.is_bound or form.is_valid()
-    data = form.cleaned_data if form.is_bound and valid else {}
+    # The filters in force; None when they cannot be read (the form says why).
+    data: dict | None = {}
+    if form.is_bound:
+        data = form.cleaned_data if form.is_valid() else None
     # The parameters the results read: their cache key, and all their links carry.
     params = ("page", *TimelineForm.base_fields)
 
     def results() -> str:
         return render_to_string(
-            "events/_timeline_results.html",
-            _timeline_results(request, form, data if valid else None, params),
+            "events/_timeline_results.html", _timeline_results(request, form, data, params)
         )
 
-    if valid and not data.get("days"):
+    if data is not None and not data.get("days"):
         html = cached_body(request, "timeline", results, params=params)
     else:
         html = results()
